@@ -1,0 +1,215 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Finding codes, by group. The README explains each in Dutch and English.
+const (
+	// Co-ownership.
+	CodeMissingSponsor        = "missing-sponsor"
+	CodeMissingOwner          = "missing-owner"
+	CodeMissingLearnerVoice   = "missing-learner-voice"
+	CodeSponsorWithoutMandate = "sponsor-without-mandate"
+	CodeSingleOwner           = "single-owner"
+	CodeOpposedOwner          = "opposed-owner"
+	CodeWeakSponsor           = "weak-sponsor"
+	// Visibility.
+	CodeUnengagedKeyStakeholder = "unengaged-key-stakeholder"
+	CodeAttitudeUnknown         = "attitude-unknown"
+	CodeResultsNotShared        = "results-not-shared"
+	CodeGoalWithoutTrajectory   = "goal-without-trajectory"
+	CodeInvisibleUnit           = "invisible-unit"
+	// Strategy and dependencies.
+	CodeNoStrategicGoal = "no-strategic-goal"
+	CodeNoImpactMeasure = "no-impact-measure"
+	CodeReviewOverdue   = "review-overdue"
+	CodeBlocked         = "blocked"
+	CodeDependencyCycle = "dependency-cycle"
+)
+
+// Finding groups, the values of FindingParams.Only.
+const (
+	GroupCoOwnership = "co-ownership"
+	GroupVisibility  = "visibility"
+	GroupStrategy    = "strategy"
+)
+
+// CodeGroups maps every finding code to its group.
+var CodeGroups = map[string]string{
+	CodeMissingSponsor:          GroupCoOwnership,
+	CodeMissingOwner:            GroupCoOwnership,
+	CodeMissingLearnerVoice:     GroupCoOwnership,
+	CodeSponsorWithoutMandate:   GroupCoOwnership,
+	CodeSingleOwner:             GroupCoOwnership,
+	CodeOpposedOwner:            GroupCoOwnership,
+	CodeWeakSponsor:             GroupCoOwnership,
+	CodeUnengagedKeyStakeholder: GroupVisibility,
+	CodeAttitudeUnknown:         GroupVisibility,
+	CodeResultsNotShared:        GroupVisibility,
+	CodeGoalWithoutTrajectory:   GroupVisibility,
+	CodeInvisibleUnit:           GroupVisibility,
+	CodeNoStrategicGoal:         GroupStrategy,
+	CodeNoImpactMeasure:         GroupStrategy,
+	CodeReviewOverdue:           GroupStrategy,
+	CodeBlocked:                 GroupStrategy,
+	CodeDependencyCycle:         GroupStrategy,
+}
+
+// Groups lists the finding groups in the order the docs present them.
+var Groups = []string{GroupCoOwnership, GroupVisibility, GroupStrategy}
+
+// Finding is one thing the analyses flag. Subject is the id (or, for
+// invisible-unit, the unit name) it is about; Related lists the other ids
+// it names; Message is advice for the L&D user in the requested language.
+type Finding struct {
+	Code    string   `json:"code"`
+	Subject string   `json:"subject"`
+	Related []string `json:"related"`
+	Message string   `json:"message"`
+}
+
+// Defaults of the analysis parameters.
+const (
+	DefaultHigh              = 4
+	DefaultWindow            = 90
+	DefaultHierarchyStrength = 0.5
+	DefaultMaxHops           = 6
+	DefaultK                 = 1
+	DefaultTop               = 10
+)
+
+// FindingParams are the parameters of the findings. Zero values mean the
+// defaults; Normalize fills them in and checks the rest.
+type FindingParams struct {
+	AsOf   string // YYYY-MM-DD; empty: today in UTC
+	High   int    // 1–5; a value ≥ High is high
+	Window int    // days; an engagement is recent when AsOf−Window < date ≤ AsOf
+	Only   string // "", or one of Groups
+	Lang   string // "", nl or en; empty: the workspace's language
+}
+
+// Normalize fills defaults and returns ErrInvalid naming any bad parameter.
+func (p *FindingParams) Normalize() error {
+	if p.AsOf == "" {
+		p.AsOf = time.Now().UTC().Format(time.DateOnly)
+	}
+	if p.High == 0 {
+		p.High = DefaultHigh
+	}
+	if p.Window == 0 {
+		p.Window = DefaultWindow
+	}
+	var ps problems
+	ps.date("asOf", p.AsOf, false)
+	if p.High < 1 || p.High > 5 {
+		ps.add("high", fmt.Sprint(p.High), "must be a whole number from 1 to 5")
+	}
+	if p.Window < 0 {
+		ps.add("window", fmt.Sprint(p.Window), "must be a positive number of days")
+	}
+	if p.Only != "" {
+		ps.oneOf("only", p.Only, Groups)
+	}
+	if p.Lang != "" {
+		ps.oneOf("lang", p.Lang, Languages)
+	}
+	return Invalid(ps.list)
+}
+
+// Quadrant names of the power–interest grid.
+const (
+	QuadrantManageClosely = "manage-closely"
+	QuadrantKeepSatisfied = "keep-satisfied"
+	QuadrantKeepInformed  = "keep-informed"
+	QuadrantMonitor       = "monitor"
+)
+
+// Quadrants lists the quadrant names in reading order.
+var Quadrants = []string{QuadrantManageClosely, QuadrantKeepSatisfied, QuadrantKeepInformed, QuadrantMonitor}
+
+// Grid is a power–interest grid: each quadrant's stakeholder ids, sorted.
+// All four quadrants are always present, empty ones as [].
+type Grid struct {
+	Quadrants map[string][]string `json:"quadrants"`
+}
+
+// Path modes.
+const (
+	ModeShortest  = "shortest"
+	ModeStrongest = "strongest"
+)
+
+// PathQuery asks for influence paths. Zero values mean the defaults;
+// Normalize fills them in and checks the rest.
+type PathQuery struct {
+	From, To          string
+	Mode              string  // shortest or strongest; empty: strongest
+	K                 int     // alternatives; 0: 1
+	MaxHops           int     // 0: 6
+	HierarchyStrength float64 // strength of a ReportsTo edge; 0: 0.5
+}
+
+// Normalize fills defaults and returns ErrInvalid naming any bad parameter.
+func (q *PathQuery) Normalize() error {
+	if q.Mode == "" {
+		q.Mode = ModeStrongest
+	}
+	if q.K == 0 {
+		q.K = DefaultK
+	}
+	if q.MaxHops == 0 {
+		q.MaxHops = DefaultMaxHops
+	}
+	if q.HierarchyStrength == 0 {
+		q.HierarchyStrength = DefaultHierarchyStrength
+	}
+	var ps problems
+	ps.id("from", q.From)
+	ps.id("to", q.To)
+	ps.oneOf("mode", q.Mode, []string{ModeShortest, ModeStrongest})
+	if q.K < 1 || q.K > 100 {
+		ps.add("k", fmt.Sprint(q.K), "must be a whole number from 1 to 100")
+	}
+	if q.MaxHops < 1 || q.MaxHops > 20 {
+		ps.add("maxHops", fmt.Sprint(q.MaxHops), "must be a whole number from 1 to 20")
+	}
+	if !(q.HierarchyStrength > 0 && q.HierarchyStrength <= 1) {
+		ps.add("hierarchyStrength", fmt.Sprint(q.HierarchyStrength), "must be greater than 0 and at most 1")
+	}
+	return Invalid(ps.list)
+}
+
+// Path is one influence path: its nodes from From to To, its number of
+// edges, and the product of its edges' strengths rounded to 6 decimals.
+type Path struct {
+	Nodes    []string `json:"nodes"`
+	Hops     int      `json:"hops"`
+	Strength float64  `json:"strength"`
+}
+
+// Broker is a stakeholder with its betweenness centrality on the influence
+// network, rounded to 6 decimals.
+type Broker struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+}
+
+// Analyzer answers the analyses of a workspace. Every backend gives the
+// same results for the same workspace. Errors: ErrNotFound for an unknown
+// workspace, trajectory or stakeholder; ErrInvalid for bad parameters.
+type Analyzer interface {
+	// Findings returns the findings sorted by code, subject, then related.
+	Findings(ctx context.Context, ws string, p FindingParams) ([]Finding, error)
+	// Grid places stakeholders in the power–interest grid: those with a
+	// stake on the trajectory by effective values, or, when trajectory is
+	// empty, every stakeholder by its own values. high 0 means 4.
+	Grid(ctx context.Context, ws, trajectory string, high int) (Grid, error)
+	// Paths returns up to q.K best influence paths; none is an empty list.
+	Paths(ctx context.Context, ws string, q PathQuery) ([]Path, error)
+	// Brokers returns the top stakeholders by betweenness centrality,
+	// ties by id. top 0 means 10.
+	Brokers(ctx context.Context, ws string, top int) ([]Broker, error)
+}

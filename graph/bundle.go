@@ -1,0 +1,211 @@
+package graph
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Bundle is one whole workspace in the stakemap/v1 interchange format: the
+// CLI's import/export document and the API's bulk format.
+type Bundle struct {
+	Format       string        `json:"format"`
+	Workspace    Workspace     `json:"workspace"`
+	Stakeholders []Stakeholder `json:"stakeholders"`
+	Trajectories []Trajectory  `json:"trajectories"`
+	Goals        []Goal        `json:"goals"`
+	Enablers     []Enabler     `json:"enablers"`
+	Stakes       []Stake       `json:"stakes"`
+	Influences   []Influence   `json:"influences"`
+	ReportsTo    []ReportsTo   `json:"reportsTo"`
+	Supports     []Supports    `json:"supports"`
+	DependsOn    []DependsOn   `json:"dependsOn"`
+	Engagements  []Engagement  `json:"engagements"`
+}
+
+// UnmarshalJSON gives an Influence without a strength the default strength,
+// while an explicit 0 stays 0 (and is refused by validation).
+func (i *Influence) UnmarshalJSON(data []byte) error {
+	type plain Influence
+	v := plain{Strength: DefaultStrength}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*i = Influence(v)
+	return nil
+}
+
+// ApplyDefaults fills every defaulted field of every entry and turns absent
+// arrays into empty ones, so that an exported document always has the same
+// shape.
+func (b *Bundle) ApplyDefaults() {
+	if b.Format == "" {
+		b.Format = Format
+	}
+	b.Workspace.ApplyDefaults()
+	for i := range b.Stakeholders {
+		b.Stakeholders[i].ApplyDefaults()
+	}
+	for i := range b.Trajectories {
+		b.Trajectories[i].ApplyDefaults()
+	}
+	for i := range b.Enablers {
+		b.Enablers[i].ApplyDefaults()
+	}
+	for i := range b.Engagements {
+		b.Engagements[i].ApplyDefaults()
+	}
+	empty(&b.Stakeholders)
+	empty(&b.Trajectories)
+	empty(&b.Goals)
+	empty(&b.Enablers)
+	empty(&b.Stakes)
+	empty(&b.Influences)
+	empty(&b.ReportsTo)
+	empty(&b.Supports)
+	empty(&b.DependsOn)
+	empty(&b.Engagements)
+}
+
+func empty[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
+}
+
+// Canonicalize sorts every array into the canonical order: nodes by id,
+// relationships by their key fields, and the id lists inside engagements
+// and the tags of stakeholders. Export→import→export is then byte-identical.
+func (b *Bundle) Canonicalize() {
+	byID := func(a, b Node) int { return cmp.Compare(a.NodeID(), b.NodeID()) }
+	slices.SortFunc(b.Stakeholders, func(x, y Stakeholder) int { return byID(x, y) })
+	slices.SortFunc(b.Trajectories, func(x, y Trajectory) int { return byID(x, y) })
+	slices.SortFunc(b.Goals, func(x, y Goal) int { return byID(x, y) })
+	slices.SortFunc(b.Enablers, func(x, y Enabler) int { return byID(x, y) })
+	slices.SortFunc(b.Engagements, func(x, y Engagement) int { return byID(x, y) })
+	for i := range b.Engagements {
+		slices.Sort(b.Engagements[i].With)
+		slices.Sort(b.Engagements[i].About)
+	}
+	sortRels(b.Stakes)
+	sortRels(b.Influences)
+	sortRels(b.ReportsTo)
+	sortRels(b.Supports)
+	sortRels(b.DependsOn)
+}
+
+func sortRels[R Relation](rs []R) {
+	slices.SortFunc(rs, func(x, y R) int {
+		kx, ky := x.Key(), y.Key()
+		return cmp.Or(cmp.Compare(kx.A, ky.A), cmp.Compare(kx.B, ky.B), cmp.Compare(kx.C, ky.C))
+	})
+}
+
+// Nodes calls fn for every node of the bundle with the name of its array
+// and its index there, in bundle order.
+func (b *Bundle) Nodes(fn func(array string, i int, n Node)) {
+	for i, n := range b.Stakeholders {
+		fn("stakeholders", i, n)
+	}
+	for i, n := range b.Trajectories {
+		fn("trajectories", i, n)
+	}
+	for i, n := range b.Goals {
+		fn("goals", i, n)
+	}
+	for i, n := range b.Enablers {
+		fn("enablers", i, n)
+	}
+	for i, n := range b.Engagements {
+		fn("engagements", i, n)
+	}
+}
+
+// Relations calls fn for every relationship of the bundle with the name of
+// its array and its index there, in bundle order.
+func (b *Bundle) Relations(fn func(array string, i int, r Relation)) {
+	for i, r := range b.Stakes {
+		fn(string(RelStake), i, r)
+	}
+	for i, r := range b.Influences {
+		fn(string(RelInfluence), i, r)
+	}
+	for i, r := range b.ReportsTo {
+		fn(string(RelReportsTo), i, r)
+	}
+	for i, r := range b.Supports {
+		fn(string(RelSupports), i, r)
+	}
+	for i, r := range b.DependsOn {
+		fn(string(RelDependsOn), i, r)
+	}
+}
+
+// Lookup returns a Lookup over the bundle's nodes. Where an id is used
+// twice, the first node wins (the duplicate is reported by Validate).
+func (b *Bundle) Lookup() Lookup {
+	kinds := make(map[string]Kind, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements))
+	b.Nodes(func(_ string, _ int, n Node) {
+		if _, ok := kinds[n.NodeID()]; !ok {
+			kinds[n.NodeID()] = n.NodeKind()
+		}
+	})
+	return func(id string) (Kind, bool) {
+		k, ok := kinds[id]
+		return k, ok
+	}
+}
+
+// Validate checks the whole bundle and returns a *ValidationError listing
+// every problem, or nil. Entries are named by array and index, with the id
+// where there is one: `stakeholders[3] "cfo"`.
+func (b *Bundle) Validate() error {
+	var ps []Problem
+	if b.Format != Format {
+		ps = append(ps, Problem{Field: "format", Value: b.Format, Reason: "must be " + Format})
+	}
+	ps = append(ps, ValidateWorkspace(b.Workspace)...)
+
+	look := b.Lookup()
+	first := map[string]string{}
+	b.Nodes(func(array string, i int, n Node) {
+		entry := fmt.Sprintf("%s[%d]", array, i)
+		if n.NodeID() != "" {
+			entry += fmt.Sprintf(" %q", n.NodeID())
+		}
+		ps = append(ps, ValidateNode(n, entry)...)
+		if prev, dup := first[n.NodeID()]; dup && n.NodeID() != "" {
+			ps = append(ps, Problem{Entry: entry, Field: "id", Value: n.NodeID(), Reason: "is already used by " + prev + ": ids are unique across all kinds"})
+		} else {
+			first[n.NodeID()] = entry
+		}
+		ps = append(ps, NodeRefProblems(n, entry, look)...)
+	})
+
+	seen := map[RelKind]map[RelKey]string{}
+	b.Relations(func(array string, i int, r Relation) {
+		entry := fmt.Sprintf("%s[%d]", array, i)
+		ps = append(ps, ValidateRelation(r, entry)...)
+		ps = append(ps, RelationRefProblems(r, entry, look)...)
+		keys := seen[r.RelKind()]
+		if keys == nil {
+			keys = map[RelKey]string{}
+			seen[r.RelKind()] = keys
+		}
+		if prev, dup := keys[r.Key()]; dup {
+			ps = append(ps, Problem{Entry: entry, Field: string(r.RelKind()), Value: describeKey(r), Reason: "duplicates " + prev})
+		} else {
+			keys[r.Key()] = entry
+		}
+	})
+	return Invalid(ps)
+}
+
+func describeKey(r Relation) string {
+	k := r.Key()
+	if k.C != "" {
+		return k.A + " → " + k.B + " (" + k.C + ")"
+	}
+	return k.A + " → " + k.B
+}

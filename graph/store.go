@@ -1,0 +1,102 @@
+package graph
+
+import "context"
+
+// Store keeps workspaces and everything in them. Every method is safe for
+// concurrent use. Errors wrap ErrNotFound, ErrConflict (ErrStale for a
+// version mismatch) or ErrInvalid (a *ValidationError) where the method says
+// so; any other error is the backend's own failure.
+type Store interface {
+	// Workspaces lists every workspace, sorted by id.
+	Workspaces(ctx context.Context) ([]Workspace, error)
+	// Workspace returns one workspace, or ErrNotFound.
+	Workspace(ctx context.Context, id string) (Workspace, error)
+	// CreateWorkspace adds an empty workspace: ErrInvalid for a bad one,
+	// ErrConflict when the id is taken.
+	CreateWorkspace(ctx context.Context, w Workspace) error
+	// DeleteWorkspace removes a workspace and everything in it, or returns
+	// ErrNotFound.
+	DeleteWorkspace(ctx context.Context, id string) error
+
+	// CreateNode adds a node and returns its version (1). ErrNotFound: no
+	// such workspace. ErrInvalid: the node or its references are bad.
+	// ErrConflict: the id is taken by a node of any kind.
+	CreateNode(ctx context.Context, ws string, n Node) (int64, error)
+	// Node returns the node of that kind and id with its version, or
+	// ErrNotFound (also when the id belongs to another kind).
+	Node(ctx context.Context, ws string, kind Kind, id string) (Node, int64, error)
+	// UpdateNode replaces a node and returns its new version. version is
+	// the version the caller read; 0 means "whatever is stored". ErrNotFound:
+	// no such node. ErrStale: version is not current. ErrInvalid: bad node
+	// or references.
+	UpdateNode(ctx context.Context, ws string, n Node, version int64) (int64, error)
+	// DeleteNode removes a node with its relationships; a deleted
+	// stakeholder leaves the engagements it was in (an engagement left
+	// with nobody is deleted) and the enablers it owned; a deleted
+	// trajectory leaves the engagements about it. version as in UpdateNode.
+	DeleteNode(ctx context.Context, ws string, kind Kind, id string, version int64) error
+	// Nodes lists the nodes of one kind sorted by id.
+	Nodes(ctx context.Context, ws string, kind Kind) ([]Node, error)
+
+	// AddRelation adds a relationship. ErrNotFound: no such workspace.
+	// ErrInvalid: bad fields or ends. ErrConflict: one with the same key
+	// exists.
+	AddRelation(ctx context.Context, ws string, r Relation) error
+	// RemoveRelation removes the relationship with r's key, or returns
+	// ErrNotFound.
+	RemoveRelation(ctx context.Context, ws string, kind RelKind, key RelKey) error
+	// Relations lists the relationships of one kind in canonical order.
+	Relations(ctx context.Context, ws string, kind RelKind) ([]Relation, error)
+
+	// ImportBundle validates b and, when it is valid, replaces the
+	// workspace b.Workspace.ID with it (creating the workspace if needed)
+	// in one transaction: all or nothing. ErrInvalid lists every problem.
+	ImportBundle(ctx context.Context, b *Bundle) error
+	// ExportBundle returns the whole workspace in canonical order with
+	// defaults applied, or ErrNotFound.
+	ExportBundle(ctx context.Context, ws string) (*Bundle, error)
+	// Revision returns a token that changes whenever anything in the
+	// workspace changes and is never reused for other content, for cache
+	// keys and ETags. ErrNotFound: no such workspace.
+	Revision(ctx context.Context, ws string) (string, error)
+
+	// Close releases the store; it must not be used afterwards.
+	Close() error
+}
+
+// Backend is a complete stakemap backend: it stores workspaces and answers
+// the analyses over them.
+type Backend interface {
+	Store
+	Analyzer
+}
+
+// Get returns the node of type T with the id, and its version.
+func Get[T Node](ctx context.Context, s Store, ws, id string) (T, int64, error) {
+	var zero T
+	n, v, err := s.Node(ctx, ws, zero.NodeKind(), id)
+	if err != nil {
+		return zero, 0, err
+	}
+	t, ok := n.(T)
+	if !ok {
+		return zero, 0, ErrNotFound
+	}
+	return t, v, nil
+}
+
+// List returns every node of type T in a workspace, sorted by id.
+func List[T Node](ctx context.Context, s Store, ws string) ([]T, error) {
+	var zero T
+	ns, err := s.Nodes(ctx, ws, zero.NodeKind())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(ns))
+	for _, n := range ns {
+		if t, ok := n.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
