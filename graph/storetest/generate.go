@@ -183,7 +183,7 @@ func (g *generator) goals(n int) {
 			gl.Name += " " + strconv.Itoa(i/len(goalText)+1)
 		}
 		if g.chance(0.6) {
-			gl.Horizon = strconv.Itoa(2026+g.r.IntN(5))
+			gl.Horizon = strconv.Itoa(2026 + g.r.IntN(5))
 		}
 		g.b.Goals = append(g.b.Goals, gl)
 	}
