@@ -1,0 +1,241 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// Findings returns the findings of the bundle, sorted by code, subject and
+// related, with messages in p.Lang or else the workspace language. Bad
+// parameters give ErrInvalid.
+func Findings(b *graph.Bundle, p graph.FindingParams) ([]graph.Finding, error) {
+	if err := p.Normalize(); err != nil {
+		return nil, fmt.Errorf("findings: %w", err)
+	}
+	return prepare(b).findings(p), nil
+}
+
+// findings computes the findings for normalised parameters.
+func (ix *index) findings(p graph.FindingParams) []graph.Finding {
+	asOf, _ := time.Parse(time.DateOnly, p.AsOf)
+	// Recent: asOf − window < date ≤ asOf. Dates are YYYY-MM-DD, so
+	// comparing strings compares dates.
+	lo := asOf.AddDate(0, 0, -p.Window).Format(time.DateOnly)
+	c := &collector{only: p.Only}
+
+	if c.wants(graph.GroupCoOwnership) || c.wants(graph.GroupStrategy) {
+		for ti, t := range ix.tr {
+			if !graph.IsActive(t.Status) {
+				continue
+			}
+			ix.coOwnership(c, ti, t, p.High)
+			ix.strategy(c, t, p.AsOf)
+		}
+	}
+	if c.wants(graph.GroupVisibility) {
+		ix.visibility(c, p.High, lo, p.AsOf)
+	}
+	if c.wants(graph.GroupStrategy) {
+		for _, cyc := range ix.dependencyCycles() {
+			c.add(graph.CodeDependencyCycle, cyc[0], slices.Clone(cyc))
+		}
+	}
+
+	sortFindings(c.out)
+	lang := p.Lang
+	if lang == "" {
+		lang = ix.language()
+	}
+	for i := range c.out {
+		c.out[i].Message = graph.Describe(c.out[i], lang, ix.name)
+	}
+	return c.out
+}
+
+type collector struct {
+	only string
+	out  []graph.Finding
+}
+
+func (c *collector) wants(group string) bool { return c.only == "" || c.only == group }
+
+// add records a finding if its group was asked for; related is never nil.
+func (c *collector) add(code, subject string, related []string) {
+	if !c.wants(graph.CodeGroups[code]) {
+		return
+	}
+	if related == nil {
+		related = []string{}
+	}
+	c.out = append(c.out, graph.Finding{Code: code, Subject: subject, Related: related})
+}
+
+func (ix *index) coOwnership(c *collector, ti int, t graph.Trajectory, high int) {
+	var sponsors, owners []int32
+	learner := false
+	for i, st := range ix.stakesByTr[ti] {
+		si := ix.stakeShIdx[ti][i]
+		switch st.Role {
+		case "sponsor":
+			sponsors = append(sponsors, si)
+		case "owner":
+			owners = append(owners, si)
+		case "learner":
+			learner = true
+		}
+	}
+	if len(sponsors) == 0 {
+		c.add(graph.CodeMissingSponsor, t.ID, nil)
+	}
+	if len(owners) == 0 {
+		c.add(graph.CodeMissingOwner, t.ID, nil)
+	}
+	if !learner {
+		c.add(graph.CodeMissingLearnerVoice, t.ID, nil)
+	}
+	if len(sponsors) > 0 {
+		mandate := false
+		for _, si := range sponsors {
+			if l := ix.sh[si].Level; l == "board" || l == "executive" {
+				mandate = true
+			}
+		}
+		if !mandate {
+			c.add(graph.CodeSponsorWithoutMandate, t.ID, nil)
+		}
+	}
+	if len(sponsors) > 0 && len(owners) > 0 {
+		both := append(slices.Clone(sponsors), owners...)
+		slices.Sort(both)
+		if both[0] == both[len(both)-1] {
+			c.add(graph.CodeSingleOwner, t.ID, []string{ix.sh[both[0]].ID})
+		}
+	}
+	var opposed []string
+	for _, si := range append(slices.Clone(sponsors), owners...) {
+		if a := ix.sh[si].Attitude; a == "critic" || a == "blocker" {
+			opposed = append(opposed, ix.sh[si].ID)
+		}
+	}
+	if len(opposed) > 0 {
+		slices.Sort(opposed)
+		c.add(graph.CodeOpposedOwner, t.ID, slices.Compact(opposed))
+	}
+	if len(sponsors) > 0 {
+		weak := true
+		for i, st := range ix.stakesByTr[ti] {
+			if st.Role == "sponsor" && st.EffectiveInfluence(ix.sh[ix.stakeShIdx[ti][i]]) >= high {
+				weak = false
+			}
+		}
+		if weak {
+			c.add(graph.CodeWeakSponsor, t.ID, nil)
+		}
+	}
+}
+
+func (ix *index) strategy(c *collector, t graph.Trajectory, asOf string) {
+	if ix.goalsOf[t.ID] == 0 {
+		c.add(graph.CodeNoStrategicGoal, t.ID, nil)
+	}
+	if t.Measure == "" {
+		c.add(graph.CodeNoImpactMeasure, t.ID, nil)
+	}
+	if t.ReviewBy != "" && t.ReviewBy < asOf {
+		c.add(graph.CodeReviewOverdue, t.ID, nil)
+	}
+	var blockers []string
+	for _, on := range ix.dependsOn[t.ID] {
+		st, ok := ix.nodeStatus[on]
+		if !ok {
+			continue
+		}
+		switch ix.nodeKind[on] {
+		case graph.KindTrajectory:
+			if st != "done" {
+				blockers = append(blockers, on)
+			}
+		case graph.KindEnabler:
+			if st != "ready" {
+				blockers = append(blockers, on)
+			}
+		}
+	}
+	if len(blockers) > 0 {
+		slices.Sort(blockers)
+		c.add(graph.CodeBlocked, t.ID, slices.Compact(blockers))
+	}
+}
+
+func (ix *index) visibility(c *collector, high int, lo, asOf string) {
+	for si, s := range ix.sh {
+		if s.Influence < high && ix.maxStakeInfluence[si] < high {
+			continue
+		}
+		if !ix.recent(int32(si), lo, asOf) {
+			c.add(graph.CodeUnengagedKeyStakeholder, s.ID, nil)
+		}
+		if s.Attitude == "unknown" || s.Attitude == "" {
+			c.add(graph.CodeAttitudeUnknown, s.ID, nil)
+		}
+	}
+	for _, t := range ix.tr {
+		if t.Status == "done" && !ix.sharedAbout[t.ID] {
+			c.add(graph.CodeResultsNotShared, t.ID, nil)
+		}
+	}
+	for _, g := range uniqueSorted(ix.b.Goals, func(g graph.Goal) string { return g.ID }) {
+		supported := false
+		for _, tid := range ix.goalTrs[g.ID] {
+			if ti, ok := ix.trIdx[tid]; ok && graph.IsActive(ix.tr[ti].Status) {
+				supported = true
+				break
+			}
+		}
+		if !supported {
+			c.add(graph.CodeGoalWithoutTrajectory, g.ID, nil)
+		}
+	}
+	for _, u := range ix.units {
+		seen := false
+		for _, si := range u.members {
+			if ix.recent(si, lo, asOf) {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			c.add(graph.CodeInvisibleUnit, u.name, nil)
+		}
+	}
+}
+
+// recent reports whether the stakeholder has an engagement dated in
+// (lo, asOf].
+func (ix *index) recent(si int32, lo, asOf string) bool {
+	d := ix.dates[si]
+	i := sort.SearchStrings(d, lo)
+	for i < len(d) && d[i] == lo {
+		i++
+	}
+	return i < len(d) && d[i] <= asOf
+}
+
+// sortFindings orders findings by code, subject, then related element by
+// element (a shorter list that is a prefix of another comes first).
+func sortFindings(fs []graph.Finding) {
+	slices.SortFunc(fs, func(a, b graph.Finding) int {
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Subject, b.Subject); c != 0 {
+			return c
+		}
+		return slices.Compare(a.Related, b.Related)
+	})
+}
