@@ -35,17 +35,17 @@ type index struct {
 	tr    []graph.Trajectory // sorted by id, duplicates dropped
 	trIdx map[string]int32
 
-	stakesByTr [][]graph.Stake // per trajectory, stakes with a known stakeholder
-	stakeShIdx [][]int32       // parallel to stakesByTr: the stakeholder index
-	maxStakeInfluence []int    // per stakeholder: highest effective influence over all its stakes (0: none)
-	dates      [][]string      // per stakeholder: dates of its engagements, sorted
-	sharedAbout map[string]bool // trajectories with an engagement whose results were shared
-	units      []unit          // sorted by name
-	goalsOf    map[string]int  // trajectory id → number of goals it supports
-	goalTrs    map[string][]string
-	dependsOn  map[string][]string // trajectory id → what it depends on
-	nodeStatus map[string]string   // trajectory and enabler ids → status, for blocked
-	nodeKind   map[string]graph.Kind
+	stakesByTr        [][]graph.Stake // per trajectory, stakes with a known stakeholder
+	stakeShIdx        [][]int32       // parallel to stakesByTr: the stakeholder index
+	maxStakeInfluence []int           // per stakeholder: highest effective influence over all its stakes (0: none)
+	dates             [][]string      // per stakeholder: dates of its engagements, sorted
+	sharedAbout       map[string]bool // trajectories with an engagement whose results were shared
+	units             []unit          // sorted by name
+	goalsOf           map[string]int  // trajectory id → number of goals it supports
+	goalTrs           map[string][]string
+	dependsOn         map[string][]string // trajectory id → what it depends on
+	nodeStatus        map[string]string   // trajectory and enabler ids → status, for blocked
+	nodeKind          map[string]graph.Kind
 
 	net network
 
