@@ -1,0 +1,294 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// importFill packs pages full: an import writes every bucket in key order
+// into fresh buckets, so half-empty pages (bbolt's default for random
+// inserts) would only double the file and the pages to write.
+const importFill = 1.0
+
+// arena hands out byte slices from large blocks: an import creates
+// hundreds of thousands of small keys that must stay valid until commit,
+// and one allocation per block keeps the garbage collector out of the way.
+type arena struct{ block []byte }
+
+func (a *arena) alloc(n int) []byte {
+	if len(a.block)+n > cap(a.block) {
+		a.block = make([]byte, 0, max(n, 1<<20))
+	}
+	start := len(a.block)
+	a.block = a.block[:start+n]
+	return a.block[start : start+n : start+n]
+}
+
+func (a *arena) join(parts ...string) []byte {
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := a.alloc(n)[:0]
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+type kv struct{ k, v []byte }
+
+// plan is a validated bundle encoded into the sorted key/value lists of
+// every bucket, ready to be written in one pass.
+type plan struct {
+	ws    graph.Workspace
+	ids   []kv
+	nodes map[graph.Kind][]kv
+	rels  map[graph.RelKind][]kv
+	refs  [][]byte
+}
+
+func encodeBundle(b *graph.Bundle) (*plan, error) {
+	var a arena
+	p := &plan{ws: b.Workspace, nodes: map[graph.Kind][]kv{}, rels: map[graph.RelKind][]kv{}}
+	var err error
+	b.Nodes(func(_ string, _ int, n graph.Node) {
+		if err != nil {
+			return
+		}
+		var v []byte
+		if v, err = encodeNode(n, 1); err != nil {
+			return
+		}
+		id := []byte(n.NodeID())
+		p.nodes[n.NodeKind()] = append(p.nodes[n.NodeKind()], kv{id, v})
+		p.ids = append(p.ids, kv{id, []byte{kindCodes[n.NodeKind()]}})
+		p.refs = append(p.refs, nodeRefs(n)...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.Relations(func(_ string, _ int, r graph.Relation) {
+		kind, key := r.RelKind(), r.Key()
+		var k []byte
+		if key.C != "" {
+			k = a.join(key.A, key.B, key.C)
+		} else {
+			k = a.join(key.A, key.B)
+		}
+		p.rels[kind] = append(p.rels[kind], kv{k, encodeRelValue(r)})
+		code := string([]byte{relCodes[kind]})
+		p.refs = append(p.refs, a.join(key.A, code, string(k)), a.join(key.B, code, string(k)))
+	})
+	slices.SortFunc(p.ids, func(x, y kv) int { return bytes.Compare(x.k, y.k) })
+	slices.SortFunc(p.refs, bytes.Compare)
+	// The bundle is canonical, and canonical order is byte order of the
+	// encoded keys; checking is cheap and guards the layout's assumption.
+	for kind, list := range p.nodes {
+		if !slices.IsSortedFunc(list, func(x, y kv) int { return bytes.Compare(x.k, y.k) }) {
+			return nil, fmt.Errorf("%s not in key order", kind)
+		}
+	}
+	for kind, list := range p.rels {
+		if !slices.IsSortedFunc(list, func(x, y kv) int { return bytes.Compare(x.k, y.k) }) {
+			return nil, fmt.Errorf("%s not in key order", kind)
+		}
+	}
+	return p, nil
+}
+
+// cloneBundle copies what ApplyDefaults and Canonicalize change, so that
+// importing leaves the caller's bundle as it was.
+func cloneBundle(b *graph.Bundle) *graph.Bundle {
+	c := *b
+	c.Stakeholders = slices.Clone(b.Stakeholders)
+	c.Trajectories = slices.Clone(b.Trajectories)
+	c.Goals = slices.Clone(b.Goals)
+	c.Enablers = slices.Clone(b.Enablers)
+	c.Stakes = slices.Clone(b.Stakes)
+	c.Influences = slices.Clone(b.Influences)
+	c.ReportsTo = slices.Clone(b.ReportsTo)
+	c.Supports = slices.Clone(b.Supports)
+	c.DependsOn = slices.Clone(b.DependsOn)
+	c.Engagements = slices.Clone(b.Engagements)
+	for i := range c.Stakeholders {
+		c.Stakeholders[i].Tags = slices.Clone(c.Stakeholders[i].Tags)
+	}
+	for i := range c.Engagements {
+		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
+		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
+	}
+	return &c
+}
+
+// ImportBundle validates b and replaces its workspace with it in one
+// transaction. A node that existed before keeps counting up its version,
+// so a caller holding an old version cannot overwrite imported data.
+func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
+	if b == nil {
+		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
+	}
+	c := cloneBundle(b)
+	c.ApplyDefaults()
+	ws := c.Workspace.ID
+	if err := c.Validate(); err != nil {
+		return op("ImportBundle", ws, err)
+	}
+	c.Canonicalize()
+	p, err := encodeBundle(c)
+	if err != nil {
+		return op("ImportBundle", ws, err)
+	}
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		all := tx.Bucket(bucketWorkspaces)
+		if old := all.Bucket([]byte(ws)); old != nil {
+			carryVersions(old, p)
+			if err := all.DeleteBucket([]byte(ws)); err != nil {
+				return err
+			}
+		}
+		w, err := createWorkspace(tx, p.ws, importFill)
+		if err != nil {
+			return err
+		}
+		if err := putSorted(w.Bucket(bucketIDs), p.ids); err != nil {
+			return err
+		}
+		for _, k := range graph.Kinds {
+			if err := putSorted(w.Bucket(nodeBucket(k)), p.nodes[k]); err != nil {
+				return err
+			}
+		}
+		for _, k := range graph.RelKinds {
+			if err := putSorted(w.Bucket(relBucket(k)), p.rels[k]); err != nil {
+				return err
+			}
+		}
+		refs := w.Bucket(bucketRefs)
+		empty := []byte{}
+		for _, k := range p.refs {
+			if err := refs.Put(k, empty); err != nil {
+				return err
+			}
+		}
+		// The last chance to give up: after this the commit is all or nothing.
+		return ctx.Err()
+	})
+	return op("ImportBundle", ws, err)
+}
+
+// carryVersions sets each planned node's version to one past the version
+// it had in the old workspace, when it was there.
+func carryVersions(old *bolt.Bucket, p *plan) {
+	look := lookup(old)
+	for _, list := range p.nodes {
+		for _, e := range list {
+			oldKind, ok := look(string(e.k))
+			if !ok {
+				continue
+			}
+			if v := old.Bucket(nodeBucket(oldKind)).Get(e.k); v != nil {
+				binary.BigEndian.PutUint64(e.v, uint64(nodeVersion(v)+1))
+			}
+		}
+	}
+}
+
+func putSorted(b *bolt.Bucket, list []kv) error {
+	for _, e := range list {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExportBundle reads the whole workspace in one read transaction, so the
+// document is a consistent snapshot.
+func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
+	b := &graph.Bundle{Format: graph.Format}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		w, err := wsBucket(tx, ws)
+		if err != nil {
+			return err
+		}
+		if b.Workspace, err = readWorkspace(w); err != nil {
+			return err
+		}
+		if err := exportNodes(w, &b.Stakeholders); err != nil {
+			return err
+		}
+		if err := exportNodes(w, &b.Trajectories); err != nil {
+			return err
+		}
+		if err := exportNodes(w, &b.Goals); err != nil {
+			return err
+		}
+		if err := exportNodes(w, &b.Enablers); err != nil {
+			return err
+		}
+		if err := exportNodes(w, &b.Engagements); err != nil {
+			return err
+		}
+		return errors.Join(
+			exportRels(w, &b.Stakes),
+			exportRels(w, &b.Influences),
+			exportRels(w, &b.ReportsTo),
+			exportRels(w, &b.Supports),
+			exportRels(w, &b.DependsOn),
+		)
+	})
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	b.ApplyDefaults()
+	// Stored order is canonical already; sorting sorted data is linear and
+	// keeps the promise should the canonical order ever gain a rule.
+	b.Canonicalize()
+	return b, nil
+}
+
+func exportNodes[T graph.Node](w *bolt.Bucket, out *[]T) error {
+	var zero T
+	kind := zero.NodeKind()
+	nb := w.Bucket(nodeBucket(kind))
+	list := []T{}
+	err := nb.ForEach(func(k, v []byte) error {
+		n, _, err := decodeNode(kind, v)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", kind, k, err)
+		}
+		list = append(list, n.(T))
+		return nil
+	})
+	*out = list
+	return err
+}
+
+func exportRels[T graph.Relation](w *bolt.Bucket, out *[]T) error {
+	var zero T
+	kind := zero.RelKind()
+	rb := w.Bucket(relBucket(kind))
+	list := []T{}
+	err := rb.ForEach(func(k, v []byte) error {
+		r, err := decodeRel(kind, k, v)
+		if err != nil {
+			return err
+		}
+		list = append(list, r.(T))
+		return nil
+	})
+	*out = list
+	return err
+}

@@ -1,0 +1,133 @@
+package embedded
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// normalizeRel turns a pointer to a relationship into the value.
+func normalizeRel(r graph.Relation) graph.Relation {
+	switch x := r.(type) {
+	case *graph.Stake:
+		if x != nil {
+			return *x
+		}
+	case *graph.Influence:
+		if x != nil {
+			return *x
+		}
+	case *graph.ReportsTo:
+		if x != nil {
+			return *x
+		}
+	case *graph.Supports:
+		if x != nil {
+			return *x
+		}
+	case *graph.DependsOn:
+		if x != nil {
+			return *x
+		}
+	}
+	return r
+}
+
+func describe(kind graph.RelKind, k graph.RelKey) string {
+	if k.C != "" {
+		return fmt.Sprintf("%s %s→%s (%s)", kind, k.A, k.B, k.C)
+	}
+	return fmt.Sprintf("%s %s→%s", kind, k.A, k.B)
+}
+
+// AddRelation adds a relationship whose ends exist.
+func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) error {
+	if r == nil {
+		return op("AddRelation", ws, badRelKind(""))
+	}
+	r = normalizeRel(r)
+	kind, key := r.RelKind(), r.Key()
+	subject := ws + "/" + describe(kind, key)
+	if err := graph.Invalid(graph.ValidateRelation(r, "")); err != nil {
+		return op("AddRelation", subject, err)
+	}
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		w, err := wsBucket(tx, ws)
+		if err != nil {
+			return err
+		}
+		if err := graph.Invalid(graph.RelationRefProblems(r, "", lookup(w))); err != nil {
+			return err
+		}
+		rb := w.Bucket(relBucket(kind))
+		k := encodeRelKey(key)
+		if rb.Get(k) != nil {
+			return fmt.Errorf("%s exists: %w", describe(kind, key), graph.ErrConflict)
+		}
+		if err := rb.Put(k, encodeRelValue(r)); err != nil {
+			return err
+		}
+		if err := putAll(w.Bucket(bucketRefs), relRefs(kind, key, k), nil); err != nil {
+			return err
+		}
+		return touch(tx, w)
+	})
+	return op("AddRelation", subject, err)
+}
+
+// RemoveRelation removes the relationship of that kind and key.
+func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKind, key graph.RelKey) error {
+	subject := ws + "/" + describe(kind, key)
+	if _, ok := relCodes[kind]; !ok {
+		return op("RemoveRelation", subject, badRelKind(kind))
+	}
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		w, err := wsBucket(tx, ws)
+		if err != nil {
+			return err
+		}
+		rb := w.Bucket(relBucket(kind))
+		k := encodeRelKey(key)
+		if rb.Get(k) == nil {
+			return fmt.Errorf("%s: %w", describe(kind, key), graph.ErrNotFound)
+		}
+		if err := rb.Delete(k); err != nil {
+			return err
+		}
+		if err := deleteAll(w.Bucket(bucketRefs), relRefs(kind, key, k)); err != nil {
+			return err
+		}
+		return touch(tx, w)
+	})
+	return op("RemoveRelation", subject, err)
+}
+
+// Relations lists the relationships of one kind in canonical order: the
+// order of the keys in the file.
+func (s *Store) Relations(ctx context.Context, ws string, kind graph.RelKind) ([]graph.Relation, error) {
+	out := []graph.Relation{}
+	if _, ok := relCodes[kind]; !ok {
+		return nil, op("Relations", ws+"/"+string(kind), badRelKind(kind))
+	}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		w, err := wsBucket(tx, ws)
+		if err != nil {
+			return err
+		}
+		return w.Bucket(relBucket(kind)).ForEach(func(k, v []byte) error {
+			r, err := decodeRel(kind, k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, op("Relations", ws+"/"+string(kind), err)
+	}
+	return out, nil
+}

@@ -1,0 +1,267 @@
+// Package embedded is stakemap's default backend: every workspace in one
+// local file (a bbolt B+tree), no server. A write returns only after its
+// transaction is committed and synced to disk, so an acknowledged write
+// survives a crash, and a crash mid-write leaves the previous state.
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// lockTimeout bounds the wait for the file lock: another process holding
+// the file should give an error, not a hang.
+const lockTimeout = 500 * time.Millisecond
+
+// ErrInUse reports that another process has the database file open.
+var ErrInUse = errors.New("database file is in use by another stakemap process")
+
+// Store is a graph.Store kept in one bbolt file. It is safe for concurrent
+// use: bbolt runs any number of readers beside one writer.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open opens the database file at path, creating it when it does not exist.
+func Open(path string) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: lockTimeout,
+		// The hashmap freelist keeps page allocation fast in a file that
+		// has seen many large imports.
+		FreelistType: bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("embedded.Open: database file %s is in use by another stakemap process: %w", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			if tx.Bucket(bucketWorkspaces) != nil {
+				return errors.New("not a stakemap database")
+			}
+			if meta, err = tx.CreateBucket(bucketMeta); err != nil {
+				return err
+			}
+			if err := meta.Put(keyFormat, []byte(fileFormat)); err != nil {
+				return err
+			}
+		}
+		if f := string(meta.Get(keyFormat)); f != fileFormat {
+			return fmt.Errorf("not a stakemap database of a known layout (format %q)", f)
+		}
+		_, err := tx.CreateBucketIfNotExists(bucketWorkspaces)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Path returns the file the store keeps its data in.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("embedded.Close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// op wraps err with the method and its subject, keeping it inspectable
+// with errors.Is.
+func op(name, subject string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("embedded.%s %s: %w", name, subject, err)
+}
+
+func notFound(what, id string) error {
+	return fmt.Errorf("%s %q: %w", what, id, graph.ErrNotFound)
+}
+
+// view and update run fn in a read or write transaction after checking
+// the context: bbolt itself cannot be interrupted.
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(fn)
+}
+
+func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(fn)
+}
+
+func wsBucket(tx *bolt.Tx, ws string) (*bolt.Bucket, error) {
+	b := tx.Bucket(bucketWorkspaces).Bucket([]byte(ws))
+	if b == nil {
+		return nil, notFound("workspace", ws)
+	}
+	return b, nil
+}
+
+// touch gives the workspace a new revision: the next number of a sequence
+// kept in the file, so a revision is never reused, not even after the
+// workspace is deleted and created again.
+func touch(tx *bolt.Tx, w *bolt.Bucket) error {
+	seq, err := tx.Bucket(bucketMeta).NextSequence()
+	if err != nil {
+		return err
+	}
+	return w.Put(keyRevision, binary.BigEndian.AppendUint64(nil, seq))
+}
+
+func readWorkspace(w *bolt.Bucket) (graph.Workspace, error) {
+	var ws graph.Workspace
+	if err := json.Unmarshal(w.Get(keyWorkspace), &ws); err != nil {
+		return ws, fmt.Errorf("corrupt workspace record: %w", err)
+	}
+	return ws, nil
+}
+
+// Workspaces lists every workspace, sorted by id.
+func (s *Store) Workspaces(ctx context.Context) ([]graph.Workspace, error) {
+	out := []graph.Workspace{}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		all := tx.Bucket(bucketWorkspaces)
+		return all.ForEachBucket(func(k []byte) error {
+			w, err := readWorkspace(all.Bucket(k))
+			if err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			out = append(out, w)
+			return nil
+		})
+	})
+	return out, op("Workspaces", "", err)
+}
+
+// Workspace returns one workspace, or ErrNotFound.
+func (s *Store) Workspace(ctx context.Context, id string) (graph.Workspace, error) {
+	var w graph.Workspace
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b, err := wsBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		w, err = readWorkspace(b)
+		return err
+	})
+	return w, op("Workspace", id, err)
+}
+
+// CreateWorkspace adds an empty workspace (language nl when unset).
+func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
+	w.ApplyDefaults()
+	if err := graph.Invalid(graph.ValidateWorkspace(w)); err != nil {
+		return op("CreateWorkspace", w.ID, err)
+	}
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		all := tx.Bucket(bucketWorkspaces)
+		if all.Bucket([]byte(w.ID)) != nil {
+			return fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
+		}
+		_, err := createWorkspace(tx, w, 0)
+		return err
+	})
+	return op("CreateWorkspace", w.ID, err)
+}
+
+// createWorkspace makes the bucket of a new workspace with its fixed
+// sub-buckets, filled to fillPercent (0: bbolt's default).
+func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt.Bucket, error) {
+	b, err := tx.Bucket(bucketWorkspaces).CreateBucket([]byte(w.ID))
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Put(keyWorkspace, data); err != nil {
+		return nil, err
+	}
+	names := [][]byte{bucketIDs, bucketRefs}
+	for _, k := range graph.Kinds {
+		names = append(names, nodeBucket(k))
+	}
+	for _, k := range graph.RelKinds {
+		names = append(names, relBucket(k))
+	}
+	for _, name := range names {
+		sub, err := b.CreateBucket(name)
+		if err != nil {
+			return nil, err
+		}
+		if fillPercent > 0 {
+			sub.FillPercent = fillPercent
+		}
+	}
+	return b, touch(tx, b)
+}
+
+// DeleteWorkspace removes a workspace and everything in it.
+func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketWorkspaces).DeleteBucket([]byte(id))
+		if errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return notFound("workspace", id)
+		}
+		return err
+	})
+	return op("DeleteWorkspace", id, err)
+}
+
+// Revision returns the sequence number of the workspace's last write.
+func (s *Store) Revision(ctx context.Context, ws string) (string, error) {
+	var rev string
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b, err := wsBucket(tx, ws)
+		if err != nil {
+			return err
+		}
+		v := b.Get(keyRevision)
+		if len(v) != 8 {
+			return errors.New("corrupt revision record")
+		}
+		rev = strconv.FormatUint(binary.BigEndian.Uint64(v), 10)
+		return nil
+	})
+	return rev, op("Revision", ws, err)
+}
+
+// lookup resolves ids against the stored nodes of a workspace.
+func lookup(w *bolt.Bucket) graph.Lookup {
+	ids := w.Bucket(bucketIDs)
+	return func(id string) (graph.Kind, bool) {
+		v := ids.Get([]byte(id))
+		if len(v) != 1 {
+			return "", false
+		}
+		k, ok := codeKinds[v[0]]
+		return k, ok
+	}
+}
