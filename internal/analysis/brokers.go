@@ -59,7 +59,7 @@ func (ix *index) brokers(top int) []graph.Broker {
 // betweenness returns every stakeholder's betweenness, rounded, computed
 // once per index.
 func (ix *index) betweenness() []float64 {
-	ix.btwOnce.Do(func() { ix.btw = betweenness(&ix.net) })
+	ix.btwOnce.Do(func() { ix.btw = betweenness(ix.network()) })
 	return ix.btw
 }
 
@@ -96,6 +96,9 @@ func betweenness(nw *network) []float64 {
 				}
 				acc := make([]float64, n)
 				for s := c * size; s < min(n, (c+1)*size); s++ {
+					if nw.off[s] == nw.off[s+1] {
+						continue // no out-edges: no pair starting here has a node in between
+					}
 					st.single(nw, int32(s), acc)
 				}
 				partial[c] = acc
@@ -117,55 +120,65 @@ func betweenness(nw *network) []float64 {
 
 type brandesState struct {
 	dist  []int32
-	sigma []float64
-	delta []float64
-	order []int32
+	sigma []float64 // number of shortest paths from the source
+	coef  []float64 // (1 + dependency) / sigma, once a node is final
+	order []int32   // nodes in breadth-first order
+	succ  []int32   // successors on shortest paths, grouped by node in order
+	start []int32   // succ[start[i]:start[i+1]] belong to order[i]
 }
 
 func newBrandesState(n int) *brandesState {
-	st := &brandesState{dist: make([]int32, n), sigma: make([]float64, n), delta: make([]float64, n), order: make([]int32, 0, n)}
+	st := &brandesState{dist: make([]int32, n), sigma: make([]float64, n), coef: make([]float64, n),
+		order: make([]int32, 0, n), start: make([]int32, 0, n+1)}
 	for i := range st.dist {
 		st.dist[i] = -1
 	}
 	return st
 }
 
-// single adds the dependencies of source s to acc.
+// single adds the dependencies of source s to acc. The dependency of v is
+// sigma[v] times the sum, over its successors w on shortest paths, of
+// (1 + dependency of w) / sigma[w]; walking the breadth-first order
+// backwards finishes every successor before v. The successors are noted
+// during the search so the backward walk needs no tests.
 func (st *brandesState) single(nw *network, s int32, acc []float64) {
-	st.order = st.order[:0]
-	st.dist[s] = 0
-	st.sigma[s] = 1
-	st.order = append(st.order, s)
-	for i := 0; i < len(st.order); i++ {
-		v := st.order[i]
-		for e := nw.off[v]; e < nw.off[v+1]; e++ {
-			w := nw.to[e]
-			if st.dist[w] < 0 {
-				st.dist[w] = st.dist[v] + 1
-				st.order = append(st.order, w)
-			}
-			if st.dist[w] == st.dist[v]+1 {
-				st.sigma[w] += st.sigma[v]
+	dist, sigma, coef := st.dist, st.sigma, st.coef
+	off, to := nw.off, nw.to
+	order, succ, start := append(st.order[:0], s), st.succ[:0], st.start[:0]
+	dist[s] = 0
+	sigma[s] = 1
+	for i := 0; i < len(order); i++ {
+		v := order[i]
+		start = append(start, int32(len(succ)))
+		dv, sv := dist[v]+1, sigma[v]
+		for _, w := range to[off[v]:off[v+1]] {
+			switch dist[w] {
+			case -1:
+				dist[w] = dv
+				sigma[w] = sv
+				order = append(order, w)
+				succ = append(succ, w)
+			case dv:
+				sigma[w] += sv
+				succ = append(succ, w)
 			}
 		}
 	}
-	// Predecessors are the in-neighbours one level closer to s.
-	for i := len(st.order) - 1; i >= 0; i-- {
-		w := st.order[i]
-		coef := (1 + st.delta[w]) / st.sigma[w]
-		for r := nw.roff[w]; r < nw.roff[w+1]; r++ {
-			v := nw.rfrom[r]
-			if st.dist[v] >= 0 && st.dist[v] == st.dist[w]-1 {
-				st.delta[v] += st.sigma[v] * coef
-			}
+	start = append(start, int32(len(succ)))
+	for i := len(order) - 1; i >= 0; i-- {
+		v := order[i]
+		sum := 0.0
+		for _, w := range succ[start[i]:start[i+1]] {
+			sum += coef[w]
 		}
-		if w != s {
-			acc[w] += st.delta[w]
+		delta := sigma[v] * sum
+		coef[v] = (1 + delta) / sigma[v]
+		if v != s {
+			acc[v] += delta
 		}
 	}
-	for _, v := range st.order {
-		st.dist[v] = -1
-		st.sigma[v] = 0
-		st.delta[v] = 0
+	for _, v := range order {
+		dist[v] = -1
 	}
+	st.order, st.succ, st.start = order, succ, start
 }

@@ -13,6 +13,8 @@
 //   - Stakes, influences and engagements that refer to ids missing from the
 //     bundle are ignored (a validated bundle has none).
 //   - A stakeholder without an attitude counts as "unknown", the default.
+//   - Influence strengths above 1 (refused by validation) count as 1, so
+//     that a longer path is never stronger than its prefix.
 package analysis
 
 import (
@@ -47,7 +49,8 @@ type index struct {
 	nodeStatus        map[string]string   // trajectory and enabler ids → status, for blocked
 	nodeKind          map[string]graph.Kind
 
-	net network
+	netOnce sync.Once
+	net     network // built on first use: the findings do not need it
 
 	cyclesOnce sync.Once
 	cycles     [][]string
@@ -174,8 +177,13 @@ func prepare(b *graph.Bundle) *index {
 		ix.dependsOn[d.Trajectory] = append(ix.dependsOn[d.Trajectory], d.On)
 	}
 
-	ix.net = buildNetwork(ix.sh, ix.shIdx, b)
 	return ix
+}
+
+// network returns the influence network, building it on first use.
+func (ix *index) network() *network {
+	ix.netOnce.Do(func() { ix.net = buildNetwork(len(ix.sh), ix.shIdx, ix.b) })
+	return &ix.net
 }
 
 func setName(m map[string]string, id, name string) {

@@ -35,21 +35,25 @@ func (nw *network) strength(e int32, hs float64) float64 {
 	return s
 }
 
-type rawEdge struct {
-	from, to int32
-	infl     float64
-	rep      bool
-}
-
-func buildNetwork(sh []graph.Stakeholder, idx map[string]int32, b *graph.Bundle) network {
-	raw := make([]rawEdge, 0, len(b.Influences)+2*len(b.ReportsTo))
-	add := func(from, to string, infl float64, rep bool) {
-		f, ok1 := idx[from]
-		t, ok2 := idx[to]
-		if !ok1 || !ok2 || f == t {
+// buildNetwork turns Influence and ReportsTo into the network: edges are
+// bucketed by source (a counting sort), each bucket sorted by target, and
+// edges joining the same ordered pair merged.
+func buildNetwork(n int, idx map[string]int32, b *graph.Bundle) network {
+	type half struct {
+		to   int32
+		infl float64
+		rep  bool
+	}
+	from := make([]int32, 0, len(b.Influences)+2*len(b.ReportsTo))
+	edges := make([]half, 0, cap(from))
+	add := func(f, t string, infl float64, rep bool) {
+		fi, ok1 := idx[f]
+		ti, ok2 := idx[t]
+		if !ok1 || !ok2 || fi == ti {
 			return
 		}
-		raw = append(raw, rawEdge{f, t, infl, rep})
+		from = append(from, fi)
+		edges = append(edges, half{ti, min(infl, 1), rep})
 	}
 	for _, in := range b.Influences {
 		if in.Strength > 0 {
@@ -60,40 +64,53 @@ func buildNetwork(sh []graph.Stakeholder, idx map[string]int32, b *graph.Bundle)
 		add(r.From, r.To, 0, true)
 		add(r.To, r.From, 0, true)
 	}
-	slices.SortFunc(raw, func(a, b rawEdge) int {
-		if a.from != b.from {
-			return int(a.from - b.from)
-		}
-		return int(a.to - b.to)
-	})
-	nw := network{n: len(sh), off: make([]int32, len(sh)+1)}
-	for i := 0; i < len(raw); {
-		j := i
-		e := rawEdge{from: raw[i].from, to: raw[i].to}
-		for ; j < len(raw) && raw[j].from == e.from && raw[j].to == e.to; j++ {
-			e.infl = math.Max(e.infl, raw[j].infl)
-			e.rep = e.rep || raw[j].rep
-		}
-		nw.to = append(nw.to, e.to)
-		nw.infl = append(nw.infl, e.infl)
-		nw.rep = append(nw.rep, e.rep)
-		nw.off[e.from+1]++
-		i = j
+	start := make([]int32, n+1)
+	for _, f := range from {
+		start[f+1]++
 	}
-	for v := 0; v < nw.n; v++ {
-		nw.off[v+1] += nw.off[v]
+	for v := range n {
+		start[v+1] += start[v]
 	}
-	nw.roff = make([]int32, nw.n+1)
+	bucket := make([]half, len(edges))
+	fill := slices.Clone(start[:n])
+	for i, e := range edges {
+		bucket[fill[from[i]]] = e
+		fill[from[i]]++
+	}
+
+	nw := network{n: n, off: make([]int32, n+1)}
+	nw.to = make([]int32, 0, len(bucket))
+	nw.infl = make([]float64, 0, len(bucket))
+	nw.rep = make([]bool, 0, len(bucket))
+	for v := range n {
+		seg := bucket[start[v]:start[v+1]]
+		slices.SortFunc(seg, func(a, b half) int { return int(a.to - b.to) })
+		for i := 0; i < len(seg); {
+			e := seg[i]
+			j := i + 1
+			for ; j < len(seg) && seg[j].to == e.to; j++ {
+				e.infl = math.Max(e.infl, seg[j].infl)
+				e.rep = e.rep || seg[j].rep
+			}
+			nw.to = append(nw.to, e.to)
+			nw.infl = append(nw.infl, e.infl)
+			nw.rep = append(nw.rep, e.rep)
+			i = j
+		}
+		nw.off[v+1] = int32(len(nw.to))
+	}
+
+	nw.roff = make([]int32, n+1)
 	for _, t := range nw.to {
 		nw.roff[t+1]++
 	}
-	for v := 0; v < nw.n; v++ {
+	for v := range n {
 		nw.roff[v+1] += nw.roff[v]
 	}
 	nw.rfrom = make([]int32, len(nw.to))
 	nw.redge = make([]int32, len(nw.to))
-	fill := slices.Clone(nw.roff[:nw.n])
-	for v := int32(0); int(v) < nw.n; v++ {
+	fill = slices.Clone(nw.roff[:n])
+	for v := range int32(n) {
 		for e := nw.off[v]; e < nw.off[v+1]; e++ {
 			t := nw.to[e]
 			nw.rfrom[fill[t]] = v

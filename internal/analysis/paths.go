@@ -91,7 +91,7 @@ func (ix *index) paths(q graph.PathQuery) ([]graph.Path, error) {
 		// The only simple path from a node to itself has no edges.
 		return []graph.Path{{Nodes: []string{q.From}, Hops: 0, Strength: 1}}, nil
 	}
-	ps := newPathSearch(&ix.net, src, dst, q)
+	ps := newPathSearch(ix.network(), src, dst, q)
 	out := []graph.Path{}
 	for _, f := range ps.kBest(q.K) {
 		p := graph.Path{Nodes: make([]string, len(f.nodes)), Hops: len(f.nodes) - 1, Strength: f.strength()}
