@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/bundle"
+	"github.com/stakemap/stakemap/internal/demo"
+)
+
+func init() {
+	register(newImportCmd)
+	register(newExportCmd)
+	register(newDemoCmd)
+}
+
+func newImportCmd() *cobra.Command {
+	var ws graph.Workspace
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Create or replace a workspace from a stakemap/v1 JSON file, a folder of CSV files or an XLSX workbook",
+		Long: `Import reads one workspace and replaces that workspace in the store with it,
+all or nothing: a file with any problem changes nothing, and every problem is
+listed (entry, field, value, reason; for spreadsheets the sheet, row and
+column). FILE is a stakemap/v1 JSON document (- for standard input), a
+folder of CSV files named after the arrays (stakeholders.csv, ...) or an
+.xlsx workbook with one sheet per array. English and Dutch column headers
+are accepted.`,
+		Example: `  stakemap import oostvoorde.json
+  stakemap import --workspace oostvoorde --name "Gemeente Oostvoorde" stakeholders/
+  stakemap import --neo4j-uri bolt://localhost:7687 oostvoorde.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			start := time.Now()
+			b, err := readBundle(cmd.Context(), args[0], ws, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			progress(cmd.ErrOrStderr(), "writing workspace %s: %d stakeholders, %d trajectories, %d relationships",
+				b.Workspace.ID, len(b.Stakeholders), len(b.Trajectories), relationCount(b))
+			store, err := openBackend(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			if err := store.ImportBundle(cmd.Context(), b); err != nil {
+				return fmt.Errorf("import %s: %w", args[0], err)
+			}
+			progress(cmd.ErrOrStderr(), "imported workspace %s in %s", b.Workspace.ID, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&ws.ID, "workspace", "", "workspace id: supplies or overrides the file's workspace id")
+	cmd.Flags().StringVar(&ws.Name, "name", "", "workspace name: supplies or overrides the file's")
+	cmd.Flags().StringVar(&ws.Language, "language", "", "workspace language, nl or en: supplies or overrides the file's")
+	return cmd
+}
+
+// readBundle reads a bundle from a JSON file (or stdin), a CSV folder or an
+// XLSX workbook, reporting progress on large JSON files.
+func readBundle(ctx context.Context, path string, ws graph.Workspace, progressTo io.Writer) (*graph.Bundle, error) {
+	var (
+		b   *graph.Bundle
+		err error
+	)
+	if path == "-" {
+		b, err = bundle.Decode(os.Stdin)
+	} else if fi, statErr := os.Stat(path); statErr != nil {
+		return nil, fmt.Errorf("import %s: %w", path, statErr)
+	} else if fi.Mode().IsRegular() && !strings.EqualFold(filepath.Ext(path), ".xlsx") && !strings.EqualFold(filepath.Ext(path), ".csv") {
+		b, err = decodeFile(ctx, path, fi.Size(), progressTo)
+	} else {
+		b, err = bundle.ReadPath(path, bundle.Options{Workspace: ws})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", path, err)
+	}
+	if ws != (graph.Workspace{}) {
+		// The flags override what the file says; validate again so that a
+		// bad override is reported like a bad file.
+		if ws.ID != "" {
+			b.Workspace.ID = ws.ID
+		}
+		if ws.Name != "" {
+			b.Workspace.Name = ws.Name
+		}
+		if ws.Language != "" {
+			b.Workspace.Language = ws.Language
+		}
+		if err := b.Validate(); err != nil {
+			return nil, fmt.Errorf("import %s: %w", path, err)
+		}
+	}
+	return b, nil
+}
+
+// progressEvery is how often decodeFile reports how far it has read; files
+// smaller than progressMin are read without a word.
+const (
+	progressEvery = time.Second
+	progressMin   = 8 << 20
+)
+
+func decodeFile(ctx context.Context, path string, size int64, progressTo io.Writer) (*graph.Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size < progressMin {
+		return bundle.Decode(f)
+	}
+	cr := &countingReader{r: f}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				n := cr.n.Load()
+				progress(progressTo, "reading %s: %d%% (%s of %s)", filepath.Base(path), n*100/size, mib(n), mib(size))
+			}
+		}
+	}()
+	progress(progressTo, "reading %s (%s)", filepath.Base(path), mib(size))
+	b, err := bundle.Decode(cr)
+	close(done)
+	return b, err
+}
+
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+
+func progress(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, format+"\n", args...)
+}
+
+func relationCount(b *graph.Bundle) int {
+	return len(b.Stakes) + len(b.Influences) + len(b.ReportsTo) + len(b.Supports) + len(b.DependsOn)
+}
+
+func newExportCmd() *cobra.Command {
+	var ws, out string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write a workspace as a canonical stakemap/v1 JSON document",
+		Long: `Export writes the whole workspace as one stakemap/v1 document: arrays sorted,
+defaults filled in, so that export, import and export again give the same
+bytes. It writes to standard output unless -o names a file; a file is
+replaced only when the whole document has been written.`,
+		Example: `  stakemap export --workspace oostvoorde -o oostvoorde.json
+  stakemap export --db team.db --workspace oostvoorde > backup.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			store, err := openBackend(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			id, err := resolveWorkspace(cmd.Context(), store, ws)
+			if err != nil {
+				return err
+			}
+			b, err := store.ExportBundle(cmd.Context(), id)
+			if err != nil {
+				return fmt.Errorf("export %s: %w", id, err)
+			}
+			return writeOutput(out, cmd.OutOrStdout(), func(w io.Writer) error { return bundle.Encode(w, b) })
+		},
+	}
+	cmd.Flags().StringVar(&ws, "workspace", "", "workspace id (may be left out when the store holds one workspace)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write; empty or - for standard output")
+	return cmd
+}
+
+// resolveWorkspace returns the flag's workspace, or the only workspace of
+// the store when the flag is empty.
+func resolveWorkspace(ctx context.Context, store graph.Store, flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	all, err := store.Workspaces(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(all) {
+	case 0:
+		return "", fmt.Errorf("the store holds no workspace: import one, or load the demo with 'stakemap demo'")
+	case 1:
+		return all[0].ID, nil
+	}
+	ids := make([]string, len(all))
+	for i, w := range all {
+		ids[i] = w.ID
+	}
+	return "", fmt.Errorf("the store holds %d workspaces (%s): choose one with --workspace", len(all), strings.Join(ids, ", "))
+}
+
+// writeOutput writes to stdout, or to the file path by way of a temporary
+// file in the same folder, so that a failed write never leaves half a file
+// where a good one was.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func newDemoCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Load the demo workspace (Gemeente Oostvoorde), replacing it if it exists",
+		Long: `Demo loads Gemeente Oostvoorde, a fictitious Dutch municipality with about
+forty stakeholders, eight learning trajectories and the gaps a stakeholder
+analysis should find. Its dates are moved to today, so that recent
+engagements and overdue reviews stay what they were meant to be.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := demo.Bundle()
+			if err != nil {
+				return err
+			}
+			store, err := openBackend(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			if err := store.ImportBundle(cmd.Context(), b); err != nil {
+				return fmt.Errorf("load demo: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Loaded workspace %s (%s): %d stakeholders, %d trajectories.\nNext: stakemap analyze --workspace %s\n",
+				b.Workspace.ID, b.Workspace.Name, len(b.Stakeholders), len(b.Trajectories), b.Workspace.ID)
+			return nil
+		},
+	}
+}
