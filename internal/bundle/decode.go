@@ -304,7 +304,7 @@ func (d *decoder) document() error {
 		key, _ := t.(string)
 		if seen[key] {
 			d.problem("document", key, "", "appears twice: each key may appear once")
-			if err := d.skip(); err != nil {
+			if _, err := d.value(); err != nil {
 				return err
 			}
 			continue
@@ -332,7 +332,7 @@ func (d *decoder) document() error {
 			}
 		default:
 			d.problem("document", key, "", "is not a key of a stakemap/v1 document; known keys: "+strings.Join(topLevel, ", "))
-			if err := d.skip(); err != nil {
+			if _, err := d.value(); err != nil {
 				return err
 			}
 		}
@@ -389,20 +389,15 @@ func (d *decoder) array(key string) error {
 	return err
 }
 
-// skip skips the next value.
-func (d *decoder) skip() error {
-	t, err := d.token()
-	if err != nil {
-		return err
-	}
-	return d.skipRest(t)
-}
-
 // skipRest skips the rest of a value whose first token was t, token by
-// token, so that even a huge value takes no memory.
+// token, up to maxValueBytes.
 func (d *decoder) skipRest(t json.Token) error {
 	depth := 0
+	start := d.dec.InputOffset()
 	for {
+		if d.dec.InputOffset()-start > maxValueBytes {
+			return d.fail(errValueTooLarge)
+		}
 		switch t {
 		case json.Delim('{'), json.Delim('['):
 			depth++
