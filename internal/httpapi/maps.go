@@ -1,0 +1,166 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// MapKinds and MapFormats are the maps the service draws and the formats
+// it draws them in.
+var (
+	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies"}
+	MapFormats = []string{"svg", "png", "pdf", "dot"}
+)
+
+// MapRequest asks for one map of one workspace.
+type MapRequest struct {
+	Workspace  string
+	Kind       string // one of MapKinds
+	Format     string // one of MapFormats
+	Trajectory string
+	From, To   string // the path map's ends
+	Mode       string
+	K          int
+	Lang       string
+	Anonymize  bool
+	Scale      float64 // PNG scale; 0: the renderer's default
+}
+
+// MapResult is a drawn map. Key identifies its content (it changes when
+// the workspace or the request does) and becomes the ETag.
+type MapResult struct {
+	Data        []byte
+	ContentType string
+	Key         string
+	FileName    string
+}
+
+// Renderer draws a map of a workspace snapshot. The service needs only this
+// method; the command wires the real renderer in. Errors wrapping
+// graph.ErrInvalid or graph.ErrNotFound become 400 and 404.
+type Renderer interface {
+	RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
+}
+
+// RendererFunc adapts a function to Renderer.
+type RendererFunc func(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
+
+// RenderMap calls f.
+func (f RendererFunc) RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error) {
+	return f(ctx, b, req)
+}
+
+var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "scale", "download"}
+
+func (s *Server) renderMap(c *gin.Context) {
+	if err := checkQuery(c, mapQuery); err != nil {
+		fail(c, err)
+		return
+	}
+	file := c.Param("file")
+	kind, format, ok := strings.Cut(file, ".")
+	if !ok || !slices.Contains(MapKinds, kind) {
+		fail(c, badParam("kind", kind, "must be one of "+strings.Join(MapKinds, ", ")+", followed by .svg, .png, .pdf or .dot"))
+		return
+	}
+	if !slices.Contains(MapFormats, format) {
+		fail(c, badParam("format", format, "must be one of "+strings.Join(MapFormats, ", ")))
+		return
+	}
+	req := MapRequest{Workspace: c.Param("ws"), Kind: kind, Format: format,
+		Trajectory: c.Query("trajectory"), From: c.Query("from"), To: c.Query("to"),
+		Mode: c.Query("mode"), Lang: c.Query("lang")}
+	var err error
+	if req.K, err = queryInt(c, "k", 0, 1, 100); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Anonymize, err = queryBool(c, "anonymize"); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Scale, err = queryFloat(c, "scale"); err != nil {
+		fail(c, err)
+		return
+	}
+	if _, set := c.GetQuery("scale"); set && !(req.Scale > 0 && req.Scale <= 8) {
+		fail(c, badParam("scale", c.Query("scale"), "must be greater than 0 and at most 8"))
+		return
+	}
+	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
+		fail(c, badParam("lang", req.Lang, "must be nl or en"))
+		return
+	}
+	download, err := queryBool(c, "download")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if s.cfg.Renderer == nil {
+		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "maps are not available in this service"))
+		return
+	}
+	res, err := s.mapFor(c.Request.Context(), req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	tag := `"` + res.Key + `"`
+	c.Header("ETag", tag)
+	c.Header("Cache-Control", "private, no-cache")
+	if noneMatch(c, tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	name := res.FileName
+	if name == "" {
+		name = req.Workspace + "-" + kind + "." + format
+	}
+	disp := "inline"
+	if download {
+		disp = "attachment"
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	c.Header("Content-Length", strconv.Itoa(len(res.Data)))
+	c.Header("X-Content-Type-Options", "nosniff")
+	if format == "svg" {
+		// An SVG opened directly must not run script in our origin.
+		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	}
+	c.Data(http.StatusOK, res.ContentType, res.Data)
+}
+
+// mapFor serves a map from the service's own cache when the workspace's
+// revision, the request and the day (findings depend on it) are unchanged,
+// so that a repeated map costs a revision lookup instead of an export,
+// a hash of the whole workspace and a render.
+func (s *Server) mapFor(ctx context.Context, req MapRequest) (MapResult, error) {
+	rev, err := s.store.Revision(ctx, req.Workspace)
+	if err != nil {
+		return MapResult{}, err
+	}
+	key := fmt.Sprintf("%s|%s|%+v", rev, time.Now().UTC().Format(time.DateOnly), req)
+	if res, ok := s.maps.get(key); ok {
+		return res, nil
+	}
+	b, err := s.store.ExportBundle(ctx, req.Workspace)
+	if err != nil {
+		return MapResult{}, err
+	}
+	res, err := s.cfg.Renderer.RenderMap(ctx, b, req)
+	if err != nil {
+		return MapResult{}, err
+	}
+	s.maps.put(key, res)
+	return res, nil
+}

@@ -1,0 +1,188 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// access says who may call a route.
+type access int
+
+const (
+	// accessPublic: no token (health, readiness, metrics, OpenAPI, page).
+	accessPublic access = iota
+	// accessService: any valid token with at least the route's role;
+	// the handler narrows by workspace.
+	accessService
+	// accessWorkspace: a token for the path's workspace with at least the
+	// route's role.
+	accessWorkspace
+)
+
+// route is one entry of the route table: the router and the OpenAPI
+// document are both built from it.
+type route struct {
+	method, path string
+	access       access
+	role         string
+	tag, summary string
+	query        []string // the query parameters the route accepts
+	body         string   // schema name of the request body, if any
+	status       int      // success status
+	resp         string   // schema name of the success body, if any
+	content      []string // content types of the success body (default JSON)
+	handler      gin.HandlerFunc
+}
+
+const api = "/api/v1"
+
+var pageQuery = []string{"limit", "offset"}
+
+func (s *Server) routeTable() []route {
+	rs := []route{
+		{method: "GET", path: "/healthz", tag: "service", summary: "Liveness: the process serves requests", status: 200, resp: "Status", handler: s.healthz},
+		{method: "GET", path: "/readyz", tag: "service", summary: "Readiness: the store answers", status: 200, resp: "Status", handler: s.readyz},
+		{method: "GET", path: "/metrics", tag: "service", summary: "Prometheus metrics", status: 200, content: []string{"text/plain"}, handler: s.metrics()},
+		{method: "GET", path: "/api/openapi.json", tag: "service", summary: "This OpenAPI document", status: 200, resp: "OpenAPI", handler: s.openapi},
+		{method: "GET", path: "/", tag: "ui", summary: "Read-only web page (Dutch and English)", status: 200, content: []string{"text/html"}, handler: s.page},
+		{method: "GET", path: "/static/*file", tag: "ui", summary: "Assets of the web page", status: 200, content: []string{"text/css", "text/javascript"}, handler: s.asset},
+
+		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces the token can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
+		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace", status: 200, resp: "Workspace", handler: s.getWorkspace},
+		{method: "DELETE", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Delete a workspace and everything in it", status: 204, handler: s.deleteWorkspace},
+		{method: "GET", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Export the workspace as a stakemap/v1 document (ETag: revision)", status: 200, resp: "Bundle", handler: s.getBundle},
+		{method: "PUT", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Create or replace the workspace from a stakemap/v1 document, all or nothing", body: "Bundle", status: 200, resp: "Workspace", handler: s.putBundle},
+
+		{method: "POST", path: api + "/tokens", access: accessService, role: RoleAdmin, tag: "tokens", summary: "Issue a token (shown once)", body: "TokenRequest", status: 201, resp: "NewToken", handler: s.createToken},
+		{method: "GET", path: api + "/tokens", access: accessService, role: RoleAdmin, tag: "tokens", summary: "List tokens (never their secrets)", status: 200, resp: "TokenList", handler: s.listTokens},
+		{method: "DELETE", path: api + "/tokens/:id", access: accessService, role: RoleAdmin, tag: "tokens", summary: "Revoke a token", status: 204, handler: s.revokeToken},
+
+		{method: "GET", path: api + "/workspaces/:ws/findings", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Findings of the analyses", query: []string{"asOf", "high", "window", "only", "lang"}, status: 200, resp: "Findings", handler: s.findings},
+		{method: "GET", path: api + "/workspaces/:ws/grid", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Power–interest grid of a trajectory or the workspace", query: []string{"trajectory", "high"}, status: 200, resp: "Grid", handler: s.grid},
+		{method: "GET", path: api + "/workspaces/:ws/paths", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Influence paths between two stakeholders", query: []string{"from", "to", "mode", "k", "maxHops", "hierarchyStrength"}, status: 200, resp: "Paths", handler: s.paths},
+		{method: "GET", path: api + "/workspaces/:ws/brokers", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Brokers: betweenness centrality on the influence network", query: []string{"top"}, status: 200, resp: "Brokers", handler: s.brokers},
+		{method: "GET", path: api + "/workspaces/:ws/maps/:file", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A map as {kind}.{format}: kind stakeholders|grid|path|dependencies, format svg|png|pdf|dot (ETag, If-None-Match)", query: mapQuery, status: 200, content: []string{"image/svg+xml", "image/png", "application/pdf", "text/vnd.graphviz"}, handler: s.renderMap},
+	}
+	rs = append(rs, nodeRoutes(s, stakeholderKind)...)
+	rs = append(rs, nodeRoutes(s, trajectoryKind)...)
+	rs = append(rs, nodeRoutes(s, goalKind)...)
+	rs = append(rs, nodeRoutes(s, enablerKind)...)
+	rs = append(rs, nodeRoutes(s, engagementKind)...)
+	for _, rk := range relKinds {
+		rs = append(rs, relationRoutes(s, rk)...)
+	}
+	return rs
+}
+
+type grantKey struct{}
+
+// authorize checks the bearer token against the route's access rule. A
+// token for another workspace gets 404, as if the workspace did not exist,
+// so that a token does not reveal which other clients the service holds.
+func (s *Server) authorize(r route) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var g Grant
+		if s.cfg.NoAuth {
+			g = Grant{ID: "local", Workspace: AllWorkspaces, Role: RoleAdmin}
+		} else {
+			token, ok := bearer(c.GetHeader("Authorization"))
+			if !ok {
+				c.Header("WWW-Authenticate", `Bearer realm="stakemap"`)
+				fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "missing bearer token: send Authorization: Bearer <token>"))
+				return
+			}
+			if g, ok = s.tokens.Verify(token); !ok {
+				c.Header("WWW-Authenticate", `Bearer realm="stakemap", error="invalid_token"`)
+				fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "invalid or revoked token"))
+				return
+			}
+		}
+		if r.access == accessWorkspace {
+			ws := c.Param("ws")
+			if g.Workspace != AllWorkspaces && g.Workspace != ws {
+				fail(c, newError(http.StatusNotFound, CodeNotFound, "not found"))
+				return
+			}
+		}
+		if roleRank(g.Role) < roleRank(r.role) {
+			fail(c, newError(http.StatusForbidden, CodeForbidden, "this needs a token with role "+r.role+"; yours is "+g.Role))
+			return
+		}
+		c.Set("stakemap.grant", g)
+		c.Next()
+	}
+}
+
+func grantOf(c *gin.Context) Grant {
+	g, _ := c.Get("stakemap.grant")
+	gr, _ := g.(Grant)
+	return gr
+}
+
+func bearer(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// page returns offset and limit from the query: limit 1–1000 (default 100).
+func page(c *gin.Context) (offset, limit int, err error) {
+	if limit, err = queryInt(c, "limit", 100, 1, 1000); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = queryInt(c, "offset", 0, 0, 1<<30); err != nil {
+		return 0, 0, err
+	}
+	return offset, limit, nil
+}
+
+func paginate[T any](items []T, offset, limit int) []T {
+	if offset >= len(items) {
+		return []T{}
+	}
+	return items[offset:min(len(items), offset+limit)]
+}
+
+func (s *Server) listWorkspaces(c *gin.Context) {
+	if err := checkQuery(c, nil); err != nil {
+		fail(c, err)
+		return
+	}
+	all, err := s.store.Workspaces(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	g := grantOf(c)
+	out := []graph.Workspace{}
+	for _, w := range all {
+		if g.Workspace == AllWorkspaces || g.Workspace == w.ID {
+			out = append(out, w)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"workspaces": out})
+}
+
+func (s *Server) getWorkspace(c *gin.Context) {
+	w, err := s.store.Workspace(c.Request.Context(), c.Param("ws"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, w)
+}
+
+func (s *Server) deleteWorkspace(c *gin.Context) {
+	if err := s.store.DeleteWorkspace(c.Request.Context(), c.Param("ws")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,256 @@
+// Package httpapi is stakemap's HTTP service: the JSON API under /api/v1
+// (gin), its OpenAPI document, health and metrics endpoints, bearer-token
+// access control and the embedded read-only web page.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// Body limits: a whole workspace may be large, a single entity never is.
+const (
+	BundleBodyLimit  = 20 << 20
+	DefaultBodyLimit = 1 << 20
+)
+
+// Config wires a Server to its collaborators.
+type Config struct {
+	// Backend stores the workspaces and answers the analyses. Required.
+	Backend graph.Backend
+	// Tokens holds the API tokens. Required unless NoAuth.
+	Tokens *TokenStore
+	// NoAuth serves every request as a global admin: only for a service
+	// bound to the loopback interface of a single user's machine.
+	NoAuth bool
+	// Renderer draws the maps; nil makes the map routes answer 503.
+	Renderer Renderer
+	// DecodeBundle reads a stakemap/v1 document strictly; EncodeBundle
+	// writes one canonically. Nil: plain strict JSON.
+	DecodeBundle func(io.Reader) (*graph.Bundle, error)
+	EncodeBundle func(io.Writer, *graph.Bundle) error
+	// Logger receives one line per request and every internal error; nil
+	// discards.
+	Logger *slog.Logger
+}
+
+// Server is the HTTP service. Create it with New and serve Handler.
+type Server struct {
+	cfg    Config
+	store  graph.Backend
+	tokens *TokenStore
+	log    *slog.Logger
+	engine *gin.Engine
+	reg    *prometheus.Registry
+	routes []route
+
+	maps        *mapCache
+	openapiOnce sync.Once
+	openapiDoc  []byte
+
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+const ctxLogger = "stakemap.logger"
+
+// New builds the service and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Backend == nil {
+		return nil, errors.New("httpapi: no backend")
+	}
+	if cfg.Tokens == nil && !cfg.NoAuth {
+		return nil, errors.New("httpapi: no token store and authentication not disabled")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DecodeBundle == nil {
+		cfg.DecodeBundle = decodeBundleJSON
+	}
+	if cfg.EncodeBundle == nil {
+		cfg.EncodeBundle = encodeBundleJSON
+	}
+	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
+		maps: newMapCache(128, 32<<20)}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "stakemap_http_requests_total",
+		Help: "HTTP requests served, by method, route template and status.",
+	}, []string{"method", "route", "status"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "stakemap_http_request_duration_seconds",
+		Help:    "Time to serve an HTTP request, by method and route template.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"method", "route"})
+	s.reg.MustRegister(s.requests, s.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	// Behind no proxy by default: the client address is the peer's.
+	if err := e.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.accessLog, s.recovery)
+	e.NoRoute(func(c *gin.Context) {
+		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		fail(c, newError(http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" is not allowed here"))
+	})
+	s.engine = e
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		handlers := []gin.HandlerFunc{}
+		if r.access != accessPublic {
+			handlers = append(handlers, s.authorize(r))
+		}
+		handlers = append(handlers, r.handler)
+		e.Handle(r.method, r.path, handlers...)
+	}
+	return s, nil
+}
+
+// Handler returns the http.Handler that serves every route.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes lists the routes the router serves, as gin sees them.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+// accessLog writes one structured line per request and feeds the metrics.
+// It logs the route template, never the concrete path, query, token or
+// body: those can carry names of people.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Set(ctxLogger, s.log)
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	d := time.Since(start)
+	s.requests.WithLabelValues(c.Request.Method, route, statusText(status)).Inc()
+	s.duration.WithLabelValues(c.Request.Method, route).Observe(d.Seconds())
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Float64("ms", float64(d.Microseconds())/1000),
+		slog.Int("bytes", max(c.Writer.Size(), 0)),
+		slog.String("client", c.ClientIP()),
+	)
+}
+
+func statusText(code int) string { return strconv.Itoa(code) }
+
+// recovery turns a panic into the usual 500 error body and logs it.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "route", c.FullPath(), "panic", fmt.Sprint(v))
+			if !c.Writer.Written() {
+				c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: CodeInternal, Message: "internal error"}})
+			} else {
+				c.Abort()
+			}
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 when the store answers within two seconds.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.store.Workspaces(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "err", err)
+		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "store unreachable"))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+func (s *Server) metrics() gin.HandlerFunc {
+	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+}
+
+// IsLoopback reports whether addr (HOST:PORT) listens on the loopback
+// interface only. An empty host means every interface.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ShutdownTimeout bounds how long Serve waits for in-flight requests.
+const ShutdownTimeout = 20 * time.Second
+
+// Serve serves h on ln until ctx is done, then stops accepting connections
+// and waits up to ShutdownTimeout for in-flight requests to finish. The
+// caller closes the store after Serve returns, when nothing uses it.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		// Rendering a large map to PDF can take a while.
+		WriteTimeout:   120 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
