@@ -3,12 +3,12 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"time"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
