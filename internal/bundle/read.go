@@ -103,8 +103,8 @@ func ReadCSVFS(fsys fs.FS, opt Options) (*graph.Bundle, error) {
 	return fromTables(tables, opt)
 }
 
-// readCSVTable reads one CSV file. A file that is not CSV yields a table
-// whose problem is reported with the others, as a *graph.ValidationError.
+// readCSVTable reads one CSV file. A file that is not CSV yields a broken
+// table, whose problem is reported with the others.
 func readCSVTable(name string, r io.Reader) (*table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxSheetBytes+1))
 	if err != nil {
@@ -130,8 +130,10 @@ func readCSVTable(name string, r io.Reader) (*table, error) {
 			break
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			return nil, graph.Invalid([]graph.Problem{{Entry: fmt.Sprintf("%s line %d", name, pe.Line), Field: fmt.Sprintf("column %d", pe.Column),
-				Reason: "is not valid CSV: " + pe.Err.Error()}})
+			// Reported with the other files' problems.
+			t.broken = &graph.Problem{Entry: fmt.Sprintf("%s line %d", name, pe.Line), Field: fmt.Sprintf("column %d", pe.Column),
+				Reason: "is not valid CSV: " + pe.Err.Error()}
+			return t, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)

@@ -44,6 +44,8 @@ type table struct {
 	base  string // the sheet name or file name without extension
 	rows  [][]string
 	excel bool // numbers in date columns are Excel serial dates
+	// broken, when set, says why the table could not be read at all.
+	broken *graph.Problem
 }
 
 // origin remembers where the entries of one array came from, to turn
@@ -69,6 +71,10 @@ func fromTables(tables []*table, opt Options) (*graph.Bundle, error) {
 	tr := &tableReader{d: &decoder{bad: map[string]map[string]bool{}}, origins: map[string]*origin{}}
 	bySheet := map[string]*table{}
 	for _, t := range tables {
+		if t.broken != nil {
+			tr.d.problems = append(tr.d.problems, *t.broken)
+			continue
+		}
 		s, ok := sheetFor(t.base)
 		if !ok {
 			if !blank(t.rows) {
