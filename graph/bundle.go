@@ -75,8 +75,9 @@ func empty[T any](s *[]T) {
 }
 
 // Canonicalize sorts every array into the canonical order: nodes by id,
-// relationships by their key fields, and the id lists inside engagements
-// and the tags of stakeholders. Export→import→export is then byte-identical.
+// relationships by their key fields, and the id lists inside engagements.
+// Tags keep the order the user gave them. Export→import→export is then
+// byte-identical.
 func (b *Bundle) Canonicalize() {
 	byID := func(a, b Node) int { return cmp.Compare(a.NodeID(), b.NodeID()) }
 	slices.SortFunc(b.Stakeholders, func(x, y Stakeholder) int { return byID(x, y) })
