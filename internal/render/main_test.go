@@ -1,0 +1,52 @@
+package render_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/render"
+)
+
+// workerEnv makes the test binary act as a render worker: the pool starts
+// this same binary with it set.
+const workerEnv = "STAKEMAP_RENDER_TEST_WORKER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "1" {
+		if err := render.ServeWorker(os.Stdin, os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// newRenderer returns a pooled Renderer whose workers are this test binary.
+func newRenderer(tb testing.TB, opts render.Options) *render.Renderer {
+	tb.Helper()
+	opts.WorkerCommand = []string{os.Args[0]}
+	opts.WorkerEnv = append(opts.WorkerEnv, workerEnv+"=1")
+	r, err := render.NewRenderer(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
+// asOf is the date the demo workspace is built for, so that findings (and
+// thus maps) do not change with the day the tests run.
+var asOf = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func demoBundle(tb testing.TB) *graph.Bundle {
+	tb.Helper()
+	b, err := demo.BundleAt(asOf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
