@@ -1,0 +1,335 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// findingCodes lists the finding codes in the order the design presents
+// them; each is also the name of its statement in cypher.go.
+var findingCodes = []string{
+	graph.CodeMissingSponsor, graph.CodeMissingOwner, graph.CodeMissingLearnerVoice,
+	graph.CodeSponsorWithoutMandate, graph.CodeSingleOwner, graph.CodeOpposedOwner, graph.CodeWeakSponsor,
+	graph.CodeUnengagedKeyStakeholder, graph.CodeAttitudeUnknown, graph.CodeResultsNotShared,
+	graph.CodeGoalWithoutTrajectory, graph.CodeInvisibleUnit,
+	graph.CodeNoStrategicGoal, graph.CodeNoImpactMeasure, graph.CodeReviewOverdue, graph.CodeBlocked,
+	graph.CodeDependencyCycle,
+}
+
+// pick returns the parameters the named statement uses, taken from all;
+// a parameter the statement needs but all lacks is an error.
+func pick(name string, all params) (params, error) {
+	p := params{}
+	for _, k := range statementParams(cypher(name)) {
+		v, ok := all[k]
+		if !ok {
+			return nil, fmt.Errorf("statement %s needs parameter $%s", name, k)
+		}
+		p[k] = v
+	}
+	return p, nil
+}
+
+// Findings runs the finding statements of the requested groups in one read
+// transaction and words each finding with graph.Describe.
+func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) ([]graph.Finding, error) {
+	if err := p.Normalize(); err != nil {
+		return nil, op("Findings", ws, err)
+	}
+	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
+	type result struct {
+		findings []graph.Finding
+		lang     string
+		names    map[string]string
+	}
+	r, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		w, _, err := workspace(ctx, tx, ws)
+		if err != nil {
+			return result{}, err
+		}
+		res := result{lang: w.Language, findings: []graph.Finding{}}
+		for _, code := range findingCodes {
+			if p.Only != "" && graph.CodeGroups[code] != p.Only {
+				continue
+			}
+			fs, err := runFinding(ctx, tx, code, all)
+			if err != nil {
+				return result{}, err
+			}
+			res.findings = append(res.findings, fs...)
+		}
+		if res.names, err = names(ctx, tx, ws); err != nil {
+			return result{}, err
+		}
+		return res, nil
+	})
+	if err != nil {
+		return nil, op("Findings", ws, err)
+	}
+	sortFindings(r.findings)
+	lang := p.Lang
+	if lang == "" {
+		lang = r.lang
+	}
+	name := func(id string) string {
+		if n := r.names[id]; n != "" {
+			return n
+		}
+		return id
+	}
+	for i := range r.findings {
+		r.findings[i].Message = graph.Describe(r.findings[i], lang, name)
+	}
+	return r.findings, nil
+}
+
+// runFinding runs one finding statement. The dependency-cycle statement
+// returns the dependencies that lie on a cycle; Go lists the cycles.
+func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, all params) ([]graph.Finding, error) {
+	p, err := pick(code, all)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := run(ctx, tx, code, p)
+	if err != nil {
+		return nil, err
+	}
+	var out []graph.Finding
+	if code == graph.CodeDependencyCycle {
+		edges, err := decodeEdges(recs, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, cyc := range elementaryCycles(edges) {
+			out = append(out, graph.Finding{Code: code, Subject: cyc[0], Related: cyc})
+		}
+		return out, nil
+	}
+	for _, r := range recs {
+		subject, err := str(r, "subject")
+		if err != nil {
+			return nil, err
+		}
+		related, err := asStrings("related", get(r, "related"))
+		if err != nil {
+			return nil, err
+		}
+		if related == nil {
+			related = []string{}
+		}
+		slices.Sort(related)
+		out = append(out, graph.Finding{Code: code, Subject: subject, Related: slices.Compact(related)})
+	}
+	return out, nil
+}
+
+// names maps the ids of the workspace's named nodes to their names.
+func names(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (map[string]string, error) {
+	recs, err := run(ctx, tx, stNodeNames, params{"workspace": ws})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(recs))
+	for _, r := range recs {
+		id, err := str(r, "id")
+		if err != nil {
+			return nil, err
+		}
+		if out[id], err = str(r, "name"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sortFindings orders findings by code, subject, then related element by
+// element.
+func sortFindings(fs []graph.Finding) {
+	slices.SortFunc(fs, func(a, b graph.Finding) int {
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Subject, b.Subject); c != 0 {
+			return c
+		}
+		return slices.Compare(a.Related, b.Related)
+	})
+}
+
+func decodeEdges(recs []*neo4j.Record, withStrength bool) ([]edge, error) {
+	out := make([]edge, 0, len(recs))
+	for _, r := range recs {
+		var e edge
+		var err error
+		if e.from, err = str(r, "source"); err != nil {
+			return nil, err
+		}
+		if e.to, err = str(r, "target"); err != nil {
+			return nil, err
+		}
+		if withStrength {
+			if e.strength, err = asFloat("strength", get(r, "strength")); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func normalizeHigh(high int) (int, error) {
+	if high == 0 {
+		return graph.DefaultHigh, nil
+	}
+	if high < 1 || high > 5 {
+		return 0, graph.Invalid([]graph.Problem{{Field: "high", Value: strconv.Itoa(high), Reason: "must be a whole number from 1 to 5"}})
+	}
+	return high, nil
+}
+
+// Grid places stakeholders in the power–interest grid, computed by the
+// grid statements.
+func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
+	high, err := normalizeHigh(high)
+	if err != nil {
+		return graph.Grid{}, op("Grid", ws, err)
+	}
+	g := graph.Grid{Quadrants: make(map[string][]string, len(graph.Quadrants))}
+	for _, q := range graph.Quadrants {
+		g.Quadrants[q] = []string{}
+	}
+	placed, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([][2]string, error) {
+		if _, _, err := workspace(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		var recs []*neo4j.Record
+		var err error
+		if trajectory == "" {
+			recs, err = run(ctx, tx, stGridWorkspace, params{"workspace": ws, "high": int64(high)})
+		} else {
+			if _, _, err := getNode(ctx, tx, ws, graph.KindTrajectory, trajectory); err != nil {
+				return nil, err
+			}
+			recs, err = run(ctx, tx, stGridTrajectory, params{"workspace": ws, "trajectory": trajectory, "high": int64(high)})
+		}
+		if err != nil {
+			return nil, err
+		}
+		out := make([][2]string, 0, len(recs))
+		for _, r := range recs {
+			id, err := str(r, "id")
+			if err != nil {
+				return nil, err
+			}
+			q, err := str(r, "quadrant")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, [2]string{id, q})
+		}
+		return out, nil
+	})
+	if err != nil {
+		return graph.Grid{}, op("Grid", ws, err)
+	}
+	for _, p := range placed {
+		list, ok := g.Quadrants[p[1]]
+		if !ok {
+			return graph.Grid{}, op("Grid", ws, fmt.Errorf("statement returned unknown quadrant %q", p[1]))
+		}
+		g.Quadrants[p[1]] = append(list, p[0])
+	}
+	for _, q := range graph.Quadrants {
+		slices.Sort(g.Quadrants[q])
+	}
+	return g, nil
+}
+
+// stakeholderExists reports ErrNotFound when id is not a stakeholder of ws.
+func stakeholderExists(ctx context.Context, tx neo4j.ManagedTransaction, ws, field, id string) error {
+	look, err := lookup(ctx, tx, ws, []string{id})
+	if err != nil {
+		return err
+	}
+	if k, ok := look(id); !ok || k != graph.KindStakeholder {
+		return fmt.Errorf("%s: stakeholder %q: %w", field, id, graph.ErrNotFound)
+	}
+	return nil
+}
+
+// Paths fetches the influence network with the paths statement and finds
+// the best simple paths in Go.
+func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]graph.Path, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, op("Paths", ws, err)
+	}
+	edges, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([]edge, error) {
+		if _, _, err := workspace(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		if err := stakeholderExists(ctx, tx, ws, "from", q.From); err != nil {
+			return nil, err
+		}
+		if err := stakeholderExists(ctx, tx, ws, "to", q.To); err != nil {
+			return nil, err
+		}
+		recs, err := run(ctx, tx, stPaths, params{"workspace": ws, "hierarchyStrength": q.HierarchyStrength})
+		if err != nil {
+			return nil, err
+		}
+		return decodeEdges(recs, true)
+	})
+	if err != nil {
+		return nil, op("Paths", ws, err)
+	}
+	return bestPaths(edges, q), nil
+}
+
+// Brokers fetches the influence network with the brokers statement and
+// ranks stakeholders by betweenness centrality computed in Go.
+func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
+	if top == 0 {
+		top = graph.DefaultTop
+	}
+	if top < 0 {
+		return nil, op("Brokers", ws, graph.Invalid([]graph.Problem{{Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number"}}))
+	}
+	type network struct {
+		ids     []string
+		targets map[string][]string
+	}
+	nw, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (network, error) {
+		if _, _, err := workspace(ctx, tx, ws); err != nil {
+			return network{}, err
+		}
+		recs, err := run(ctx, tx, stBrokers, params{"workspace": ws})
+		if err != nil {
+			return network{}, err
+		}
+		nw := network{targets: make(map[string][]string, len(recs))}
+		for _, r := range recs {
+			id, err := str(r, "id")
+			if err != nil {
+				return network{}, err
+			}
+			ts, err := asStrings("targets", get(r, "targets"))
+			if err != nil {
+				return network{}, err
+			}
+			nw.ids = append(nw.ids, id)
+			nw.targets[id] = ts
+		}
+		return nw, nil
+	})
+	if err != nil {
+		return nil, op("Brokers", ws, err)
+	}
+	return topBrokers(betweenness(nw.ids, nw.targets), top), nil
+}

@@ -1,0 +1,244 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// cloneBundle copies what ApplyDefaults and Canonicalize change, so that
+// importing leaves the caller's bundle as it was.
+func cloneBundle(b *graph.Bundle) *graph.Bundle {
+	c := *b
+	c.Stakeholders = slices.Clone(b.Stakeholders)
+	c.Trajectories = slices.Clone(b.Trajectories)
+	c.Goals = slices.Clone(b.Goals)
+	c.Enablers = slices.Clone(b.Enablers)
+	c.Stakes = slices.Clone(b.Stakes)
+	c.Influences = slices.Clone(b.Influences)
+	c.ReportsTo = slices.Clone(b.ReportsTo)
+	c.Supports = slices.Clone(b.Supports)
+	c.DependsOn = slices.Clone(b.DependsOn)
+	c.Engagements = slices.Clone(b.Engagements)
+	for i := range c.Engagements {
+		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
+		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
+	}
+	return &c
+}
+
+func nodesOf[T graph.Node](list []T) []graph.Node {
+	out := make([]graph.Node, len(list))
+	for i, n := range list {
+		out[i] = n
+	}
+	return out
+}
+
+func relsOf[T graph.Relation](list []T) []graph.Relation {
+	out := make([]graph.Relation, len(list))
+	for i, r := range list {
+		out[i] = r
+	}
+	return out
+}
+
+// ImportBundle validates b in Go and, when it is valid, replaces the
+// workspace with it in one write transaction: the workspace node is locked
+// (created if needed), its previous contents deleted and the bundle
+// written in batched UNWIND statements. Any failure rolls everything back.
+// A node that existed before keeps counting up its version, so a caller
+// holding an old version cannot overwrite imported data.
+func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
+	if b == nil {
+		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
+	}
+	c := cloneBundle(b)
+	c.ApplyDefaults()
+	ws := c.Workspace.ID
+	if err := c.Validate(); err != nil {
+		return op("ImportBundle", ws, err)
+	}
+	c.Canonicalize()
+	for i := range c.Engagements {
+		c.Engagements[i] = normalize(c.Engagements[i]).(graph.Engagement)
+	}
+	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, importBundle(ctx, tx, c)
+	})
+	return op("ImportBundle", ws, err)
+}
+
+func importBundle(ctx context.Context, tx neo4j.ManagedTransaction, c *graph.Bundle) error {
+	ws := c.Workspace.ID
+	if _, err := run(ctx, tx, stWorkspaceMerge, params{"workspace": ws, "name": c.Workspace.Name, "language": c.Workspace.Language}); err != nil {
+		return err
+	}
+	recs, err := run(ctx, tx, stNodeVersions, params{"workspace": ws})
+	if err != nil {
+		return err
+	}
+	old := make(map[string]int64, len(recs))
+	for _, r := range recs {
+		id, err := str(r, "id")
+		if err != nil {
+			return err
+		}
+		if old[id], err = asInt("version", get(r, "version")); err != nil {
+			return err
+		}
+	}
+	version := func(id string) int64 { return old[id] + 1 }
+	if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": ws}); err != nil {
+		return err
+	}
+	nodes := []struct {
+		kind graph.Kind
+		list []graph.Node
+	}{
+		{graph.KindStakeholder, nodesOf(c.Stakeholders)},
+		{graph.KindTrajectory, nodesOf(c.Trajectories)},
+		{graph.KindGoal, nodesOf(c.Goals)},
+		{graph.KindEnabler, nodesOf(c.Enablers)},
+		{graph.KindEngagement, nodesOf(c.Engagements)},
+	}
+	for _, n := range nodes {
+		if err := createNodes(ctx, tx, ws, n.kind, n.list, version); err != nil {
+			return err
+		}
+	}
+	rels := []struct {
+		kind graph.RelKind
+		list []graph.Relation
+	}{
+		{graph.RelStake, relsOf(c.Stakes)},
+		{graph.RelInfluence, relsOf(c.Influences)},
+		{graph.RelReportsTo, relsOf(c.ReportsTo)},
+		{graph.RelSupports, relsOf(c.Supports)},
+		{graph.RelDependsOn, relsOf(c.DependsOn)},
+	}
+	for _, r := range rels {
+		n, err := addRelations(ctx, tx, ws, r.kind, r.list)
+		if err != nil {
+			return err
+		}
+		// A validated bundle has no duplicates and every end exists, so
+		// anything short of all means the write went wrong.
+		if n != int64(len(r.list)) {
+			return fmt.Errorf("%s: wrote %d of %d relationships", r.kind, n, len(r.list))
+		}
+	}
+	return ctx.Err()
+}
+
+// errMoved says that a write committed while an export was reading.
+var errMoved = errors.New("workspace changed during export")
+
+// exportAttempts bounds how often an export starts again because a write
+// committed while it was reading.
+const exportAttempts = 5
+
+// ExportBundle reads the whole workspace in one read transaction. Neo4j
+// reads at read-committed isolation, so the export reads the revision
+// before and after the data: every write changes the revision, and equal
+// revisions prove that no write committed in between, that is, the
+// document is a consistent snapshot. Otherwise it reads again.
+func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
+	var (
+		b   *graph.Bundle
+		err error
+	)
+	for range exportAttempts {
+		b, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Bundle, error) {
+			return exportBundle(ctx, tx, ws)
+		})
+		if !errors.Is(err, errMoved) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	b.ApplyDefaults()
+	b.Canonicalize()
+	return b, nil
+}
+
+func exportBundle(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (*graph.Bundle, error) {
+	w, before, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	b := &graph.Bundle{Format: graph.Format, Workspace: w}
+	if err := exportNodes(ctx, tx, ws, &b.Stakeholders); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(ctx, tx, ws, &b.Trajectories); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(ctx, tx, ws, &b.Goals); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(ctx, tx, ws, &b.Enablers); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(ctx, tx, ws, &b.Engagements); err != nil {
+		return nil, err
+	}
+	if err := exportRels(ctx, tx, ws, &b.Stakes); err != nil {
+		return nil, err
+	}
+	if err := exportRels(ctx, tx, ws, &b.Influences); err != nil {
+		return nil, err
+	}
+	if err := exportRels(ctx, tx, ws, &b.ReportsTo); err != nil {
+		return nil, err
+	}
+	if err := exportRels(ctx, tx, ws, &b.Supports); err != nil {
+		return nil, err
+	}
+	if err := exportRels(ctx, tx, ws, &b.DependsOn); err != nil {
+		return nil, err
+	}
+	_, after, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	if before != after {
+		return nil, errMoved
+	}
+	return b, nil
+}
+
+func exportNodes[T graph.Node](ctx context.Context, tx neo4j.ManagedTransaction, ws string, out *[]T) error {
+	var zero T
+	ns, err := listNodes(ctx, tx, ws, zero.NodeKind())
+	if err != nil {
+		return err
+	}
+	list := make([]T, len(ns))
+	for i, n := range ns {
+		list[i] = n.(T)
+	}
+	*out = list
+	return nil
+}
+
+func exportRels[T graph.Relation](ctx context.Context, tx neo4j.ManagedTransaction, ws string, out *[]T) error {
+	var zero T
+	rs, err := listRelations(ctx, tx, ws, zero.RelKind())
+	if err != nil {
+		return err
+	}
+	list := make([]T, len(rs))
+	for i, r := range rs {
+		list[i] = r.(T)
+	}
+	*out = list
+	return nil
+}

@@ -1,0 +1,441 @@
+package neo4jstore
+
+// Every Cypher statement the backend sends lives in this file, one named,
+// parameterised statement each, so that the whole list can be printed
+// (`stakemap cypher`), checked by Neo4j's Cypher front end in CI and pasted
+// into Neo4j Browser with the parameters set (`:param workspace => 'demo'`).
+//
+// The data model:
+//
+//	(:Workspace {id, workspace, name, language, revision})
+//	(:Node:Stakeholder {workspace, id, version, name, kind, title, unit, level,
+//	                    influence, interest, attitude, notes, tags})
+//	(:Node:Trajectory {workspace, id, version, name, purpose, status, start,
+//	                   end, reviewBy, measure})
+//	(:Node:Goal {workspace, id, version, name, horizon})
+//	(:Node:Enabler {workspace, id, version, name, kind, status, owner})
+//	(:Node:Engagement {workspace, id, version, date, channel, summary,
+//	                   resultsShared})
+//	(:Stakeholder)-[:STAKE {role, interest, influence}]->(:Trajectory)
+//	(:Stakeholder)-[:INFLUENCES {strength}]->(:Stakeholder)
+//	(:Stakeholder)-[:REPORTS_TO]->(:Stakeholder)
+//	(:Trajectory)-[:SUPPORTS]->(:Goal)
+//	(:Trajectory)-[:DEPENDS_ON {note}]->(:Trajectory|Enabler)
+//	(:Engagement)-[:WITH]->(:Stakeholder)
+//	(:Engagement)-[:ABOUT]->(:Trajectory)
+//
+// The extra label Node carries the uniqueness constraint on (workspace, id):
+// ids are unique across all node kinds of a workspace. Dates are stored as
+// their YYYY-MM-DD strings, which compare like dates. Empty text fields are
+// stored as empty strings; absent optional numbers as no property at all.
+//
+// Everything runs on Neo4j 5.0 or later (Community, Enterprise or Aura)
+// without plugins: EXISTS { } subqueries, pattern comprehensions and
+// IF NOT EXISTS schema commands are all 5.0 syntax.
+
+// Statement is one named Cypher statement of the backend.
+type Statement struct {
+	Name      string `json:"name"`
+	Statement string `json:"statement"`
+}
+
+// Names of the statements the store code runs.
+const (
+	stSchemaNodeID          = "schema-node-id"
+	stSchemaWorkspaceID     = "schema-workspace-id"
+	stSchemaNodeWorkspace   = "schema-node-workspace"
+	stSchemaStakeholderWS   = "schema-stakeholder-workspace"
+	stSchemaTrajectoryWS    = "schema-trajectory-workspace"
+	stSchemaGoalWS          = "schema-goal-workspace"
+	stSchemaEnablerWS       = "schema-enabler-workspace"
+	stSchemaEngagementWS    = "schema-engagement-workspace"
+	stWorkspaceList         = "workspace-list"
+	stWorkspaceGet          = "workspace-get"
+	stWorkspaceCreate       = "workspace-create"
+	stWorkspaceTouch        = "workspace-touch"
+	stWorkspaceMerge        = "workspace-merge"
+	stWorkspaceClear        = "workspace-clear"
+	stWorkspaceDelete       = "workspace-delete"
+	stNodeKinds             = "node-kinds"
+	stNodeGet               = "node-get"
+	stNodeList              = "node-list"
+	stNodeVersions          = "node-versions"
+	stNodeNames             = "node-names"
+	stCreateStakeholders    = "create-stakeholders"
+	stCreateTrajectories    = "create-trajectories"
+	stCreateGoals           = "create-goals"
+	stCreateEnablers        = "create-enablers"
+	stCreateEngagements     = "create-engagements"
+	stNodeUpdate            = "node-update"
+	stEngagementUnlink      = "engagement-unlink"
+	stEngagementLinkWith    = "engagement-link-with"
+	stEngagementLinkAbout   = "engagement-link-about"
+	stNodeTouchEngagements  = "node-delete-touch-engagements"
+	stNodeReleaseEnablers   = "node-delete-release-enablers"
+	stNodeDelete            = "node-delete"
+	stEngagementDeleteEmpty = "engagement-delete-empty"
+	stStakeAdd              = "stake-add"
+	stStakeRemove           = "stake-remove"
+	stStakeList             = "stake-list"
+	stInfluenceAdd          = "influence-add"
+	stInfluenceRemove       = "influence-remove"
+	stInfluenceList         = "influence-list"
+	stReportsToAdd          = "reports-to-add"
+	stReportsToRemove       = "reports-to-remove"
+	stReportsToList         = "reports-to-list"
+	stSupportsAdd           = "supports-add"
+	stSupportsRemove        = "supports-remove"
+	stSupportsList          = "supports-list"
+	stDependsOnAdd          = "depends-on-add"
+	stDependsOnRemove       = "depends-on-remove"
+	stDependsOnList         = "depends-on-list"
+	stGridWorkspace         = "grid-workspace"
+	stGridTrajectory        = "grid-trajectory"
+	stPaths                 = "paths"
+	stBrokers               = "brokers"
+)
+
+// statements is the table of every statement, in the order `stakemap
+// cypher` lists them. Finding statements are named by their finding code
+// and return one row per finding: subject and related (related is sorted
+// again in Go, where the order of ids is defined byte-wise).
+var statements = []Statement{
+	// Schema, created at start-up; every command is idempotent.
+	{stSchemaNodeID, `CREATE CONSTRAINT stakemap_node_id IF NOT EXISTS
+FOR (n:Node) REQUIRE (n.workspace, n.id) IS UNIQUE`},
+	{stSchemaWorkspaceID, `CREATE CONSTRAINT stakemap_workspace_id IF NOT EXISTS
+FOR (w:Workspace) REQUIRE w.id IS UNIQUE`},
+	{stSchemaNodeWorkspace, `CREATE INDEX stakemap_node_workspace IF NOT EXISTS
+FOR (n:Node) ON (n.workspace)`},
+	{stSchemaStakeholderWS, `CREATE INDEX stakemap_stakeholder_workspace IF NOT EXISTS
+FOR (n:Stakeholder) ON (n.workspace)`},
+	{stSchemaTrajectoryWS, `CREATE INDEX stakemap_trajectory_workspace IF NOT EXISTS
+FOR (n:Trajectory) ON (n.workspace)`},
+	{stSchemaGoalWS, `CREATE INDEX stakemap_goal_workspace IF NOT EXISTS
+FOR (n:Goal) ON (n.workspace)`},
+	{stSchemaEnablerWS, `CREATE INDEX stakemap_enabler_workspace IF NOT EXISTS
+FOR (n:Enabler) ON (n.workspace)`},
+	{stSchemaEngagementWS, `CREATE INDEX stakemap_engagement_workspace IF NOT EXISTS
+FOR (n:Engagement) ON (n.workspace)`},
+
+	// Workspaces. Every write transaction starts with workspace-touch or
+	// workspace-merge: setting the revision takes the write lock on the
+	// workspace node, so writes to one workspace are serialised and the
+	// checks a write makes before it changes anything stay true until it
+	// commits.
+	{stWorkspaceList, `MATCH (w:Workspace)
+RETURN w.id AS id, w.name AS name, w.language AS language
+ORDER BY id`},
+	{stWorkspaceGet, `MATCH (w:Workspace {id: $workspace})
+RETURN w.id AS id, w.name AS name, w.language AS language, w.revision AS revision`},
+	{stWorkspaceCreate, `CREATE (w:Workspace {id: $workspace, workspace: $workspace, name: $name,
+                    language: $language, revision: randomUUID()})`},
+	{stWorkspaceTouch, `MATCH (w:Workspace {id: $workspace})
+SET w.revision = randomUUID()
+RETURN w.revision AS revision`},
+	{stWorkspaceMerge, `MERGE (w:Workspace {id: $workspace})
+SET w.workspace = $workspace, w.name = $name, w.language = $language,
+    w.revision = randomUUID()
+RETURN w.revision AS revision`},
+	{stWorkspaceClear, `MATCH (n:Node {workspace: $workspace})
+DETACH DELETE n`},
+	{stWorkspaceDelete, `MATCH (w:Workspace {id: $workspace})
+DELETE w`},
+
+	// Nodes. Labels cannot be parameters, so reads and updates match the
+	// common label Node and test the kind's label as a value; creates name
+	// the label, one statement per kind.
+	{stNodeKinds, `UNWIND $ids AS id
+MATCH (n:Node {workspace: $workspace, id: id})
+RETURN n.id AS id, labels(n) AS labels`},
+	{stNodeGet, `MATCH (n:Node {workspace: $workspace, id: $id})
+WHERE $label IN labels(n)
+RETURN properties(n) AS props,
+       [(n)-[:WITH]->(s:Stakeholder) | s.id] AS withIds,
+       [(n)-[:ABOUT]->(t:Trajectory) | t.id] AS aboutIds`},
+	{stNodeList, `MATCH (n:Node {workspace: $workspace})
+WHERE $label IN labels(n)
+RETURN properties(n) AS props,
+       [(n)-[:WITH]->(s:Stakeholder) | s.id] AS withIds,
+       [(n)-[:ABOUT]->(t:Trajectory) | t.id] AS aboutIds
+ORDER BY n.id`},
+	{stNodeVersions, `MATCH (n:Node {workspace: $workspace})
+RETURN n.id AS id, n.version AS version`},
+	{stNodeNames, `MATCH (n:Node {workspace: $workspace})
+WHERE n.name IS NOT NULL
+RETURN n.id AS id, n.name AS name`},
+	{stCreateStakeholders, `UNWIND $rows AS row
+CREATE (n:Node:Stakeholder)
+SET n = row`},
+	{stCreateTrajectories, `UNWIND $rows AS row
+CREATE (n:Node:Trajectory)
+SET n = row`},
+	{stCreateGoals, `UNWIND $rows AS row
+CREATE (n:Node:Goal)
+SET n = row`},
+	{stCreateEnablers, `UNWIND $rows AS row
+CREATE (n:Node:Enabler)
+SET n = row`},
+	{stCreateEngagements, `UNWIND $rows AS row
+CREATE (n:Node:Engagement)
+SET n = row`},
+	{stNodeUpdate, `MATCH (n:Node {workspace: $workspace, id: $id})
+WHERE $label IN labels(n)
+SET n = $props
+RETURN n.version AS version`},
+	{stEngagementUnlink, `MATCH (e:Node:Engagement {workspace: $workspace, id: $id})-[r:WITH|ABOUT]->()
+DELETE r`},
+	{stEngagementLinkWith, `UNWIND $rows AS row
+MATCH (e:Node:Engagement {workspace: $workspace, id: row.engagement})
+MATCH (s:Node:Stakeholder {workspace: $workspace, id: row.target})
+CREATE (e)-[:WITH]->(s)`},
+	{stEngagementLinkAbout, `UNWIND $rows AS row
+MATCH (e:Node:Engagement {workspace: $workspace, id: row.engagement})
+MATCH (t:Node:Trajectory {workspace: $workspace, id: row.target})
+CREATE (e)-[:ABOUT]->(t)`},
+	{stNodeTouchEngagements, `MATCH (n:Node {workspace: $workspace, id: $id})<-[:WITH|ABOUT]-(e:Engagement)
+WITH DISTINCT e
+SET e.version = e.version + 1
+RETURN e.id AS id`},
+	{stNodeReleaseEnablers, `MATCH (e:Node:Enabler {workspace: $workspace})
+WHERE e.owner = $id
+SET e.owner = '', e.version = e.version + 1`},
+	{stNodeDelete, `MATCH (n:Node {workspace: $workspace, id: $id})
+DETACH DELETE n`},
+	{stEngagementDeleteEmpty, `UNWIND $ids AS id
+MATCH (e:Node:Engagement {workspace: $workspace, id: id})
+WHERE NOT EXISTS { (e)-[:WITH]->(:Stakeholder) }
+DETACH DELETE e`},
+
+	// Relationships. Each add statement takes rows, so that one
+	// relationship and a whole imported bundle go the same way; it creates
+	// nothing for a row whose relationship exists already, and says how
+	// many it created.
+	{stStakeAdd, `UNWIND $rows AS row
+MATCH (a:Node:Stakeholder {workspace: $workspace, id: row.source})
+MATCH (b:Node:Trajectory {workspace: $workspace, id: row.target})
+WHERE NOT EXISTS { (a)-[:STAKE {role: row.role}]->(b) }
+CREATE (a)-[:STAKE {role: row.role, interest: row.interest, influence: row.influence}]->(b)
+RETURN count(*) AS created`},
+	{stStakeRemove, `MATCH (:Node:Stakeholder {workspace: $workspace, id: $source})-[r:STAKE {role: $role}]->(:Node:Trajectory {workspace: $workspace, id: $target})
+DELETE r
+RETURN count(*) AS removed`},
+	{stStakeList, `MATCH (a:Stakeholder {workspace: $workspace})-[r:STAKE]->(b:Trajectory)
+RETURN a.id AS source, b.id AS target, r.role AS role,
+       r.interest AS interest, r.influence AS influence
+ORDER BY source, target, role`},
+	{stInfluenceAdd, `UNWIND $rows AS row
+MATCH (a:Node:Stakeholder {workspace: $workspace, id: row.source})
+MATCH (b:Node:Stakeholder {workspace: $workspace, id: row.target})
+WHERE NOT EXISTS { (a)-[:INFLUENCES]->(b) }
+CREATE (a)-[:INFLUENCES {strength: row.strength}]->(b)
+RETURN count(*) AS created`},
+	{stInfluenceRemove, `MATCH (:Node:Stakeholder {workspace: $workspace, id: $source})-[r:INFLUENCES]->(:Node:Stakeholder {workspace: $workspace, id: $target})
+DELETE r
+RETURN count(*) AS removed`},
+	{stInfluenceList, `MATCH (a:Stakeholder {workspace: $workspace})-[r:INFLUENCES]->(b:Stakeholder)
+RETURN a.id AS source, b.id AS target, r.strength AS strength
+ORDER BY source, target`},
+	{stReportsToAdd, `UNWIND $rows AS row
+MATCH (a:Node:Stakeholder {workspace: $workspace, id: row.source})
+MATCH (b:Node:Stakeholder {workspace: $workspace, id: row.target})
+WHERE NOT EXISTS { (a)-[:REPORTS_TO]->(b) }
+CREATE (a)-[:REPORTS_TO]->(b)
+RETURN count(*) AS created`},
+	{stReportsToRemove, `MATCH (:Node:Stakeholder {workspace: $workspace, id: $source})-[r:REPORTS_TO]->(:Node:Stakeholder {workspace: $workspace, id: $target})
+DELETE r
+RETURN count(*) AS removed`},
+	{stReportsToList, `MATCH (a:Stakeholder {workspace: $workspace})-[:REPORTS_TO]->(b:Stakeholder)
+RETURN a.id AS source, b.id AS target
+ORDER BY source, target`},
+	{stSupportsAdd, `UNWIND $rows AS row
+MATCH (a:Node:Trajectory {workspace: $workspace, id: row.source})
+MATCH (b:Node:Goal {workspace: $workspace, id: row.target})
+WHERE NOT EXISTS { (a)-[:SUPPORTS]->(b) }
+CREATE (a)-[:SUPPORTS]->(b)
+RETURN count(*) AS created`},
+	{stSupportsRemove, `MATCH (:Node:Trajectory {workspace: $workspace, id: $source})-[r:SUPPORTS]->(:Node:Goal {workspace: $workspace, id: $target})
+DELETE r
+RETURN count(*) AS removed`},
+	{stSupportsList, `MATCH (a:Trajectory {workspace: $workspace})-[:SUPPORTS]->(b:Goal)
+RETURN a.id AS source, b.id AS target
+ORDER BY source, target`},
+	{stDependsOnAdd, `UNWIND $rows AS row
+MATCH (a:Node:Trajectory {workspace: $workspace, id: row.source})
+MATCH (b:Node {workspace: $workspace, id: row.target})
+WHERE (b:Trajectory OR b:Enabler) AND NOT EXISTS { (a)-[:DEPENDS_ON]->(b) }
+CREATE (a)-[:DEPENDS_ON {note: row.note}]->(b)
+RETURN count(*) AS created`},
+	{stDependsOnRemove, `MATCH (:Node:Trajectory {workspace: $workspace, id: $source})-[r:DEPENDS_ON]->(:Node {workspace: $workspace, id: $target})
+DELETE r
+RETURN count(*) AS removed`},
+	{stDependsOnList, `MATCH (a:Trajectory {workspace: $workspace})-[r:DEPENDS_ON]->(b:Node)
+WHERE b:Trajectory OR b:Enabler
+RETURN a.id AS source, b.id AS target, r.note AS note
+ORDER BY source, target`},
+
+	// Findings: co-ownership of active (planned or running) trajectories.
+	{"missing-sponsor", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND NOT EXISTS { (:Stakeholder)-[:STAKE {role: 'sponsor'}]->(t) }
+RETURN t.id AS subject, [] AS related`},
+	{"missing-owner", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND NOT EXISTS { (:Stakeholder)-[:STAKE {role: 'owner'}]->(t) }
+RETURN t.id AS subject, [] AS related`},
+	{"missing-learner-voice", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND NOT EXISTS { (:Stakeholder)-[:STAKE {role: 'learner'}]->(t) }
+RETURN t.id AS subject, [] AS related`},
+	{"sponsor-without-mandate", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND EXISTS { (:Stakeholder)-[:STAKE {role: 'sponsor'}]->(t) }
+  AND NOT EXISTS {
+    MATCH (s:Stakeholder)-[:STAKE {role: 'sponsor'}]->(t)
+    WHERE s.level IN ['board', 'executive']
+  }
+RETURN t.id AS subject, [] AS related`},
+	{"single-owner", `MATCH (s:Stakeholder)-[k:STAKE]->(t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running'] AND k.role IN ['sponsor', 'owner']
+WITH t, collect(DISTINCT s.id) AS holders, collect(DISTINCT k.role) AS roles
+WHERE size(holders) = 1 AND size(roles) = 2
+RETURN t.id AS subject, holders AS related`},
+	{"opposed-owner", `MATCH (s:Stakeholder)-[k:STAKE]->(t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running'] AND k.role IN ['sponsor', 'owner']
+  AND s.attitude IN ['critic', 'blocker']
+WITH t, s ORDER BY s.id
+RETURN t.id AS subject, collect(DISTINCT s.id) AS related`},
+	{"weak-sponsor", `MATCH (s:Stakeholder)-[k:STAKE {role: 'sponsor'}]->(t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+WITH t, max(coalesce(k.influence, s.influence)) AS strongest
+WHERE strongest < $high
+RETURN t.id AS subject, [] AS related`},
+
+	// Findings: visibility. An engagement is recent when
+	// asOf − window < date ≤ asOf.
+	{"unengaged-key-stakeholder", `MATCH (s:Stakeholder {workspace: $workspace})
+WHERE (s.influence >= $high
+       OR EXISTS {
+         MATCH (s)-[k:STAKE]->(:Trajectory)
+         WHERE coalesce(k.influence, s.influence) >= $high
+       })
+  AND NOT EXISTS {
+    MATCH (e:Engagement)-[:WITH]->(s)
+    WHERE e.date > toString(date($asOf) - duration({days: $window})) AND e.date <= $asOf
+  }
+RETURN s.id AS subject, [] AS related`},
+	{"attitude-unknown", `MATCH (s:Stakeholder {workspace: $workspace})
+WHERE coalesce(s.attitude, '') IN ['unknown', '']
+  AND (s.influence >= $high
+       OR EXISTS {
+         MATCH (s)-[k:STAKE]->(:Trajectory)
+         WHERE coalesce(k.influence, s.influence) >= $high
+       })
+RETURN s.id AS subject, [] AS related`},
+	{"results-not-shared", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status = 'done'
+  AND NOT EXISTS { (e:Engagement)-[:ABOUT]->(t) WHERE e.resultsShared = true }
+RETURN t.id AS subject, [] AS related`},
+	{"goal-without-trajectory", `MATCH (g:Goal {workspace: $workspace})
+WHERE NOT EXISTS {
+  MATCH (t:Trajectory)-[:SUPPORTS]->(g)
+  WHERE t.status IN ['planned', 'running']
+}
+RETURN g.id AS subject, [] AS related`},
+	{"invisible-unit", `MATCH (s:Stakeholder {workspace: $workspace})
+WHERE s.unit <> ''
+WITH DISTINCT s.unit AS unitName
+WHERE NOT EXISTS {
+  MATCH (e:Engagement)-[:WITH]->(m:Stakeholder {workspace: $workspace})
+  WHERE m.unit = unitName
+    AND e.date > toString(date($asOf) - duration({days: $window})) AND e.date <= $asOf
+}
+RETURN unitName AS subject, [] AS related`},
+
+	// Findings: strategy and dependencies.
+	{"no-strategic-goal", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND NOT EXISTS { (t)-[:SUPPORTS]->(:Goal) }
+RETURN t.id AS subject, [] AS related`},
+	{"no-impact-measure", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running'] AND coalesce(t.measure, '') = ''
+RETURN t.id AS subject, [] AS related`},
+	{"review-overdue", `MATCH (t:Trajectory {workspace: $workspace})
+WHERE t.status IN ['planned', 'running']
+  AND coalesce(t.reviewBy, '') <> '' AND t.reviewBy < $asOf
+RETURN t.id AS subject, [] AS related`},
+	{"blocked", `MATCH (t:Trajectory {workspace: $workspace})-[:DEPENDS_ON]->(d:Node)
+WHERE t.status IN ['planned', 'running']
+  AND ((d:Trajectory AND d.status <> 'done') OR (d:Enabler AND d.status <> 'ready'))
+WITH t, d ORDER BY d.id
+RETURN t.id AS subject, collect(DISTINCT d.id) AS related`},
+	// Only trajectories have outgoing dependencies, so every cycle runs
+	// through trajectories. Cypher returns the dependencies that lie on a
+	// cycle; Go lists the elementary cycles of that subgraph (Johnson's
+	// enumeration has no Cypher form without plugins).
+	{"dependency-cycle", `MATCH (a:Trajectory {workspace: $workspace})-[:DEPENDS_ON]->(b:Trajectory)
+WHERE a = b OR EXISTS { (b)-[:DEPENDS_ON*]->(a) }
+RETURN a.id AS source, b.id AS target
+ORDER BY source, target`},
+
+	// Power–interest grid.
+	{stGridWorkspace, `MATCH (s:Stakeholder {workspace: $workspace})
+RETURN s.id AS id,
+       CASE
+         WHEN s.influence >= $high AND s.interest >= $high THEN 'manage-closely'
+         WHEN s.influence >= $high THEN 'keep-satisfied'
+         WHEN s.interest >= $high THEN 'keep-informed'
+         ELSE 'monitor'
+       END AS quadrant
+ORDER BY id`},
+	{stGridTrajectory, `MATCH (s:Stakeholder)-[k:STAKE]->(:Trajectory {workspace: $workspace, id: $trajectory})
+WITH s, max(coalesce(k.influence, s.influence)) AS influence,
+        max(coalesce(k.interest, s.interest)) AS interest
+RETURN s.id AS id,
+       CASE
+         WHEN influence >= $high AND interest >= $high THEN 'manage-closely'
+         WHEN influence >= $high THEN 'keep-satisfied'
+         WHEN interest >= $high THEN 'keep-informed'
+         ELSE 'monitor'
+       END AS quadrant
+ORDER BY id`},
+
+	// Influence network: one edge per ordered pair, the strongest of the
+	// influences and the reporting lines (each way, at $hierarchyStrength)
+	// that join it. Go searches the best simple paths over it: the ranking
+	// by rounded products with id-sequence tie-breaks and the k best
+	// alternatives have no exact Cypher form.
+	{stPaths, `MATCH (a:Stakeholder {workspace: $workspace})-[r:INFLUENCES|REPORTS_TO]-(b:Stakeholder)
+WHERE a <> b AND (type(r) = 'REPORTS_TO' OR startNode(r) = a)
+WITH a, b, CASE type(r) WHEN 'INFLUENCES' THEN r.strength ELSE $hierarchyStrength END AS strength
+RETURN a.id AS source, b.id AS target, max(strength) AS strength
+ORDER BY source, target`},
+	// Brokers: every stakeholder with the stakeholders it has an edge to.
+	// Go computes betweenness centrality (Brandes) over it: it counts
+	// shortest paths between all pairs, which Cypher cannot do exactly
+	// without the Graph Data Science plugin.
+	{stBrokers, `MATCH (s:Stakeholder {workspace: $workspace})
+RETURN s.id AS id,
+       [(s)-[:INFLUENCES]->(t:Stakeholder) WHERE t <> s | t.id]
+         + [(s)-[:REPORTS_TO]-(t:Stakeholder) WHERE t <> s | t.id] AS targets
+ORDER BY id`},
+}
+
+// Statements returns every statement the backend sends, in a stable order.
+// It needs no server: `stakemap cypher` prints it and CI lints it.
+func Statements() []Statement {
+	out := make([]Statement, len(statements))
+	copy(out, statements)
+	return out
+}
+
+// cypher returns the text of the named statement. A name that is not in
+// the table is a programming error caught by the tests.
+func cypher(name string) string {
+	for _, s := range statements {
+		if s.Name == name {
+			return s.Statement
+		}
+	}
+	panic("neo4jstore: no statement named " + name)
+}

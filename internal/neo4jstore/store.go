@@ -1,0 +1,450 @@
+// Package neo4jstore is stakemap's Neo4j backend: a graph.Store and
+// graph.Analyzer on Neo4j 5 (self-hosted Community or Enterprise, a
+// cluster, or Aura) through the official Go driver. The analyses run as
+// Cypher inside the database; every statement is listed in cypher.go.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// Config says where the Neo4j server is and how to log in.
+type Config struct {
+	// URI is the server address, e.g. bolt://localhost:7687 or
+	// neo4j+s://xxxx.databases.neo4j.io for Aura.
+	URI string
+	// Username defaults to neo4j.
+	Username string
+	Password string
+	// Database is the database to use; empty means the server's default.
+	Database string
+}
+
+// ConfigFromEnv reads a Config from NEO4J_URI, NEO4J_USERNAME,
+// NEO4J_PASSWORD and NEO4J_DATABASE through getenv (os.Getenv in
+// production).
+func ConfigFromEnv(getenv func(string) string) Config {
+	return Config{
+		URI:      strings.TrimSpace(getenv("NEO4J_URI")),
+		Username: strings.TrimSpace(getenv("NEO4J_USERNAME")),
+		Password: getenv("NEO4J_PASSWORD"),
+		Database: strings.TrimSpace(getenv("NEO4J_DATABASE")),
+	}
+}
+
+// schemes are the URI schemes the driver speaks: bolt for one server,
+// neo4j for a routing cluster or Aura, each optionally with TLS.
+var schemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// normalize fills the default user name and checks the address.
+func (c Config) normalize() (Config, error) {
+	if c.Username == "" {
+		c.Username = "neo4j"
+	}
+	if c.URI == "" {
+		return c, graph.Invalid([]graph.Problem{{Field: "neo4j-uri", Reason: "is required, e.g. bolt://localhost:7687"}})
+	}
+	u, err := url.Parse(c.URI)
+	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
+		return c, graph.Invalid([]graph.Problem{{Field: "neo4j-uri", Value: c.URI,
+			Reason: "is not a Neo4j address: use scheme://host:port with scheme " + strings.Join(schemes, ", ")}})
+	}
+	return c, nil
+}
+
+// Connection attempts at start-up: a Neo4j container that is still
+// starting refuses connections for a moment, a wrong address or password
+// should still fail within seconds.
+const (
+	connectAttempts = 3
+	connectBackoff  = 500 * time.Millisecond
+)
+
+// Store is a graph.Backend on Neo4j. It is safe for concurrent use: the
+// driver is shared, every call opens its own session.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	database string
+	target   string
+}
+
+var _ graph.Backend = (*Store)(nil)
+
+// Open connects to Neo4j, verifies the connection (retrying briefly) and
+// creates the constraints and indexes the backend relies on when they do
+// not exist yet.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	cfg, err := cfg.normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore.Open: %w", err)
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
+		func(c *config.Config) {
+			c.SocketConnectTimeout = 5 * time.Second
+			c.ConnectionAcquisitionTimeout = 30 * time.Second
+			c.MaxTransactionRetryTime = 15 * time.Second
+			c.UserAgent = "stakemap"
+		})
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore.Open %s: %w", cfg.URI, err)
+	}
+	s := &Store{driver: driver, database: cfg.Database, target: cfg.URI}
+	if err := s.verify(ctx); err != nil {
+		_ = driver.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		_ = driver.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("neo4jstore.Open %s: create constraints and indexes: %w", cfg.URI, err)
+	}
+	return s, nil
+}
+
+// verify calls VerifyConnectivity, retrying connection failures a few
+// times; a refused login is not retried.
+func (s *Store) verify(ctx context.Context) error {
+	var err error
+	for attempt := 1; attempt <= connectAttempts; attempt++ {
+		err = s.driver.VerifyConnectivity(ctx)
+		if err == nil {
+			return nil
+		}
+		if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok && strings.HasPrefix(e.Code, "Neo.ClientError.Security.") {
+			return fmt.Errorf("neo4jstore.Open: Neo4j at %s refused the login: %w", s.target, err)
+		}
+		if attempt == connectAttempts || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * connectBackoff):
+		}
+	}
+	return fmt.Errorf("neo4jstore.Open: cannot reach Neo4j at %s (tried %d times): %w", s.target, connectAttempts, err)
+}
+
+// schemaStatements are run at start-up, each in its own transaction (Neo4j
+// does not mix schema and data changes in one).
+var schemaStatements = []string{
+	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
+	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+}
+
+func (s *Store) ensureSchema(ctx context.Context) error {
+	for _, name := range schemaStatements {
+		_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			_, err := run(ctx, tx, name, params{})
+			return struct{}{}, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the driver and its connections.
+func (s *Store) Close() error {
+	if err := s.driver.Close(context.Background()); err != nil {
+		return fmt.Errorf("neo4jstore.Close: %w", err)
+	}
+	return nil
+}
+
+// params are the parameters of one statement.
+type params = map[string]any
+
+// readTx and writeTx run work in a managed transaction of a new session.
+// The driver retries work on transient failures, so work must be
+// idempotent and consume every result before it returns.
+func readTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	defer sess.Close(context.WithoutCancel(ctx))
+	v, err := neo4j.ExecuteRead(ctx, sess, work)
+	return v, mapError(err)
+}
+
+func writeTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
+	defer sess.Close(context.WithoutCancel(ctx))
+	v, err := neo4j.ExecuteWrite(ctx, sess, work)
+	return v, mapError(err)
+}
+
+// codeConstraint is the server's code for a write that breaks a
+// uniqueness constraint: two writers raced for one id.
+const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+// mapError turns a constraint violation into graph.ErrConflict and leaves
+// every other error as it is.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok && e.Code == codeConstraint {
+		return fmt.Errorf("%s: %w", e.Msg, graph.ErrConflict)
+	}
+	return err
+}
+
+var paramPattern = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// statementParams returns the sorted parameter names a statement uses.
+func statementParams(text string) []string {
+	var names []string
+	for _, m := range paramPattern.FindAllStringSubmatch(text, -1) {
+		names = append(names, m[1])
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+var paramCache sync.Map // statement name → []string
+
+// checkParams reports a statement run with parameters other than the ones
+// it uses: a missing one would silently be null in Cypher.
+func checkParams(name string, p params) error {
+	want, ok := paramCache.Load(name)
+	if !ok {
+		want, _ = paramCache.LoadOrStore(name, statementParams(cypher(name)))
+	}
+	got := make([]string, 0, len(p))
+	for k := range p {
+		got = append(got, k)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want.([]string)) {
+		return fmt.Errorf("statement %s takes parameters %v, was given %v", name, want, got)
+	}
+	return nil
+}
+
+// run runs the named statement in tx and collects its records.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, name string, p params) ([]*neo4j.Record, error) {
+	if err := checkParams(name, p); err != nil {
+		return nil, err
+	}
+	res, err := tx.Run(ctx, cypher(name), p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return recs, nil
+}
+
+// op wraps err with the method and its subject, keeping it inspectable
+// with errors.Is.
+func op(method, subject string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("neo4jstore.%s %s: %w", method, subject, err)
+}
+
+func notFound(what, id string) error {
+	return fmt.Errorf("%s %q: %w", what, id, graph.ErrNotFound)
+}
+
+// Record accessors: a missing or null value gives the zero value, a value
+// of another type is an error (the data was not written by stakemap).
+
+func str(r *neo4j.Record, key string) (string, error) {
+	v, _ := r.Get(key)
+	return asString(key, v)
+}
+
+func asString(key string, v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return x, nil
+	}
+	return "", fmt.Errorf("%s: want a string, have %T", key, v)
+}
+
+func asInt(key string, v any) (int64, error) {
+	switch x := v.(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		return x, nil
+	}
+	return 0, fmt.Errorf("%s: want an integer, have %T", key, v)
+}
+
+func asFloat(key string, v any) (float64, error) {
+	switch x := v.(type) {
+	case nil:
+		return 0, nil
+	case float64:
+		return x, nil
+	case int64:
+		return float64(x), nil
+	}
+	return 0, fmt.Errorf("%s: want a number, have %T", key, v)
+}
+
+func asStrings(key string, v any) ([]string, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s[%d]: want a string, have %T", key, i, e)
+			}
+			out[i] = s
+		}
+		return out, nil
+	case []string:
+		return x, nil
+	}
+	return nil, fmt.Errorf("%s: want a list, have %T", key, v)
+}
+
+func get(r *neo4j.Record, key string) any {
+	v, _ := r.Get(key)
+	return v
+}
+
+// Workspaces lists every workspace, sorted by id.
+func (s *Store) Workspaces(ctx context.Context) ([]graph.Workspace, error) {
+	out, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([]graph.Workspace, error) {
+		recs, err := run(ctx, tx, stWorkspaceList, params{})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]graph.Workspace, 0, len(recs))
+		for _, r := range recs {
+			w, err := decodeWorkspace(r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, w)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, op("Workspaces", "", err)
+	}
+	slices.SortFunc(out, func(a, b graph.Workspace) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func decodeWorkspace(r *neo4j.Record) (graph.Workspace, error) {
+	var w graph.Workspace
+	var err error
+	if w.ID, err = str(r, "id"); err != nil {
+		return w, err
+	}
+	if w.Name, err = str(r, "name"); err != nil {
+		return w, err
+	}
+	if w.Language, err = str(r, "language"); err != nil {
+		return w, err
+	}
+	w.ApplyDefaults()
+	return w, nil
+}
+
+// workspace reads one workspace and its revision in tx.
+func workspace(ctx context.Context, tx neo4j.ManagedTransaction, id string) (graph.Workspace, string, error) {
+	recs, err := run(ctx, tx, stWorkspaceGet, params{"workspace": id})
+	if err != nil {
+		return graph.Workspace{}, "", err
+	}
+	if len(recs) == 0 {
+		return graph.Workspace{}, "", notFound("workspace", id)
+	}
+	w, err := decodeWorkspace(recs[0])
+	if err != nil {
+		return w, "", err
+	}
+	rev, err := str(recs[0], "revision")
+	return w, rev, err
+}
+
+// Workspace returns one workspace, or ErrNotFound.
+func (s *Store) Workspace(ctx context.Context, id string) (graph.Workspace, error) {
+	w, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Workspace, error) {
+		w, _, err := workspace(ctx, tx, id)
+		return w, err
+	})
+	return w, op("Workspace", id, err)
+}
+
+// CreateWorkspace adds an empty workspace; the uniqueness constraint on
+// Workspace.id turns a taken id into ErrConflict.
+func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
+	w.ApplyDefaults()
+	if err := graph.Invalid(graph.ValidateWorkspace(w)); err != nil {
+		return op("CreateWorkspace", w.ID, err)
+	}
+	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language})
+		return struct{}{}, err
+	})
+	if err != nil && errors.Is(err, graph.ErrConflict) {
+		err = fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
+	}
+	return op("CreateWorkspace", w.ID, err)
+}
+
+// touch takes the workspace's write lock by giving it a new revision, or
+// returns ErrNotFound. Every write transaction calls it first.
+func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
+	recs, err := run(ctx, tx, stWorkspaceTouch, params{"workspace": ws})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return notFound("workspace", ws)
+	}
+	return nil
+}
+
+// DeleteWorkspace removes a workspace and everything in it, in one
+// transaction.
+func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
+	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if err := touch(ctx, tx, id); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {
+			return struct{}{}, err
+		}
+		_, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id})
+		return struct{}{}, err
+	})
+	return op("DeleteWorkspace", id, err)
+}
+
+// Revision returns the workspace's revision: a random UUID set by every
+// write, so a value is never reused, not even after the workspace is
+// deleted and created again.
+func (s *Store) Revision(ctx context.Context, ws string) (string, error) {
+	rev, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (string, error) {
+		_, rev, err := workspace(ctx, tx, ws)
+		return rev, err
+	})
+	return rev, op("Revision", ws, err)
+}
