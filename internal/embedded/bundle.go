@@ -56,12 +56,13 @@ type plan struct {
 	ids   []kv
 	nodes map[graph.Kind][]kv
 	rels  map[graph.RelKind][]kv
+	revs  map[graph.RelKind][][]byte
 	refs  [][]byte
 }
 
 func encodeBundle(b *graph.Bundle) (*plan, error) {
 	var a arena
-	p := &plan{ws: b.Workspace, nodes: map[graph.Kind][]kv{}, rels: map[graph.RelKind][]kv{}}
+	p := &plan{ws: b.Workspace, nodes: map[graph.Kind][]kv{}, rels: map[graph.RelKind][]kv{}, revs: map[graph.RelKind][][]byte{}}
 	var err error
 	b.Nodes(func(_ string, _ int, n graph.Node) {
 		if err != nil {
@@ -88,11 +89,17 @@ func encodeBundle(b *graph.Bundle) (*plan, error) {
 			k = a.join(key.A, key.B)
 		}
 		p.rels[kind] = append(p.rels[kind], kv{k, encodeRelValue(r)})
-		code := string([]byte{relCodes[kind]})
-		p.refs = append(p.refs, a.join(key.A, code, string(k)), a.join(key.B, code, string(k)))
+		if key.C != "" {
+			p.revs[kind] = append(p.revs[kind], a.join(key.B, key.A, key.C))
+		} else {
+			p.revs[kind] = append(p.revs[kind], a.join(key.B, key.A))
+		}
 	})
 	slices.SortFunc(p.ids, func(x, y kv) int { return bytes.Compare(x.k, y.k) })
 	slices.SortFunc(p.refs, bytes.Compare)
+	for _, list := range p.revs {
+		slices.SortFunc(list, bytes.Compare)
+	}
 	// The bundle is canonical, and canonical order is byte order of the
 	// encoded keys; checking is cheap and guards the layout's assumption.
 	for kind, list := range p.nodes {
@@ -175,12 +182,13 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 				return err
 			}
 		}
-		refs := w.Bucket(bucketRefs)
-		empty := []byte{}
-		for _, k := range p.refs {
-			if err := refs.Put(k, empty); err != nil {
+		for _, k := range graph.RelKinds {
+			if err := putAll(w.Bucket(revBucket(k)), p.revs[k], nil); err != nil {
 				return err
 			}
+		}
+		if err := putAll(w.Bucket(bucketRefs), p.refs, nil); err != nil {
+			return err
 		}
 		// The last chance to give up: after this the commit is all or nothing.
 		return ctx.Err()

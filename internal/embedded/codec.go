@@ -20,15 +20,22 @@ import (
 //	    revision             8-byte sequence number of the last write
 //	    ids/<id>             1-byte kind code: ids are unique across kinds
 //	    n.<kind>/<id>        8-byte version + JSON of the node
-//	    r.<relkind>/<key>    relationship; key "a\x00b" or "a\x00b\x00role"
-//	    refs/<id>\x00<code>\x00<rest>
-//	                         reverse index: everything that points at id
+//	    r.<relkind>/a\x00b[\x00role]
+//	                         relationship by its first end, with the
+//	                         fields outside its key as value
+//	    b.<relkind>/b\x00a[\x00role]
+//	                         the same relationships by their second end
+//	    refs/<id>\x00<code>\x00<node id>
+//	                         nodes whose fields name id (engagement with
+//	                         and about, enabler owner)
 //
-// Ids and relationship ends never contain \x00, and \x00 sorts before every
-// id character, so the byte order of relationship keys is the canonical
-// (a, b, c) order of the bundle arrays: export reads every bucket in order
-// and sorts nothing. The refs index makes a delete cost the degree of the
-// node rather than a scan of the workspace.
+// Ids never contain \x00, and \x00 sorts before every id character, so
+// the byte order of relationship keys is the canonical (a, b, role) order
+// of the bundle arrays: export reads every bucket in order and sorts
+// nothing, and a prefix scan of "id\x00" finds every relationship at a
+// node, which keeps a delete proportional to the node's degree. Keeping
+// the indexes in one bucket per kind, rather than one big bucket, keeps
+// the in-memory B+tree nodes of a bulk import small.
 var (
 	bucketMeta       = []byte("meta")
 	bucketWorkspaces = []byte("workspaces")
@@ -63,35 +70,17 @@ func nodeBucket(k graph.Kind) []byte { return []byte("n." + string(k)) }
 
 func relBucket(k graph.RelKind) []byte { return []byte("r." + string(k)) }
 
-// Codes of the refs index. Relationship codes mark an entry whose rest is
-// the relationship key; node codes mark one whose rest is the id of the
-// node that refers.
+func revBucket(k graph.RelKind) []byte { return []byte("b." + string(k)) }
+
+// validRelKind reports whether k is one of graph.RelKinds.
+func validRelKind(k graph.RelKind) bool { return slices.Contains(graph.RelKinds, k) }
+
+// Codes of the refs index: which field of the referring node holds the id.
 const (
-	refStake     = 'S'
-	refInfluence = 'I'
-	refReportsTo = 'R'
-	refSupports  = 'P'
-	refDependsOn = 'D'
-	refWith      = 'W' // engagement <rest> has id in `with`
-	refAbout     = 'A' // engagement <rest> has id in `about`
-	refOwner     = 'O' // enabler <rest> is owned by id
+	refWith  = 'W' // engagement <rest> has id in `with`
+	refAbout = 'A' // engagement <rest> has id in `about`
+	refOwner = 'O' // enabler <rest> is owned by id
 )
-
-var relCodes = map[graph.RelKind]byte{
-	graph.RelStake:     refStake,
-	graph.RelInfluence: refInfluence,
-	graph.RelReportsTo: refReportsTo,
-	graph.RelSupports:  refSupports,
-	graph.RelDependsOn: refDependsOn,
-}
-
-var codeRels = func() map[byte]graph.RelKind {
-	m := make(map[byte]graph.RelKind, len(relCodes))
-	for k, c := range relCodes {
-		m[c] = k
-	}
-	return m
-}()
 
 func refKey(target string, code byte, rest []byte) []byte {
 	k := make([]byte, 0, len(target)+2+len(rest))
@@ -308,8 +297,18 @@ func nodeRefs(n graph.Node) [][]byte {
 	return out
 }
 
-// relRefs lists the two refs entries of a relationship, one per end.
-func relRefs(kind graph.RelKind, key graph.RelKey, encKey []byte) [][]byte {
-	code := relCodes[kind]
-	return [][]byte{refKey(key.A, code, encKey), refKey(key.B, code, encKey)}
+// reverseKey turns a relationship key a\x00b[\x00c] into b\x00a[\x00c] and
+// back.
+func reverseKey(k []byte) []byte {
+	a, rest, _ := bytes.Cut(k, []byte{0})
+	b, c, hasC := bytes.Cut(rest, []byte{0})
+	out := make([]byte, 0, len(k))
+	out = append(out, b...)
+	out = append(out, 0)
+	out = append(out, a...)
+	if hasC {
+		out = append(out, 0)
+		out = append(out, c...)
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -193,30 +194,31 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 }
 
 // deleteNode removes n, every relationship at it and every reference to
-// it, using the refs index.
+// it, using the indexes: a prefix scan per relationship kind and one of
+// the refs bucket.
 func deleteNode(w *bolt.Bucket, n graph.Node) error {
 	id := n.NodeID()
-	refs := w.Bucket(bucketRefs)
-	var pointing [][]byte
-	c := refs.Cursor()
 	prefix := refPrefix(id)
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		pointing = append(pointing, bytes.Clone(k))
+	for _, kind := range graph.RelKinds {
+		fwd, rev := w.Bucket(relBucket(kind)), w.Bucket(revBucket(kind))
+		// Relationships where id is the first end, then the second.
+		first, second := scanPrefix(fwd, prefix), scanPrefix(rev, prefix)
+		for _, k := range first {
+			if err := errors.Join(fwd.Delete(k), rev.Delete(reverseKey(k))); err != nil {
+				return err
+			}
+		}
+		for _, k := range second {
+			if err := errors.Join(rev.Delete(k), fwd.Delete(reverseKey(k))); err != nil {
+				return err
+			}
+		}
 	}
-	for _, k := range pointing {
+	refs := w.Bucket(bucketRefs)
+	for _, k := range scanPrefix(refs, prefix) {
 		code, rest, ok := splitRef(k)
 		if !ok {
 			return fmt.Errorf("corrupt index entry %q", k)
-		}
-		if kind, isRel := codeRels[code]; isRel {
-			key := decodeRelKey(rest)
-			if err := w.Bucket(relBucket(kind)).Delete(rest); err != nil {
-				return err
-			}
-			if err := deleteAll(refs, relRefs(kind, key, rest)); err != nil {
-				return err
-			}
-			continue
 		}
 		if err := unlink(w, code, string(rest), id); err != nil {
 			return err
@@ -232,6 +234,16 @@ func deleteNode(w *bolt.Bucket, n graph.Node) error {
 		return err
 	}
 	return w.Bucket(nodeBucket(n.NodeKind())).Delete([]byte(id))
+}
+
+// scanPrefix returns copies of the keys of b that start with prefix.
+func scanPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return keys
 }
 
 // unlink removes the reference to id from the node src that holds it: an

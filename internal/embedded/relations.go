@@ -70,7 +70,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		if err := rb.Put(k, encodeRelValue(r)); err != nil {
 			return err
 		}
-		if err := putAll(w.Bucket(bucketRefs), relRefs(kind, key, k), nil); err != nil {
+		if err := w.Bucket(revBucket(kind)).Put(reverseKey(k), []byte{}); err != nil {
 			return err
 		}
 		return touch(tx, w)
@@ -81,7 +81,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 // RemoveRelation removes the relationship of that kind and key.
 func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKind, key graph.RelKey) error {
 	subject := ws + "/" + describe(kind, key)
-	if _, ok := relCodes[kind]; !ok {
+	if !validRelKind(kind) {
 		return op("RemoveRelation", subject, badRelKind(kind))
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -97,7 +97,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		if err := rb.Delete(k); err != nil {
 			return err
 		}
-		if err := deleteAll(w.Bucket(bucketRefs), relRefs(kind, key, k)); err != nil {
+		if err := w.Bucket(revBucket(kind)).Delete(reverseKey(k)); err != nil {
 			return err
 		}
 		return touch(tx, w)
@@ -109,7 +109,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 // order of the keys in the file.
 func (s *Store) Relations(ctx context.Context, ws string, kind graph.RelKind) ([]graph.Relation, error) {
 	out := []graph.Relation{}
-	if _, ok := relCodes[kind]; !ok {
+	if !validRelKind(kind) {
 		return nil, op("Relations", ws+"/"+string(kind), badRelKind(kind))
 	}
 	err := s.view(ctx, func(tx *bolt.Tx) error {

@@ -23,6 +23,10 @@ import (
 // the file should give an error, not a hang.
 const lockTimeout = 500 * time.Millisecond
 
+// initialMmapSize is 1 GiB of address space on 64-bit systems, where it
+// is free, and bbolt's default elsewhere.
+const initialMmapSize = (strconv.IntSize / 64) << 30
+
 // ErrInUse reports that another process has the database file open.
 var ErrInUse = errors.New("database file is in use by another stakemap process")
 
@@ -42,6 +46,11 @@ func Open(path string) (*Store, error) {
 		// The hashmap freelist keeps page allocation fast in a file that
 		// has seen many large imports.
 		FreelistType: bolt.FreelistMapType,
+		// Each time bbolt grows its memory map inside a write, it copies
+		// every key the transaction touched out of the old map: a large
+		// import would grow it a dozen times. Reserving address space up
+		// front (not memory; the file does not grow with it) avoids that.
+		InitialMmapSize: initialMmapSize,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("embedded.Open: database file %s is in use by another stakemap process: %w", path, ErrInUse)
@@ -209,7 +218,7 @@ func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt
 		names = append(names, nodeBucket(k))
 	}
 	for _, k := range graph.RelKinds {
-		names = append(names, relBucket(k))
+		names = append(names, relBucket(k), revBucket(k))
 	}
 	for _, name := range names {
 		sub, err := b.CreateBucket(name)

@@ -1,0 +1,113 @@
+package embedded_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/graph/storetest"
+	"github.com/stakemap/stakemap/internal/embedded"
+)
+
+// The tests re-run their own binary as a child process to crash it on
+// purpose and to measure its memory. childEnv selects the child's job.
+const (
+	childEnv     = "STAKEMAP_EMBEDDED_TEST_CHILD"
+	childDBEnv   = "STAKEMAP_EMBEDDED_TEST_DB"
+	childSizeEnv = "STAKEMAP_EMBEDDED_TEST_SIZE" // "seed,stakeholders,trajectories,relationships"
+	childJSONEnv = "STAKEMAP_EMBEDDED_TEST_JSON"
+)
+
+func TestMain(m *testing.M) {
+	if job := os.Getenv(childEnv); job != "" {
+		if err := runChild(job); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runChild(job string) error {
+	ctx := context.Background()
+	switch job {
+	case "import":
+		// Import a generated bundle into the file, saying when it starts,
+		// so that the parent can kill us in the middle.
+		var seed int64
+		var ns, nt, nr int
+		if _, err := fmt.Sscanf(os.Getenv(childSizeEnv), "%d,%d,%d,%d", &seed, &ns, &nt, &nr); err != nil {
+			return fmt.Errorf("%s: %w", childSizeEnv, err)
+		}
+		b := storetest.Generate(seed, ns, nt, nr)
+		b.Workspace.ID = crashWorkspace
+		s, err := embedded.Open(os.Getenv(childDBEnv))
+		if err != nil {
+			return err
+		}
+		fmt.Println("importing")
+		if err := s.ImportBundle(ctx, b); err != nil {
+			return err
+		}
+		fmt.Println("imported")
+		return s.Close()
+	case "decode", "decode+import":
+		// Read a stakemap/v1 file as the CLI would, and import it when
+		// asked: the parent reads our peak resident memory.
+		data, err := os.ReadFile(os.Getenv(childJSONEnv))
+		if err != nil {
+			return err
+		}
+		var b graph.Bundle
+		if err := json.Unmarshal(data, &b); err != nil {
+			return err
+		}
+		data = nil
+		if job == "decode+import" {
+			s, err := embedded.Open(os.Getenv(childDBEnv))
+			if err != nil {
+				return err
+			}
+			if err := s.ImportBundle(ctx, &b); err != nil {
+				return err
+			}
+			if err := s.Close(); err != nil {
+				return err
+			}
+		}
+		runtime.KeepAlive(&b)
+		return printPeakRSS()
+	}
+	return fmt.Errorf("unknown job %q", job)
+}
+
+const crashWorkspace = "crash"
+
+// printPeakRSS prints the process's peak resident set size as Linux keeps
+// it for the current program image (VmHWM). The rusage a parent gets from
+// wait is no good here: on Linux it also counts the memory the process had
+// before exec, that is the parent's.
+func printPeakRSS() error {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return err
+	}
+	for line := range strings.Lines(string(status)) {
+		if strings.HasPrefix(line, "VmHWM:") {
+			fmt.Print(line)
+			return nil
+		}
+	}
+	return fmt.Errorf("no VmHWM in /proc/self/status")
+}
+
+func sizeEnv(seed int64, ns, nt, nr int) string {
+	return childSizeEnv + "=" + strconv.FormatInt(seed, 10) + "," + strconv.Itoa(ns) + "," + strconv.Itoa(nt) + "," + strconv.Itoa(nr)
+}
