@@ -37,6 +37,7 @@ func TestClientScript(t *testing.T) {
 	e.expect(e.do("PUT", "/api/v1/workspaces/acme/bundle", e.admin, doc.Bytes()), http.StatusOK)
 
 	t.Run("ExportEqualsImport", func(t *testing.T) {
+		e := e.with(t)
 		r := e.expect(e.do("GET", "/api/v1/workspaces/acme/bundle", e.admin, nil), http.StatusOK)
 		if !bytes.Equal(r.body, doc.Bytes()) {
 			t.Errorf("exported document differs from the imported one")
@@ -46,6 +47,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("BundleAllOrNothing", func(t *testing.T) {
+		e := e.with(t)
 		bad := strings.Replace(doc.String(), `"influence": 5`, `"influence": 9`, 1)
 		bad = strings.Replace(bad, `"attitude": "neutral"`, `"attitude": "grumpy"`, 1)
 		r := e.expect(e.do("PUT", "/api/v1/workspaces/acme/bundle", e.admin, bad), http.StatusBadRequest)
@@ -86,6 +88,7 @@ func TestClientScript(t *testing.T) {
 	}
 
 	t.Run("StaleIfMatch", func(t *testing.T) {
+		e := e.with(t)
 		sh.Notes = "edited from a stale read"
 		r := e.expect(e.do("PUT", path, e.editor, sh, "If-Match", tag1), http.StatusPreconditionFailed)
 		if c := r.apiError(t).Code; c != "stale" {
@@ -96,6 +99,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("MergePatch", func(t *testing.T) {
+		e := e.with(t)
 		r := e.expect(e.do("PATCH", path, e.editor, `{"attitude": "champion", "notes": null}`, "If-Match", tag2, "Content-Type", "application/merge-patch+json"), http.StatusOK)
 		var got graph.Stakeholder
 		r.json(t, &got)
@@ -109,6 +113,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("BadInputNamesTheField", func(t *testing.T) {
+		e := e.with(t)
 		for _, tc := range []struct {
 			name, method, path, body, field, value string
 		}{
@@ -124,6 +129,7 @@ func TestClientScript(t *testing.T) {
 			{"MapKind", "GET", "/maps/pie.svg", "", "kind", "pie"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
+				e := e.with(t)
 				var body any
 				if tc.body != "" {
 					body = tc.body
@@ -139,6 +145,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("MissingToken", func(t *testing.T) {
+		e := e.with(t)
 		r := e.expect(e.do("GET", path, "", nil), http.StatusUnauthorized)
 		if r.header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
@@ -147,6 +154,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("ForeignToken", func(t *testing.T) {
+		e := e.with(t)
 		e.expect(e.do("GET", path, e.foreign, nil), http.StatusNotFound)
 		r := e.expect(e.do("GET", "/api/v1/workspaces", e.foreign, nil), http.StatusOK)
 		var list struct{ Workspaces []graph.Workspace }
@@ -157,6 +165,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("Maps", func(t *testing.T) {
+		e := e.with(t)
 		base := "/api/v1/workspaces/" + demo.ID + "/maps/"
 		for _, tc := range []struct{ file, ctype, magic string }{
 			{"stakeholders.svg", "image/svg+xml", "<svg"},
@@ -165,6 +174,7 @@ func TestClientScript(t *testing.T) {
 			{"stakeholders.dot", "text/vnd.graphviz", "graph"},
 		} {
 			t.Run(tc.file, func(t *testing.T) {
+				e := e.with(t)
 				r := e.expect(e.do("GET", base+tc.file, e.viewer, nil), http.StatusOK)
 				if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, tc.ctype) {
 					t.Errorf("content type %q", ct)
@@ -200,6 +210,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("AnalysesEqualTheAnalyzer", func(t *testing.T) {
+		e := e.with(t)
 		snap, err := e.store.ExportBundle(t.Context(), demo.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -256,6 +267,7 @@ func TestClientScript(t *testing.T) {
 	})
 
 	t.Run("DeleteWithCurrentETag", func(t *testing.T) {
+		e := e.with(t)
 		r := e.expect(e.do("GET", path, e.viewer, nil), http.StatusOK)
 		e.expect(e.do("DELETE", path, e.viewer, nil, "If-Match", r.header.Get("ETag")), http.StatusForbidden)
 		e.expect(e.do("DELETE", path, e.editor, nil, "If-Match", r.header.Get("ETag")), http.StatusNoContent)

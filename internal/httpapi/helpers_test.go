@@ -102,6 +102,13 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	return e
 }
 
+// with returns a copy of e that reports to t, for use inside subtests.
+func (e *env) with(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // response is a finished request: status, headers and the whole body.
 type response struct {
 	status int
@@ -194,7 +201,9 @@ var (
 // package: Graphviz's WebAssembly module is one per process anyway.
 func newRealRenderer(tb testing.TB) *realRenderer {
 	tb.Helper()
-	rendererOnce.Do(func() { sharedRender, rendererErr = render.NewRenderer(render.Options{InProcess: true, CacheEntries: -1}) })
+	rendererOnce.Do(func() {
+		sharedRender, rendererErr = render.NewRenderer(render.Options{InProcess: true, CacheEntries: -1})
+	})
 	if rendererErr != nil {
 		tb.Fatal(rendererErr)
 	}

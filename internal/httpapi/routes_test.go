@@ -31,6 +31,7 @@ func TestAccessOnEveryRoute(t *testing.T) {
 	}
 	for _, rt := range routes {
 		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			e := e.with(t)
 			path := concrete(e, demo.ID, rt.Path)
 			if slices.Contains(publicRoutes, rt.Path) {
 				e.expect(e.do(rt.Method, path, "", nil), http.StatusOK)

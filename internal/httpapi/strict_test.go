@@ -1,0 +1,185 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/demo"
+)
+
+// TestStrictBodies: unknown fields, trailing data, wrong content types and
+// oversized bodies are refused before anything is stored.
+func TestStrictBodies(t *testing.T) {
+	e := newEnv(t)
+	goals := "/api/v1/workspaces/" + demo.ID + "/goals"
+	for _, tc := range []struct {
+		name, body, ctype string
+		status            int
+		code              string
+	}{
+		{"UnknownField", `{"id":"g1","name":"G","extra":1}`, "application/json", 400, "invalid"},
+		{"TrailingGarbage", `{"id":"g1","name":"G"} {"id":"g2"}`, "application/json", 400, "invalid"},
+		{"TrailingText", `{"id":"g1","name":"G"}xyz`, "application/json", 400, "invalid"},
+		{"Truncated", `{"id":"g1","name":`, "application/json", 400, "invalid"},
+		{"Empty", ``, "application/json", 400, "invalid"},
+		{"NotJSON", `id=g1`, "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
+		{"TooLarge", `{"id":"g1","name":"` + strings.Repeat("x", 1<<20) + `"}`, "application/json", 413, "too_large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.with(t)
+			r := e.expect(e.do("POST", goals, e.editor, tc.body, "Content-Type", tc.ctype), tc.status)
+			if c := r.apiError(t).Code; c != tc.code {
+				t.Errorf("code %q, want %q", c, tc.code)
+			}
+			e.expect(e.do("GET", goals+"/g1", e.viewer, nil), http.StatusNotFound)
+		})
+	}
+	t.Run("InfluenceUnknownField", func(t *testing.T) {
+		e := e.with(t)
+		body := `{"from":"` + e.demo.Stakeholders[0].ID + `","to":"` + e.demo.Stakeholders[1].ID + `","strenght":0.9}`
+		r := e.expect(e.do("POST", "/api/v1/workspaces/"+demo.ID+"/influences", e.editor, body), http.StatusBadRequest)
+		if f := r.apiError(t).Fields; len(f) != 1 || f[0].Field != "strenght" {
+			t.Errorf("fields %+v", f)
+		}
+	})
+	t.Run("BundleTooLarge", func(t *testing.T) {
+		e := e.with(t)
+		var buf bytes.Buffer
+		buf.WriteString(`{"format":"stakemap/v1","workspace":{"id":"big","name":"Big"},"goals":[`)
+		for i := 0; buf.Len() < 21<<20; i++ {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			fmt.Fprintf(&buf, `{"id":"g%d","name":"%s"}`, i, strings.Repeat("x", 1000))
+		}
+		buf.WriteString(`]}`)
+		r := e.expect(e.do("PUT", "/api/v1/workspaces/big/bundle", e.admin, buf.Bytes()), http.StatusRequestEntityTooLarge)
+		if !strings.Contains(r.apiError(t).Message, "20 MB") {
+			t.Errorf("message %q", r.apiError(t).Message)
+		}
+		e.expect(e.do("GET", "/api/v1/workspaces/big", e.admin, nil), http.StatusNotFound)
+	})
+}
+
+// TestCRUDOfEveryKind creates, lists, reads, replaces and deletes one node
+// of each kind and adds, lists and removes one relationship of each kind.
+func TestCRUDOfEveryKind(t *testing.T) {
+	e := newEnv(t)
+	ws := "/api/v1/workspaces/" + demo.ID
+	sh := e.demo.Stakeholders
+	traj := e.demo.Trajectories
+	nodes := []struct {
+		plural string
+		node   any
+	}{
+		{"stakeholders", graph.Stakeholder{ID: "new-person", Name: "Nieuw", Kind: "person", Level: "management", Influence: 2, Interest: 5, Attitude: "supporter", Unit: "Testafdeling"}},
+		{"trajectories", graph.Trajectory{ID: "new-traj", Name: "Nieuw traject", Status: "idea"}},
+		{"goals", graph.Goal{ID: "new-goal", Name: "Nieuw doel"}},
+		{"enablers", graph.Enabler{ID: "new-enabler", Name: "Nieuw systeem", Kind: "system", Status: "ready"}},
+		{"engagements", graph.Engagement{ID: "new-eng", Date: "2026-10-01", Channel: "meeting", With: []string{sh[0].ID}, About: []string{}}},
+	}
+	for _, n := range nodes {
+		t.Run(n.plural, func(t *testing.T) {
+			e := e.with(t)
+			data, _ := json.Marshal(n.node)
+			id := strings.Split(strings.Split(string(data), `"id":"`)[1], `"`)[0]
+			r := e.expect(e.do("POST", ws+"/"+n.plural, e.editor, data), http.StatusCreated)
+			if r.header.Get("Location") != ws+"/"+n.plural+"/"+id {
+				t.Errorf("Location %q", r.header.Get("Location"))
+			}
+			e.expect(e.do("POST", ws+"/"+n.plural, e.editor, data), http.StatusConflict)
+			r = e.expect(e.do("GET", ws+"/"+n.plural+"?q="+id+"&limit=1", e.viewer, nil), http.StatusOK)
+			var list map[string]json.RawMessage
+			r.json(t, &list)
+			if string(list["total"]) != "1" || !strings.Contains(string(list[n.plural]), id) {
+				t.Errorf("list: %s", r.body)
+			}
+			r = e.expect(e.do("GET", ws+"/"+n.plural+"/"+id, e.viewer, nil), http.StatusOK)
+			if !bytes.Equal(bytes.TrimSpace(r.body), data) {
+				t.Errorf("GET returned %s, created %s", r.body, data)
+			}
+			e.expect(e.do("PUT", ws+"/"+n.plural+"/"+id, e.editor, r.body, "If-Match", r.header.Get("ETag")), http.StatusOK)
+			e.expect(e.do("PUT", ws+"/"+n.plural+"/other-id", e.editor, r.body), http.StatusBadRequest)
+			e.expect(e.do("DELETE", ws+"/"+n.plural+"/"+id, e.editor, nil), http.StatusNoContent)
+			e.expect(e.do("GET", ws+"/"+n.plural+"/"+id, e.viewer, nil), http.StatusNotFound)
+		})
+	}
+	t.Run("WrongKindIsNotFound", func(t *testing.T) {
+		e := e.with(t)
+		e.expect(e.do("GET", ws+"/goals/"+sh[0].ID, e.viewer, nil), http.StatusNotFound)
+		e.expect(e.do("PUT", ws+"/trajectories/"+sh[0].ID, e.editor, `{"id":"`+sh[0].ID+`","name":"T","status":"idea"}`), http.StatusNotFound)
+	})
+
+	goal := e.demo.Goals[0].ID
+	rels := []struct {
+		kind, body, key string
+	}{
+		{"stakes", `{"stakeholder":"` + sh[2].ID + `","trajectory":"` + traj[1].ID + `","role":"expert"}`, "stakeholder=" + sh[2].ID + "&trajectory=" + traj[1].ID + "&role=expert"},
+		{"influences", `{"from":"` + sh[3].ID + `","to":"` + sh[4].ID + `"}`, "from=" + sh[3].ID + "&to=" + sh[4].ID},
+		{"reportsTo", `{"from":"` + sh[5].ID + `","to":"` + sh[6].ID + `"}`, "from=" + sh[5].ID + "&to=" + sh[6].ID},
+		{"supports", `{"trajectory":"` + traj[2].ID + `","goal":"` + goal + `"}`, "trajectory=" + traj[2].ID + "&goal=" + goal},
+		{"dependsOn", `{"trajectory":"` + traj[3].ID + `","on":"` + traj[4].ID + `","note":"n"}`, "trajectory=" + traj[3].ID + "&on=" + traj[4].ID},
+	}
+	for _, rel := range rels {
+		t.Run(rel.kind, func(t *testing.T) {
+			e := e.with(t)
+			// The demo may hold it already: start from its absence.
+			e.do("DELETE", ws+"/"+rel.kind+"?"+rel.key, e.editor, nil)
+			r := e.expect(e.do("POST", ws+"/"+rel.kind, e.editor, rel.body), http.StatusCreated)
+			if rel.kind == "influences" && !strings.Contains(string(r.body), `"strength":0.5`) {
+				t.Errorf("influence without strength: %s", r.body)
+			}
+			e.expect(e.do("POST", ws+"/"+rel.kind, e.editor, rel.body), http.StatusConflict)
+			r = e.expect(e.do("GET", ws+"/"+rel.kind+"?"+rel.key, e.viewer, nil), http.StatusOK)
+			var list map[string]json.RawMessage
+			r.json(t, &list)
+			if string(list["total"]) != "1" {
+				t.Errorf("list by key: %s", r.body)
+			}
+			first := strings.SplitN(rel.key, "&", 2)[0]
+			r = e.expect(e.do("DELETE", ws+"/"+rel.kind+"?"+first, e.editor, nil), http.StatusBadRequest)
+			if len(r.apiError(t).Fields) == 0 {
+				t.Error("missing key fields not named")
+			}
+			e.expect(e.do("DELETE", ws+"/"+rel.kind+"?"+rel.key, e.editor, nil), http.StatusNoContent)
+			e.expect(e.do("DELETE", ws+"/"+rel.kind+"?"+rel.key, e.editor, nil), http.StatusNotFound)
+		})
+	}
+	t.Run("FiltersAndPages", func(t *testing.T) {
+		e := e.with(t)
+		var all struct {
+			Stakeholders []graph.Stakeholder
+			Total        int
+		}
+		e.expect(e.do("GET", ws+"/stakeholders?limit=1000", e.viewer, nil), http.StatusOK).json(t, &all)
+		if all.Total != len(all.Stakeholders) || all.Total < 5 {
+			t.Fatalf("total %d, got %d", all.Total, len(all.Stakeholders))
+		}
+		var page struct {
+			Stakeholders  []graph.Stakeholder
+			Total, Offset int
+		}
+		e.expect(e.do("GET", ws+"/stakeholders?limit=2&offset=3", e.viewer, nil), http.StatusOK).json(t, &page)
+		if page.Total != all.Total || len(page.Stakeholders) != 2 || page.Stakeholders[0].ID != all.Stakeholders[3].ID {
+			t.Errorf("page: %+v", page)
+		}
+		want := 0
+		for _, s := range all.Stakeholders {
+			if s.Level == "executive" {
+				want++
+			}
+		}
+		var ex struct{ Total int }
+		e.expect(e.do("GET", ws+"/stakeholders?level=executive", e.viewer, nil), http.StatusOK).json(t, &ex)
+		if ex.Total != want || want == 0 {
+			t.Errorf("level=executive: %d, want %d", ex.Total, want)
+		}
+		e.expect(e.do("GET", ws+"/stakeholders?limit=0", e.viewer, nil), http.StatusBadRequest)
+		e.expect(e.do("GET", "/api/v1/workspaces/nope/stakeholders", e.admin, nil), http.StatusNotFound)
+	})
+}
