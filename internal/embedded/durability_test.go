@@ -281,7 +281,19 @@ func mustOpenPath(t *testing.T, path string) *embedded.Store {
 func TestOpenInUse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "busy.db")
 	mustOpenPath(t, path)
-	// A second open takes the file lock the way another process would.
+	t.Run("OtherProcess", func(t *testing.T) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"=open", childDBEnv+"="+path)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("child: %v", err)
+		}
+		if want := "database file " + path + " is in use by another stakemap process"; !strings.Contains(string(out), want) {
+			t.Errorf("Open in another process said %q, want it to contain %q", out, want)
+		}
+	})
+	// A second open in this process contends for the same file lock.
 	s, err := embedded.Open(path)
 	if err == nil {
 		s.Close()

@@ -58,6 +58,15 @@ func runChild(job string) error {
 		}
 		fmt.Println("imported")
 		return s.Close()
+	case "open":
+		// Open a file the parent holds, and report what Open said.
+		s, err := embedded.Open(os.Getenv(childDBEnv))
+		if err == nil {
+			s.Close()
+			return fmt.Errorf("opened a file in use")
+		}
+		fmt.Println(err)
+		return nil
 	case "decode", "decode+import":
 		// Read a stakemap/v1 file as the CLI would, and import it when
 		// asked: the parent reads our peak resident memory.

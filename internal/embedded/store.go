@@ -28,7 +28,16 @@ const lockTimeout = 500 * time.Millisecond
 const initialMmapSize = (strconv.IntSize / 64) << 30
 
 // ErrInUse reports that another process has the database file open.
-var ErrInUse = errors.New("database file is in use by another stakemap process")
+var ErrInUse = errors.New("database file in use")
+
+// inUseError names the file another process holds, and matches ErrInUse.
+type inUseError struct{ path string }
+
+func (e *inUseError) Error() string {
+	return "database file " + e.path + " is in use by another stakemap process; stop that process or use another file"
+}
+
+func (e *inUseError) Is(target error) bool { return target == ErrInUse }
 
 // Store is a graph.Store kept in one bbolt file. It is safe for concurrent
 // use: bbolt runs any number of readers beside one writer.
@@ -53,7 +62,7 @@ func Open(path string) (*Store, error) {
 		InitialMmapSize: initialMmapSize,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("embedded.Open: database file %s is in use by another stakemap process: %w", path, ErrInUse)
+		return nil, fmt.Errorf("embedded.Open: %w", &inUseError{path})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
