@@ -354,3 +354,12 @@ func parseColour(s string) color.RGBA {
 	}
 	return color.RGBA{0, 0, 0, 255}
 }
+
+// textWidthPt is the width in points the painter gives a text.
+func textWidthPt(fam *canvas.FontFamily, text string, size float64, bold bool) float64 {
+	style := canvas.FontRegular
+	if bold {
+		style = canvas.FontBold
+	}
+	return fam.Face(size, canvas.Black, style).TextWidth(text) / mmPerPt
+}

@@ -1,0 +1,27 @@
+package render
+
+import "context"
+
+// WorkerPIDs lists the process ids of a Renderer's idle and busy workers.
+func WorkerPIDs(r *Renderer) (idle, busy []int) { return r.pool.pids() }
+
+// WorkersStarted counts the worker processes a Renderer has started.
+func WorkersStarted(r *Renderer) int {
+	r.pool.mu.Lock()
+	defer r.pool.mu.Unlock()
+	return r.pool.started
+}
+
+// Layout exposes the Graphviz layout to tests.
+var Layout = func(engine, output string, dot []byte) ([]byte, error) {
+	return layoutInProcess(context.Background(), layoutJob{Engine: engine, Output: output, DOT: dot})
+}
+
+// TextWidth is the painter's width in points of text at size.
+func TextWidth(text string, size float64, bold bool) float64 {
+	fam, err := family()
+	if err != nil {
+		panic(err)
+	}
+	return textWidthPt(fam, text, size, bold)
+}
