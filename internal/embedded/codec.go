@@ -237,25 +237,15 @@ func decodeNode(kind graph.Kind, v []byte) (graph.Node, int64, error) {
 func normalize(n graph.Node) graph.Node {
 	switch x := n.(type) {
 	case *graph.Stakeholder:
-		if x != nil {
-			n = *x
-		}
+		n = deref(x)
 	case *graph.Trajectory:
-		if x != nil {
-			n = *x
-		}
+		n = deref(x)
 	case *graph.Goal:
-		if x != nil {
-			n = *x
-		}
+		n = deref(x)
 	case *graph.Enabler:
-		if x != nil {
-			n = *x
-		}
+		n = deref(x)
 	case *graph.Engagement:
-		if x != nil {
-			n = *x
-		}
+		n = deref(x)
 	}
 	switch x := n.(type) {
 	case graph.Stakeholder:
@@ -276,6 +266,14 @@ func normalize(n graph.Node) graph.Node {
 		return x
 	}
 	return n
+}
+
+// deref returns the node a pointer points at, or nil for a nil pointer.
+func deref[T graph.Node](p *T) graph.Node {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // nodeRefs lists the refs entries a node owns: one per id it refers to.

@@ -29,10 +29,9 @@ func checkVersion(kind graph.Kind, id string, stored, want int64) error {
 
 // CreateNode adds a node (defaults applied) at version 1.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
-	if n == nil {
+	if n = normalize(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
 	}
-	n = normalize(n)
 	subject := ws + "/" + n.NodeID()
 	if err := graph.Invalid(graph.ValidateNode(n, "")); err != nil {
 		return 0, op("CreateNode", subject, err)
@@ -128,10 +127,9 @@ func (s *Store) Node(ctx context.Context, ws string, kind graph.Kind, id string)
 // UpdateNode replaces a node when version is current (or 0) and returns
 // the new version.
 func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version int64) (int64, error) {
-	if n == nil {
+	if n = normalize(n); n == nil {
 		return 0, op("UpdateNode", ws, badKind(""))
 	}
-	n = normalize(n)
 	subject := ws + "/" + n.NodeID()
 	if err := graph.Invalid(graph.ValidateNode(n, "")); err != nil {
 		return 0, op("UpdateNode", subject, err)

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -84,6 +85,9 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 	if !validRelKind(kind) {
 		return op("RemoveRelation", subject, badRelKind(kind))
 	}
+	// A key that no relationship can have names none; checking keeps a
+	// crafted key (say, with a NUL inside) from aliasing a stored one.
+	wellFormed := graph.ValidID(key.A) && graph.ValidID(key.B) && (key.C != "") == (kind == graph.RelStake) && !strings.ContainsRune(key.C, 0)
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
@@ -91,7 +95,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		}
 		rb := w.Bucket(relBucket(kind))
 		k := encodeRelKey(key)
-		if rb.Get(k) == nil {
+		if !wellFormed || rb.Get(k) == nil {
 			return fmt.Errorf("%s: %w", describe(kind, key), graph.ErrNotFound)
 		}
 		if err := rb.Delete(k); err != nil {
