@@ -22,8 +22,8 @@ import (
 // contract. newStore is called once per subtest; it may return a fresh
 // store or a handle on a shared one (a server): every subtest works in
 // workspaces of its own, named uniquely per run, and deletes them when it
-// ends. Close is called only on stores the suite does not get from
-// newStore; closing them is the caller's business (t.Cleanup).
+// ends. The suite never calls Close: newStore's caller closes what it
+// opens, typically with t.Cleanup.
 func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Helper()
 	token := runToken()
