@@ -131,6 +131,10 @@ func (ps *pathSearch) bounds() {
 	mark := make([]int32, nw.n) // round+1 in which a node last changed
 	for r := 1; r < int(ps.maxHops); r++ {
 		prev := ps.ub[r-1]
+		if len(changed) == 0 {
+			ps.ub[r] = prev // converged: more hops cannot help any node
+			continue
+		}
 		cur := slices.Clone(prev)
 		var next []int32
 		for _, w := range changed {
