@@ -344,6 +344,7 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 		res.Data = m.dot
 	case FormatSVG:
 		res.Data, err = r.layout(ctx, layoutJob{Engine: m.engine, Output: "svg", DOT: m.dot})
+		res.Data = svgFonts(res.Data)
 	default:
 		var js []byte
 		js, err = r.layout(ctx, layoutJob{Engine: m.engine, Output: "json", DOT: m.dot})
@@ -390,6 +391,14 @@ func fileName(req Request) string {
 		name += "-anon"
 	}
 	return name + "." + req.Format
+}
+
+// svgFonts names the fonts with Helvetica's metrics after Helvetica in the
+// SVG: a viewer without Helvetica would otherwise fall back to a wider
+// sans-serif font whose text overflows the shapes Graphviz sized.
+func svgFonts(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte(`font-family="Helvetica,sans-Serif"`),
+		[]byte(`font-family="Helvetica,Arial,'Liberation Sans',sans-serif"`))
 }
 
 // mapSource is a map ready for Graphviz.
