@@ -179,3 +179,29 @@ func TestPaths(t *testing.T) {
 		}
 	})
 }
+
+// TestPathsLargerGraphs runs the comparison on sparser graphs of 10 to 30
+// stakeholders, where more alternatives and deeper searches occur.
+func TestPathsLargerGraphs(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	runs := 300
+	if testing.Short() {
+		runs = 50
+	}
+	for run := range runs {
+		n := 10 + r.IntN(21)
+		b := randomNetwork(r, n, (1.5+2*r.Float64())/float64(n))
+		q := graph.PathQuery{From: b.Stakeholders[r.IntN(n)].ID, To: b.Stakeholders[r.IntN(n)].ID,
+			Mode: []string{graph.ModeShortest, graph.ModeStrongest}[r.IntN(2)], K: 1 + r.IntN(6), MaxHops: 1 + r.IntN(7), HierarchyStrength: 0.5}
+		if q.From == q.To {
+			continue
+		}
+		got, err := analysis.Paths(b, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := brutePaths(b, q); !reflect.DeepEqual(got, want) {
+			t.Fatalf("run %d: query %+v\ngot  %v\nwant %v", run, q, got, want)
+		}
+	}
+}
