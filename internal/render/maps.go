@@ -373,7 +373,7 @@ func (m *mapper) grid() error {
 	req, b := m.req, m.b
 	g, err := analysis.Grid(b, req.Trajectory, req.High)
 	if err != nil {
-		return fmt.Errorf("render: grid: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	// Values by which each stakeholder is placed: effective values on the
 	// trajectory (the highest among its stakes), or its own.
@@ -512,7 +512,7 @@ func (m *mapper) path() error {
 	req, b := m.req, m.b
 	paths, err := analysis.Paths(b, graph.PathQuery{From: req.From, To: req.To, Mode: req.Mode, K: req.K})
 	if err != nil {
-		return fmt.Errorf("render: paths: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
 	// The map shows the paths' nodes and their direct neighbours in the
 	// influence network, at most maxContext of them.

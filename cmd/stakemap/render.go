@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/stakemap/stakemap/internal/render"
+)
+
+func init() {
+	register(newRenderCmd)
+	register(newRenderWorkerCmd)
+}
+
+func newRenderCmd() *cobra.Command {
+	var (
+		wsFlag, out string
+		req         render.Request
+	)
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Render a map (stakeholders, grid, path, dependencies) as SVG, PNG, PDF or DOT",
+		Long: `Render draws one map of a workspace for a slide or a report.
+
+Kinds: stakeholders (one --trajectory or the whole workspace: stakeholders by
+unit, colour by attitude, roles on the edges, findings marked), grid (the
+power–interest grid), path (influence paths --from --to, --mode, --k) and
+dependencies (trajectories, enablers and goals; blocked ones marked).
+Formats: svg, png, pdf and dot (the Graphviz source).
+
+A workspace map with more than 150 stakeholders is summarised (the key
+stakeholders drawn, the others counted per unit); --full draws everyone,
+which can take minutes for very large workspaces.`,
+		Example: `  stakemap render --kind stakeholders --trajectory ai-basis --format png
+  stakemap render --kind grid --format pdf --anonymize -o grid.pdf
+  stakemap render --kind path --from ld-adviseur --to cfo --k 3 --format svg -o -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			backend, err := openBackend(ctx)
+			if err != nil {
+				return err
+			}
+			defer backend.Close()
+			ws, err := resolveWorkspace(ctx, backend, wsFlag)
+			if err != nil {
+				return err
+			}
+			b, err := backend.ExportBundle(ctx, ws)
+			if err != nil {
+				return fmt.Errorf("render: read workspace %s: %w", ws, err)
+			}
+			if req.Full && len(b.Stakeholders) > render.SummaryThreshold {
+				progress(cmd.ErrOrStderr(), "warning: --full draws all %d stakeholders; this can take minutes", len(b.Stakeholders))
+			}
+			// A one-off command runs Graphviz in-process: no worker to start,
+			// and Ctrl-C ends the whole process anyway.
+			r, err := render.NewRenderer(render.Options{InProcess: true, CacheEntries: -1, Timeout: time.Hour})
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			req.Bundle = b
+			start := time.Now()
+			res, err := r.Render(ctx, req)
+			if err != nil {
+				return err
+			}
+			if res.Note != "" {
+				progress(cmd.ErrOrStderr(), "%s", res.Note)
+			}
+			if out == "-" {
+				_, err := cmd.OutOrStdout().Write(res.Data)
+				return err
+			}
+			if out == "" {
+				out = res.FileName
+			}
+			if err := os.WriteFile(out, res.Data, 0o644); err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			progress(cmd.ErrOrStderr(), "wrote %s (%d bytes) in %s", out, len(res.Data), time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&wsFlag, "workspace", "", "workspace id (may be left out when the store holds one workspace)")
+	f.StringVar(&req.Kind, "kind", render.KindStakeholders, "map kind: stakeholders, grid, path or dependencies")
+	f.StringVar(&req.Format, "format", render.FormatSVG, "svg, png, pdf or dot")
+	f.StringVarP(&out, "output", "o", "", "output file; - for standard output; default: a name from the map, in the current directory")
+	f.StringVar(&req.Trajectory, "trajectory", "", "trajectory id (stakeholders and grid maps); empty: the whole workspace")
+	f.StringVar(&req.From, "from", "", "path map: stakeholder the paths start at")
+	f.StringVar(&req.To, "to", "", "path map: stakeholder the paths end at")
+	f.StringVar(&req.Mode, "mode", "", "path map: shortest or strongest (default strongest)")
+	f.IntVar(&req.K, "k", 0, "path map: number of alternative paths (default 1)")
+	f.BoolVar(&req.Anonymize, "anonymize", false, "show persons by title and unit only, for slides shown outside the team")
+	f.StringVar(&req.Lang, "lang", "", "nl or en; default: the workspace's language")
+	f.Float64Var(&req.Scale, "scale", 0, "PNG pixels per point; default: at least 1920 pixels wide")
+	f.BoolVar(&req.Full, "full", false, "draw every stakeholder of a large workspace instead of a summary (slow)")
+	f.StringVar(&req.AsOf, "as-of", "", "date YYYY-MM-DD of the findings the map marks; default today")
+	f.IntVar(&req.High, "high", 0, "threshold 1-5 for high influence; default 4")
+	return cmd
+}
+
+// newRenderWorkerCmd is the hidden command a map server starts its render
+// workers with: it speaks the render package's protocol on stdin/stdout.
+func newRenderWorkerCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:    "render-worker",
+		Short:  "Internal: Graphviz layout worker of the map renderer",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return render.ServeWorker(os.Stdin, os.Stdout)
+		},
+	}
+}
