@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,6 +203,56 @@ func TestCrashDuringImport(t *testing.T) {
 		// import this test would have shown nothing.
 		t.Errorf("no kill landed before the commit; the test did not exercise a crash")
 	}
+}
+
+// TestCrashAfterAcknowledgedWrites kills a process that creates nodes one
+// at a time and checks that every node it reported as created is there,
+// and at most the one in flight besides.
+func TestCrashAfterAcknowledgedWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "writes.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=writes", childDBEnv+"="+path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var acked []string
+	lines := bufio.NewScanner(out)
+	for len(acked) < 50 && lines.Scan() {
+		acked = append(acked, lines.Text())
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if len(acked) < 50 {
+		t.Fatalf("child stopped after %d writes", len(acked))
+	}
+
+	s := mustOpenPath(t, path)
+	goals, err := graph.List[graph.Goal](t.Context(), s, crashWorkspace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, g := range goals {
+		stored[g.ID] = true
+	}
+	for _, id := range acked {
+		if !stored[id] {
+			t.Errorf("goal %s was acknowledged but is not in the file", id)
+		}
+	}
+	// The child may have written a few more before the kill arrived, but
+	// only in order: the stored ids are a prefix of g000000, g000001, ….
+	for i := range goals {
+		if want := fmt.Sprintf("g%06d", i); goals[i].ID != want {
+			t.Fatalf("stored goal %d is %s, want %s: writes were lost or reordered", i, goals[i].ID, want)
+		}
+	}
+	t.Logf("%d writes acknowledged, %d stored", len(acked), len(goals))
 }
 
 // TestReopen checks that everything written is there after the file is

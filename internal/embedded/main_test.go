@@ -58,6 +58,23 @@ func runChild(job string) error {
 		}
 		fmt.Println("imported")
 		return s.Close()
+	case "writes":
+		// Create nodes one by one, acknowledging each after CreateNode
+		// returns, until the parent kills us.
+		s, err := embedded.Open(os.Getenv(childDBEnv))
+		if err != nil {
+			return err
+		}
+		if err := s.CreateWorkspace(ctx, graph.Workspace{ID: crashWorkspace, Name: "Writes"}); err != nil {
+			return err
+		}
+		for i := 0; ; i++ {
+			g := graph.Goal{ID: fmt.Sprintf("g%06d", i), Name: "Goal"}
+			if _, err := s.CreateNode(ctx, crashWorkspace, g); err != nil {
+				return err
+			}
+			fmt.Println(g.ID)
+		}
 	case "open":
 		// Open a file the parent holds, and report what Open said.
 		s, err := embedded.Open(os.Getenv(childDBEnv))
