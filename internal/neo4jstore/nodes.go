@@ -410,8 +410,7 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return struct{}{}, err
 		}
-		p := params{"workspace": ws, "id": id}
-		recs, err := run(ctx, tx, stNodeTouchEngagements, p)
+		recs, err := run(ctx, tx, stNodeTouchEngagements, params{"workspace": ws, "id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
