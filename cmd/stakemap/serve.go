@@ -143,7 +143,11 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "auth", !o.noAuth)
-	return httpapi.Serve(ctx, ln, srv.Handler(), log)
+	if err := httpapi.Serve(ctx, ln, srv.Handler(), log); err != nil {
+		return err
+	}
+	log.Info("drained; closing the store")
+	return nil
 }
 
 // loadDemo imports the demo workspace into a store that has none.
