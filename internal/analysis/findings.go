@@ -151,17 +151,14 @@ func (ix *index) strategy(c *collector, t graph.Trajectory, asOf string) {
 	}
 	var blockers []string
 	for _, on := range ix.dependsOn[t.ID] {
-		st, ok := ix.nodeStatus[on]
-		if !ok {
-			continue
-		}
-		switch ix.nodeKind[on] {
+		n := ix.nodes[on]
+		switch n.kind {
 		case graph.KindTrajectory:
-			if st != "done" {
+			if n.status != "done" {
 				blockers = append(blockers, on)
 			}
 		case graph.KindEnabler:
-			if st != "ready" {
+			if n.status != "ready" {
 				blockers = append(blockers, on)
 			}
 		}

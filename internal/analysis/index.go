@@ -30,7 +30,7 @@ import (
 // queries.
 type index struct {
 	b     *graph.Bundle
-	names map[string]string // every node id → its name, for messages
+	nodes map[string]nodeInfo // every node id, the first node with it winning
 
 	sh    []graph.Stakeholder // sorted by id, duplicates dropped
 	shIdx map[string]int32
@@ -46,8 +46,6 @@ type index struct {
 	goalsOf           map[string]int  // trajectory id → number of goals it supports
 	goalTrs           map[string][]string
 	dependsOn         map[string][]string // trajectory id → what it depends on
-	nodeStatus        map[string]string   // trajectory and enabler ids → status, for blocked
-	nodeKind          map[string]graph.Kind
 
 	netOnce sync.Once
 	net     network // built on first use: the findings do not need it
@@ -68,43 +66,39 @@ type unit struct {
 func prepare(b *graph.Bundle) *index {
 	ix := &index{
 		b:           b,
-		names:       map[string]string{},
+		nodes:       make(map[string]nodeInfo, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements)),
 		shIdx:       make(map[string]int32, len(b.Stakeholders)),
 		trIdx:       make(map[string]int32, len(b.Trajectories)),
 		sharedAbout: map[string]bool{},
 		goalsOf:     map[string]int{},
 		goalTrs:     map[string][]string{},
 		dependsOn:   map[string][]string{},
-		nodeStatus:  map[string]string{},
-		nodeKind:    map[string]graph.Kind{},
 	}
 	b.Nodes(func(_ string, _ int, n graph.Node) {
-		if _, ok := ix.nodeKind[n.NodeID()]; !ok {
-			ix.nodeKind[n.NodeID()] = n.NodeKind()
+		if _, ok := ix.nodes[n.NodeID()]; ok {
+			return
 		}
+		info := nodeInfo{kind: n.NodeKind()}
+		switch n := n.(type) {
+		case graph.Stakeholder:
+			info.name = n.Name
+		case graph.Trajectory:
+			info.name, info.status = n.Name, n.Status
+		case graph.Goal:
+			info.name = n.Name
+		case graph.Enabler:
+			info.name, info.status = n.Name, n.Status
+		}
+		ix.nodes[n.NodeID()] = info
 	})
-	for _, g := range b.Goals {
-		setName(ix.names, g.ID, g.Name)
-	}
-	for _, e := range b.Enablers {
-		setName(ix.names, e.ID, e.Name)
-		if _, ok := ix.nodeStatus[e.ID]; !ok && ix.nodeKind[e.ID] == graph.KindEnabler {
-			ix.nodeStatus[e.ID] = e.Status
-		}
-	}
 
 	ix.sh = uniqueSorted(b.Stakeholders, func(s graph.Stakeholder) string { return s.ID })
 	for i, s := range ix.sh {
 		ix.shIdx[s.ID] = int32(i)
-		setName(ix.names, s.ID, s.Name)
 	}
 	ix.tr = uniqueSorted(b.Trajectories, func(t graph.Trajectory) string { return t.ID })
 	for i, t := range ix.tr {
 		ix.trIdx[t.ID] = int32(i)
-		setName(ix.names, t.ID, t.Name)
-		if ix.nodeKind[t.ID] == graph.KindTrajectory {
-			ix.nodeStatus[t.ID] = t.Status
-		}
 	}
 
 	ix.stakesByTr = make([][]graph.Stake, len(ix.tr))
@@ -186,10 +180,11 @@ func (ix *index) network() *network {
 	return &ix.net
 }
 
-func setName(m map[string]string, id, name string) {
-	if _, ok := m[id]; !ok {
-		m[id] = name
-	}
+// nodeInfo is what the findings need to know of any node by id.
+type nodeInfo struct {
+	kind   graph.Kind
+	name   string
+	status string // trajectories and enablers
 }
 
 // uniqueSorted returns the entries sorted by id with later duplicates of an
@@ -218,7 +213,7 @@ func uniqueSorted[T any](in []T, id func(T) string) []T {
 
 // name returns the name to show for an id, or the id itself.
 func (ix *index) name(id string) string {
-	if n := ix.names[id]; n != "" {
+	if n := ix.nodes[id].name; n != "" {
 		return n
 	}
 	return id
