@@ -78,8 +78,6 @@ func (s *Server) routeTable() []route {
 	return rs
 }
 
-type grantKey struct{}
-
 // authorize checks the bearer token against the route's access rule. A
 // token for another workspace gets 404, as if the workspace did not exist,
 // so that a token does not reveal which other clients the service holds.
@@ -112,13 +110,15 @@ func (s *Server) authorize(r route) gin.HandlerFunc {
 			fail(c, newError(http.StatusForbidden, CodeForbidden, "this needs a token with role "+r.role+"; yours is "+g.Role))
 			return
 		}
-		c.Set("stakemap.grant", g)
+		c.Set(ctxGrant, g)
 		c.Next()
 	}
 }
 
+const ctxGrant = "stakemap.grant"
+
 func grantOf(c *gin.Context) Grant {
-	g, _ := c.Get("stakemap.grant")
+	g, _ := c.Get(ctxGrant)
 	gr, _ := g.(Grant)
 	return gr
 }

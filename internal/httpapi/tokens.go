@@ -48,14 +48,6 @@ type Grant struct {
 	Created   time.Time `json:"created"`
 }
 
-// can reports whether the grant reaches workspace ws in at least role.
-func (g Grant) can(ws, role string) bool {
-	if g.Workspace != AllWorkspaces && g.Workspace != ws {
-		return false
-	}
-	return roleRank(g.Role) >= roleRank(role)
-}
-
 type storedToken struct {
 	Grant
 	// Hash is the hex SHA-256 of the token's secret part; the secret
@@ -272,8 +264,8 @@ func (ts *TokenStore) saveLocked() error {
 	return nil
 }
 
-// randomText returns n random bytes as unpadded URL-safe base64 without
-// '.', '-' and '_' ambiguity mattering: the alphabet never contains '.'.
+// randomText returns n random bytes as unpadded URL-safe base64, whose
+// alphabet has no '.', the separator of a token's id and secret.
 func randomText(n int) string {
 	b := make([]byte, n)
 	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
