@@ -11,8 +11,12 @@ import (
 	"github.com/stakemap/stakemap/internal/analysis"
 )
 
-// summaryKeep is how many stakeholders a summarised stakeholder map shows.
-const summaryKeep = 60
+// summaryKeep is how many stakeholders a summarised stakeholder map shows;
+// above summaryTrajectories trajectories a summary shows the active ones.
+const (
+	summaryKeep         = 60
+	summaryTrajectories = 12
+)
 
 // stakeholders draws the stakeholder map of one trajectory or of the whole
 // workspace: stakeholders clustered by unit on both sides of the
@@ -97,6 +101,26 @@ func (m *mapper) stakeholders() error {
 		m.note = m.t(
 			fmt.Sprintf("Samenvatting: %d van de %d belanghebbenden getoond (sponsors, eigenaren en de meeste invloed); de overige %d zijn per afdeling geteld. Vraag de volledige kaart op met de optie full (traag).", len(shown), total, total-len(shown)),
 			fmt.Sprintf("Summary: %d of %d stakeholders shown (sponsors, owners and the most influential); the other %d are counted per unit. Ask for the full map with the full option (slow).", len(shown), total, total-len(shown)))
+	}
+
+	// A summary of a workspace with many trajectories shows the active
+	// ones only: each trajectory is a row of the middle column.
+	if len(hidden) > 0 && len(trajs) > summaryTrajectories {
+		var active []graph.Trajectory
+		for _, t := range trajs {
+			if graph.IsActive(t.Status) {
+				active = append(active, t)
+			}
+		}
+		left := len(trajs) - len(active)
+		trajs = active
+		keepT := map[string]bool{}
+		for _, t := range trajs {
+			keepT[t.ID] = true
+		}
+		stakes = slices.DeleteFunc(stakes, func(s graph.Stake) bool { return !keepT[s.Trajectory] })
+		m.note += " " + m.t(fmt.Sprintf("Alleen actieve trajecten getoond (%d niet actief weggelaten).", left),
+			fmt.Sprintf("Only active trajectories shown (%d inactive left out).", left))
 	}
 
 	title := m.t("Belanghebbenden", "Stakeholders") + " — "

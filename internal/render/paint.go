@@ -152,7 +152,7 @@ func paint(js []byte, format string, scale float64) ([]byte, error) {
 	switch format {
 	case FormatPNG:
 		if scale == 0 {
-			scale = max(2, minWidthPx/wpt)
+			scale = minWidthPx / wpt
 		}
 		if px := wpt * hpt * scale * scale; px > maxPixels {
 			scale = math.Sqrt(maxPixels / (wpt * hpt))
