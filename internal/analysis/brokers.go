@@ -119,19 +119,25 @@ func betweenness(nw *network) []float64 {
 }
 
 type brandesState struct {
-	dist  []int32
-	sigma []float64 // number of shortest paths from the source
+	node  []brandesNode
 	coef  []float64 // (1 + dependency) / sigma, once a node is final
 	order []int32   // nodes in breadth-first order
 	succ  []int32   // successors on shortest paths, grouped by node in order
 	start []int32   // succ[start[i]:start[i+1]] belong to order[i]
 }
 
+// brandesNode keeps what the search reads per edge side by side, so that
+// one cache line serves both.
+type brandesNode struct {
+	dist  int32
+	sigma float64 // number of shortest paths from the source
+}
+
 func newBrandesState(n int) *brandesState {
-	st := &brandesState{dist: make([]int32, n), sigma: make([]float64, n), coef: make([]float64, n),
+	st := &brandesState{node: make([]brandesNode, n), coef: make([]float64, n),
 		order: make([]int32, 0, n), start: make([]int32, 0, n+1)}
-	for i := range st.dist {
-		st.dist[i] = -1
+	for i := range st.node {
+		st.node[i].dist = -1
 	}
 	return st
 }
@@ -142,24 +148,24 @@ func newBrandesState(n int) *brandesState {
 // backwards finishes every successor before v. The successors are noted
 // during the search so the backward walk needs no tests.
 func (st *brandesState) single(nw *network, s int32, acc []float64) {
-	dist, sigma, coef := st.dist, st.sigma, st.coef
+	node, coef := st.node, st.coef
 	off, to := nw.off, nw.to
 	order, succ, start := append(st.order[:0], s), st.succ[:0], st.start[:0]
-	dist[s] = 0
-	sigma[s] = 1
+	node[s] = brandesNode{dist: 0, sigma: 1}
 	for i := 0; i < len(order); i++ {
 		v := order[i]
 		start = append(start, int32(len(succ)))
-		dv, sv := dist[v]+1, sigma[v]
+		dv, sv := node[v].dist+1, node[v].sigma
 		for _, w := range to[off[v]:off[v+1]] {
-			switch dist[w] {
+			nd := &node[w]
+			switch nd.dist {
 			case -1:
-				dist[w] = dv
-				sigma[w] = sv
+				nd.dist = dv
+				nd.sigma = sv
 				order = append(order, w)
 				succ = append(succ, w)
 			case dv:
-				sigma[w] += sv
+				nd.sigma += sv
 				succ = append(succ, w)
 			}
 		}
@@ -171,14 +177,15 @@ func (st *brandesState) single(nw *network, s int32, acc []float64) {
 		for _, w := range succ[start[i]:start[i+1]] {
 			sum += coef[w]
 		}
-		delta := sigma[v] * sum
-		coef[v] = (1 + delta) / sigma[v]
+		sigma := node[v].sigma
+		delta := sigma * sum
+		coef[v] = (1 + delta) / sigma
 		if v != s {
 			acc[v] += delta
 		}
 	}
 	for _, v := range order {
-		dist[v] = -1
+		node[v].dist = -1
 	}
 	st.order, st.succ, st.start = order, succ, start
 }
