@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,7 +185,7 @@ func TestDecodeBadInput(t *testing.T) {
 			{"stakeholders[1]", "entry", "7"},
 			{`engagements[0] "e"`, "with", "a"},
 			{`engagements[0] "e"`, "resultsShared", "yes"},
-			{"document", "goals", "{"},
+			{"document", "goals", `{"id": "g"}`},
 		}},
 		{"wrong format", doc(`format="stakemap/v2"`), []want{{"", "format", "stakemap/v2"}}},
 		{"missing format", doc(`format=-`), []want{{"", "format", ""}}},
@@ -246,60 +247,90 @@ func TestDecodeDuplicateTopLevelKey(t *testing.T) {
 	requireProblems(t, b, err, []want{{"document", "stakeholders", ""}})
 }
 
-// TestDecodeGarbageFailsFast feeds Decode 50 MB that is not a document
+// TestDecodeGarbageFailsFast feeds Decode 50 MB that is not a document,
 // in several shapes: each must be refused with one clear problem long
-// before the end of the file is read.
+// before the end is read. The first shape is a real file on disk; the
+// others are generated while they are read.
 func TestDecodeGarbageFailsFast(t *testing.T) {
 	const size = 50 << 20
+	t.Run("random bytes file", func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "garbage.json")
+		f, err := os.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 1<<20)
+		rand.Read(buf)
+		buf[0] = 0x07 // not a possible start of JSON
+		w := bufio.NewWriter(f)
+		for range size / len(buf) {
+			w.Write(buf)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		f, err = os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		b, err := bundle.Decode(f)
+		requireProblems(t, b, err, []want{{"document", "line 1, column 1", ""}})
+		if pos, _ := f.Seek(0, io.SeekCurrent); pos > 1<<20 {
+			t.Errorf("Decode read %d bytes of garbage before giving up", pos)
+		}
+	})
 	shapes := []struct {
-		name   string
-		prefix string
-		fill   func(w *bufio.Writer, n int)
-		want   want
+		name, prefix, fill string
+		want               want
 	}{
-		{"random bytes", "", func(w *bufio.Writer, n int) {
-			buf := make([]byte, 64<<10)
-			rand.Read(buf)
-			buf[0] = 0x07 // not a possible start of JSON
-			for ; n > 0; n -= len(buf) {
-				w.Write(buf[:min(n, len(buf))])
-			}
-		}, want{"document", "line 1, column 1", ""}},
-		{"endless string", `{"format": "stakemap/v1", "stakeholders": [{"notes": "`, func(w *bufio.Writer, n int) {
-			w.WriteString(strings.Repeat("a", n))
-		}, want{"document", "line 1, column 44", ""}},
-		{"endless nesting", `{"format": "stakemap/v1", "extra": `, func(w *bufio.Writer, n int) {
-			w.WriteString(strings.Repeat("[", n))
-		}, want{"document", "line 1, column 10036", ""}},
-		{"endless bad entries", `{"format": "stakemap/v1", "stakeholders": [`, func(w *bufio.Writer, n int) {
-			w.WriteString(strings.Repeat("1,", n/2))
-		}, want{"document", "problems", "1000"}},
+		{"endless string", `{"format": "stakemap/v1", "stakeholders": [{"notes": "`, "a", want{"document", "line 1, column 44", ""}},
+		{"endless nesting", `{"format": "stakemap/v1", "extra": `, "[", want{"document", "line 1, column 10036", ""}},
+		{"endless unknown value", `{"format": "stakemap/v1", "extra": [`, "1,", want{"document", "line 1, column 36", ""}},
+		{"endless wrong value", `{"format": "stakemap/v1", "goals": {"a": [`, "1,", want{"document", "line 1, column 36", ""}},
+		{"endless bad entries", `{"format": "stakemap/v1", "stakeholders": [`, "1,", want{"document", "problems", "1000"}},
+		{"endless lines", `{"format": "stakemap/v1", "goals": [`, "\n", want{"document", "line 4194305, column 1", ""}},
 	}
 	for _, s := range shapes {
 		t.Run(s.name, func(t *testing.T) {
-			name := filepath.Join(t.TempDir(), "garbage.json")
-			f, err := os.Create(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := bufio.NewWriter(f)
-			w.WriteString(s.prefix)
-			s.fill(w, size-len(s.prefix))
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-			f, err = os.Open(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			b, err := bundle.Decode(f)
+			r := &countingReader{r: io.MultiReader(strings.NewReader(s.prefix), &repeatReader{pattern: []byte(s.fill), left: size - len(s.prefix)})}
+			b, err := bundle.Decode(r)
 			requireProblems(t, b, err, []want{s.want})
-			pos, _ := f.Seek(0, 1)
-			if pos > 16<<20 {
-				t.Errorf("Decode read %d MB of garbage before giving up", pos>>20)
+			if r.n > 16<<20 {
+				t.Errorf("Decode read %d MB of garbage before giving up", r.n>>20)
 			}
 		})
 	}
+}
+
+// repeatReader yields pattern over and over, left bytes in all.
+type repeatReader struct {
+	pattern []byte
+	left    int
+	at      int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), r.left)
+	for i := range n {
+		p[i] = r.pattern[r.at]
+		r.at = (r.at + 1) % len(r.pattern)
+	}
+	r.left -= n
+	return n, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }

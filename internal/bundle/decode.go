@@ -316,7 +316,8 @@ func (d *decoder) document() error {
 			if err != nil {
 				return err
 			}
-			if err := json.Unmarshal(raw, &d.b.Format); err != nil {
+			// null or "" would otherwise be filled in by the defaults.
+			if err := json.Unmarshal(raw, &d.b.Format); err != nil || d.b.Format == "" {
 				d.problem("", "format", shortValue(raw), "must be \""+graph.Format+"\"")
 				d.markBad("", "format")
 			}
@@ -363,6 +364,16 @@ func (d *decoder) document() error {
 // array decodes the array under key entry by entry, so that a large
 // document is never held in memory whole.
 func (d *decoder) array(key string) error {
+	if c, ok := d.peek(); ok && c != '[' && c != 'n' {
+		// Not an array (nor null): read it whole, within the value bound,
+		// which is faster than walking it token by token.
+		raw, err := d.value()
+		if err != nil {
+			return err
+		}
+		d.problem("document", key, shortValue(raw), "must be an array ([ … ])")
+		return nil
+	}
 	t, err := d.token()
 	if err != nil {
 		return err
@@ -387,6 +398,17 @@ func (d *decoder) array(key string) error {
 	}
 	_, err = d.token()
 	return err
+}
+
+// peek returns the first byte of the next value when the decoder has it
+// buffered already.
+func (d *decoder) peek() (byte, bool) {
+	rest, _ := io.ReadAll(d.dec.Buffered())
+	rest = bytes.TrimLeft(rest, " \t\r\n:")
+	if len(rest) == 0 {
+		return 0, false
+	}
+	return rest[0], true
 }
 
 // skipRest skips the rest of a value whose first token was t, token by
@@ -484,8 +506,8 @@ func decodeEntry[T any](d *decoder, entry string, raw []byte, v T) T {
 	_ = json.Unmarshal(raw, &obj) // raw is an object: it cannot fail
 	if id, ok := obj["id"]; ok {
 		var s string
-		if json.Unmarshal(id, &s) == nil && s != "" {
-			d.problemsEntry(&entry, s)
+		if json.Unmarshal(id, &s) == nil && s != "" && entry != "workspace" {
+			entry += " " + strconv.Quote(s) // as validation names it: `stakeholders[3] "cfo"`
 		}
 	}
 	fields := fieldsOf(t)
@@ -523,13 +545,6 @@ func decodeEntry[T any](d *decoder, entry string, raw []byte, v T) T {
 		_ = json.Unmarshal(data, &v) // every field was checked above
 	}
 	return v
-}
-
-// problemsEntry adds the id to an entry name: `stakeholders[3] "cfo"`.
-func (d *decoder) problemsEntry(entry *string, id string) {
-	if *entry != "workspace" {
-		*entry += " " + strconv.Quote(id)
-	}
 }
 
 func typeReason(t reflect.Type) string {

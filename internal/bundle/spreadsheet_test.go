@@ -104,6 +104,10 @@ func TestReadCSVBadInput(t *testing.T) {
 			{"stakeholders.csv line 2", "column 6", ""},
 			{"trajectories.csv row 2", "column status", "busy"},
 		}},
+		{"too many problems", csvFS("stakeholders.csv", "id,name,level,influence,interest\n"+strings.Repeat("a,A,board,hoog,veel\n", 600)), bundle.Options{}, []want{
+			{"stakeholders.csv row 2", "column influence", "hoog"},
+			{"spreadsheet", "problems", "1000"},
+		}},
 		{"empty folder", fstest.MapFS{"notes.txt": {Data: []byte("x")}}, bundle.Options{}, []want{{"folder", "files", ""}}},
 	}
 	for _, tt := range tests {

@@ -93,6 +93,11 @@ func fromTables(tables []*table, opt Options) (*graph.Bundle, error) {
 			tr.read(&sheets[i], t)
 		}
 	}
+	if len(tr.d.problems) >= maxProblems {
+		ps := append(tr.d.problems[:maxProblems:maxProblems], graph.Problem{Entry: "spreadsheet", Field: "problems", Value: strconv.Itoa(maxProblems),
+			Reason: "too many problems: stopped reading; are these the right files?"})
+		return nil, graph.Invalid(ps)
+	}
 	b := &tr.d.b
 	opt.apply(b)
 	normalize(b)
@@ -180,6 +185,9 @@ func (tr *tableReader) read(s *sheet, t *table) {
 	}
 	n := 0
 	for r, row := range t.rows[1:] {
+		if len(tr.d.problems) >= maxProblems {
+			return
+		}
 		rowNum := r + 2
 		if blank([][]string{row}) {
 			continue
