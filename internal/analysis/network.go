@@ -20,9 +20,10 @@ type network struct {
 	infl []float64
 	rep  []bool
 
-	roff  []int32 // in-edges of v: roff[v] ≤ r < roff[v+1]
-	rfrom []int32 // the source of in-edge r
-	redge []int32 // the out-edge index of in-edge r
+	roff  []int32   // in-edges of v: roff[v] ≤ r < roff[v+1]
+	rfrom []int32   // the source of in-edge r
+	rinfl []float64 // infl and rep of in-edge r, copied so that walking
+	rrep  []bool    // in-edges reads memory in order
 }
 
 // strength is the strength of edge e when ReportsTo edges have strength hs:
@@ -30,6 +31,16 @@ type network struct {
 func (nw *network) strength(e int32, hs float64) float64 {
 	s := nw.infl[e]
 	if nw.rep[e] && hs > s {
+		s = hs
+	}
+	return s
+}
+
+// rstrength is the strength of in-edge r when ReportsTo edges have
+// strength hs.
+func (nw *network) rstrength(r int32, hs float64) float64 {
+	s := nw.rinfl[r]
+	if nw.rrep[r] && hs > s {
 		s = hs
 	}
 	return s
@@ -108,13 +119,15 @@ func buildNetwork(n int, idx map[string]int32, b *graph.Bundle) network {
 		nw.roff[v+1] += nw.roff[v]
 	}
 	nw.rfrom = make([]int32, len(nw.to))
-	nw.redge = make([]int32, len(nw.to))
+	nw.rinfl = make([]float64, len(nw.to))
+	nw.rrep = make([]bool, len(nw.to))
 	fill = slices.Clone(nw.roff[:n])
 	for v := range int32(n) {
 		for e := nw.off[v]; e < nw.off[v+1]; e++ {
 			t := nw.to[e]
 			nw.rfrom[fill[t]] = v
-			nw.redge[fill[t]] = e
+			nw.rinfl[fill[t]] = nw.infl[e]
+			nw.rrep[fill[t]] = nw.rep[e]
 			fill[t]++
 		}
 	}

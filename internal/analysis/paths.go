@@ -140,7 +140,7 @@ func (ps *pathSearch) bounds() {
 		for _, w := range changed {
 			for i := nw.roff[w]; i < nw.roff[w+1]; i++ {
 				v := nw.rfrom[i]
-				if c := nw.strength(nw.redge[i], ps.hs) * prev[w]; c > cur[v] {
+				if c := nw.rstrength(i, ps.hs) * prev[w]; c > cur[v] {
 					cur[v] = c
 					if mark[v] != int32(r+1) {
 						mark[v] = int32(r + 1)
