@@ -108,6 +108,13 @@ func (e *Engine) Snapshot(ctx context.Context, ws string) (*Snapshot, error) {
 		return snap, err
 	}
 	ent := &cacheEntry{ready: make(chan struct{}), used: e.clock}
+	// Revisions are never reused, so older snapshots of this workspace
+	// will not be asked for again: drop them rather than hold their memory.
+	for k, old := range e.entries {
+		if k.ws == ws && isReady(old) {
+			delete(e.entries, k)
+		}
+	}
 	e.entries[key] = ent
 	e.evict()
 	e.mu.Unlock()
@@ -144,9 +151,7 @@ func (e *Engine) evict() {
 		var found bool
 		var at uint64
 		for k, ent := range e.entries {
-			select {
-			case <-ent.ready:
-			default:
+			if !isReady(ent) {
 				continue // still loading: its waiters need it
 			}
 			if !found || ent.used < at {
@@ -206,4 +211,13 @@ func (e *Engine) Brokers(ctx context.Context, ws string, top int) ([]graph.Broke
 		return nil, err
 	}
 	return s.Brokers(top)
+}
+
+func isReady(ent *cacheEntry) bool {
+	select {
+	case <-ent.ready:
+		return true
+	default:
+		return false
+	}
 }

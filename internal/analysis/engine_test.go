@@ -143,3 +143,29 @@ func TestEngine(t *testing.T) {
 		}
 	})
 }
+
+func TestEngineDropsOlderRevisions(t *testing.T) {
+	ctx := t.Context()
+	st := &memStore{bundles: map[string]*graph.Bundle{}, revs: map[string]int{}}
+	e := analysis.New(st)
+	st.put("a", healthy())
+	first, err := e.Snapshot(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.put("a", healthy())
+	second, err := e.Snapshot(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first == second {
+		t.Fatal("a new revision reused the old snapshot")
+	}
+	again, err := e.Snapshot(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != second || st.exportCount() != 2 {
+		t.Errorf("the current revision was not served from the cache (%d exports)", st.exportCount())
+	}
+}
