@@ -182,8 +182,12 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
 		Anonymize: req.Anonymize, Scale: req.Scale,
 	})
-	if errors.Is(err, render.ErrTooLarge) {
-		return httpapi.MapResult{}, fmt.Errorf("%w: %w", graph.ErrInvalid, err)
+	switch {
+	case errors.Is(err, render.ErrTooLarge):
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: req.Trajectory,
+			Reason: "the map has too many nodes to draw: narrow it to one trajectory"}}))
+	case errors.Is(err, render.ErrTimeout):
+		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
 	}
 	if err != nil {
 		return httpapi.MapResult{}, err

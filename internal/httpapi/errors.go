@@ -47,6 +47,10 @@ const (
 	CodeInternal     = "internal"
 )
 
+// ErrUnavailable marks a failure that is temporary and not the client's
+// fault, such as a map render that outlived its deadline: 503.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
 // apiError is an error that already knows its status and body.
 type apiError struct {
 	status int
@@ -87,6 +91,8 @@ func classify(err error) (int, ErrorDetail) {
 			Message: "request body exceeds the limit of " + humanBytes(mb.Limit)}
 	}
 	switch {
+	case errors.Is(err, ErrUnavailable):
+		return http.StatusServiceUnavailable, ErrorDetail{Code: CodeUnavailable, Message: "temporarily unavailable: try again later"}
 	case errors.Is(err, graph.ErrInvalid):
 		d := ErrorDetail{Code: CodeInvalid, Message: "invalid input"}
 		if ve, ok := errors.AsType[*graph.ValidationError](err); ok {

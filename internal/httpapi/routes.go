@@ -52,7 +52,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/static/*file", tag: "ui", summary: "Assets of the web page", status: 200, content: []string{"text/css", "text/javascript"}, handler: s.asset},
 
 		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces the token can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
-		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace", status: 200, resp: "Workspace", handler: s.getWorkspace},
+		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace (ETag: its revision)", status: 200, resp: "Workspace", handler: s.getWorkspace},
 		{method: "DELETE", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Delete a workspace and everything in it", status: 204, handler: s.deleteWorkspace},
 		{method: "GET", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Export the workspace as a stakemap/v1 document (ETag: revision)", status: 200, resp: "Bundle", handler: s.getBundle},
 		{method: "PUT", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Create or replace the workspace from a stakemap/v1 document, all or nothing", body: "Bundle", status: 200, resp: "Workspace", handler: s.putBundle},
@@ -170,10 +170,24 @@ func (s *Server) listWorkspaces(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"workspaces": out})
 }
 
+// getWorkspace answers with the workspace and, as its ETag, the revision
+// of everything in it.
 func (s *Server) getWorkspace(c *gin.Context) {
-	w, err := s.store.Workspace(c.Request.Context(), c.Param("ws"))
+	ctx := c.Request.Context()
+	w, err := s.store.Workspace(ctx, c.Param("ws"))
 	if err != nil {
 		fail(c, err)
+		return
+	}
+	rev, err := s.store.Revision(ctx, w.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	tag := `"` + rev + `"`
+	c.Header("ETag", tag)
+	if noneMatch(c, tag) {
+		c.Status(http.StatusNotModified)
 		return
 	}
 	c.JSON(http.StatusOK, w)

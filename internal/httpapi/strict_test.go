@@ -183,3 +183,21 @@ func TestCRUDOfEveryKind(t *testing.T) {
 		e.expect(e.do("GET", "/api/v1/workspaces/nope/stakeholders", e.admin, nil), http.StatusNotFound)
 	})
 }
+
+// TestWorkspaceETag: a workspace's ETag is its revision; it changes with
+// any change inside the workspace.
+func TestWorkspaceETag(t *testing.T) {
+	e := newEnv(t)
+	ws := "/api/v1/workspaces/" + demo.ID
+	r := e.expect(e.do("GET", ws, e.viewer, nil), http.StatusOK)
+	tag := r.header.Get("ETag")
+	if tag == "" {
+		t.Fatal("no ETag")
+	}
+	e.expect(e.do("GET", ws, e.viewer, nil, "If-None-Match", tag), http.StatusNotModified)
+	e.expect(e.do("POST", ws+"/goals", e.editor, `{"id":"etag-goal","name":"G"}`), http.StatusCreated)
+	r = e.expect(e.do("GET", ws, e.viewer, nil, "If-None-Match", tag), http.StatusOK)
+	if r.header.Get("ETag") == tag {
+		t.Error("ETag unchanged after a change in the workspace")
+	}
+}
