@@ -45,6 +45,20 @@ type posReader struct {
 	n        int64
 	limit    int64 // reading beyond it fails with errValueTooLarge; < 0: no limit
 	newlines []int64
+	// forgotten counts the newlines dropped from the front of newlines:
+	// those before the value being read, which no error can point at.
+	forgotten int
+}
+
+// forget drops the newlines before offset off except the last one, which
+// the column of a later position may need.
+func (p *posReader) forget(off int64) {
+	i := sort.Search(len(p.newlines), func(i int) bool { return p.newlines[i] >= off })
+	if i > 1 {
+		n := copy(p.newlines, p.newlines[i-1:])
+		p.newlines = p.newlines[:n]
+		p.forgotten += i - 1
+	}
 }
 
 func (p *posReader) Read(b []byte) (int, error) {
@@ -69,14 +83,15 @@ func (p *posReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// position turns a byte offset into a 1-based line and column (in bytes).
+// position turns a byte offset at or after the last forget into a 1-based
+// line and column (in bytes).
 func (p *posReader) position(off int64) (line, col int) {
 	i := sort.Search(len(p.newlines), func(i int) bool { return p.newlines[i] >= off })
 	start := int64(0)
 	if i > 0 {
 		start = p.newlines[i-1] + 1
 	}
-	return i + 1, int(off-start) + 1
+	return p.forgotten + i + 1, int(off-start) + 1
 }
 
 // decoder walks a stakemap/v1 document value by value.
@@ -85,6 +100,10 @@ type decoder struct {
 	dec      *json.Decoder
 	b        graph.Bundle
 	problems []graph.Problem
+	// strict decodes one entry at a time, rejecting unknown fields; it is
+	// reused for every entry to spare a decoder and buffer per entry.
+	strict   *json.Decoder
+	strictIn entryReader
 	// bad marks fields (or "*" for the whole entry) that already have a
 	// decoding problem, keyed by `array[i]`, so that validation does not
 	// report the same field a second time.
@@ -187,8 +206,13 @@ func (d *decoder) markBad(entry, field string) {
 	m[field] = true
 }
 
-// bound limits the next value read to maxValueBytes.
-func (d *decoder) bound() { d.pr.limit = d.dec.InputOffset() + maxValueBytes }
+// bound limits the next value read to maxValueBytes, and forgets the
+// line starts before it.
+func (d *decoder) bound() {
+	off := d.dec.InputOffset()
+	d.pr.limit = off + maxValueBytes
+	d.pr.forget(off)
+}
 
 func (d *decoder) token() (json.Token, error) {
 	d.bound()
@@ -464,6 +488,19 @@ func shortValue(raw []byte) string {
 	return s
 }
 
+// entryReader hands the strict decoder one entry at a time. Each entry is
+// one complete JSON value, so the decoder never reads past it.
+type entryReader struct{ data []byte }
+
+func (r *entryReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
 // field is one JSON field of an entry type.
 type field struct {
 	name string
@@ -488,12 +525,17 @@ func fieldsOf(t reflect.Type) []field {
 // decode; only an entry with problems is taken apart field by field so
 // that all its problems are found.
 func decodeEntry[T any](d *decoder, entry string, raw []byte, v T) T {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
+	if d.strict == nil {
+		d.strict = json.NewDecoder(&d.strictIn)
+		d.strict.DisallowUnknownFields()
+	}
+	d.strictIn.data = raw
 	fresh := v
-	if err := dec.Decode(&fresh); err == nil {
+	err := d.strict.Decode(&fresh)
+	if err == nil {
 		return fresh
 	}
+	d.strict = nil // errors are rare: start afresh rather than trust its state
 	t := reflect.TypeOf(v)
 	what := strings.ToLower(t.Name())
 	what = strings.TrimPrefix(what, "plain")
