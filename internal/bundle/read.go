@@ -68,7 +68,11 @@ func ReadPath(p string, opt Options) (*graph.Bundle, error) {
 // arrays of a bundle, in English or Dutch (stakeholders.csv or
 // belanghebbenden.csv, …). See ReadCSVFS.
 func ReadCSV(dir string, opt Options) (*graph.Bundle, error) {
-	return ReadCSVFS(os.DirFS(dir), opt)
+	b, err := ReadCSVFS(os.DirFS(dir), opt)
+	if err != nil && !errors.Is(err, graph.ErrInvalid) {
+		return nil, fmt.Errorf("read CSV folder %s: %w", dir, err)
+	}
+	return b, err
 }
 
 // ReadCSVFS reads a workspace from the CSV files at the root of fsys. Each
@@ -171,7 +175,14 @@ func delimiter(data []byte) rune {
 // belanghebbenden, …). Every problem of every sheet is reported, by sheet,
 // row and column.
 func ReadXLSX(r io.Reader, opt Options) (*graph.Bundle, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, maxSheetBytes), excelize.Options{
+	data, err := io.ReadAll(io.LimitReader(r, maxSheetBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read workbook: %w", err)
+	}
+	if len(data) > maxSheetBytes {
+		return nil, graph.Invalid([]graph.Problem{{Entry: "workbook", Field: "size", Reason: fmt.Sprintf("is larger than %d MB: this is not a workspace workbook", maxSheetBytes>>20)}})
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    4 * maxSheetBytes,
 		UnzipXMLSizeLimit: maxSheetBytes,
 	})

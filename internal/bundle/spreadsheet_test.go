@@ -2,6 +2,8 @@ package bundle_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,4 +273,12 @@ func TestReadPathDetectsFormat(t *testing.T) {
 func storeBundle(t *testing.T) *graph.Bundle {
 	t.Helper()
 	return generated(t)["small"]
+}
+
+func TestReadCSVMissingFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nope")
+	_, err := bundle.ReadCSV(dir, bundle.Options{})
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("ReadCSV(missing) = %v, want an error naming %s", err, dir)
+	}
 }
