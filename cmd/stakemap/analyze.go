@@ -98,14 +98,6 @@ func (r *analysisRun) label(id string) string {
 	return id
 }
 
-func (r *analysisRun) labels(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = r.label(id)
-	}
-	return strings.Join(out, ", ")
-}
-
 // writeJSON prints one indented JSON document.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
