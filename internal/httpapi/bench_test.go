@@ -79,3 +79,38 @@ func BenchmarkCachedMap(b *testing.B) {
 	e.expect(e.do("GET", "/api/v1/workspaces/"+demo.ID+"/maps/stakeholders.svg", e.viewer, nil), http.StatusOK)
 	benchGet(b, url, e.viewer)
 }
+
+// The in-process pair measures the handlers alone (no sockets, no
+// client), where the service's own overhead is most visible.
+
+func benchServe(b *testing.B, h http.Handler, url, token string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		req := httptest.NewRequest("GET", url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Errorf("status %d", w.Code)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkHandlerGetStakeholder(b *testing.B) {
+	e := newEnv(b, func(c *httpapi.Config) { c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) })
+	benchServe(b, e.api.Handler(), "/api/v1/workspaces/"+demo.ID+"/stakeholders/"+e.demo.Stakeholders[0].ID, e.viewer)
+}
+
+func BenchmarkHandlerBaselineBareGin(b *testing.B) {
+	sh := demoStakeholder(b)
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/api/v1/workspaces/:ws/stakeholders/:id", func(c *gin.Context) { c.JSON(http.StatusOK, sh) })
+	benchServe(b, r, "/api/v1/workspaces/"+demo.ID+"/stakeholders/"+sh.ID, "")
+}
