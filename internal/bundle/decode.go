@@ -29,7 +29,7 @@ const (
 	// maxValueBytes bounds one entry (or any other single JSON value below
 	// the arrays): real entries are a few hundred bytes, so a larger value
 	// means the input is not a stakemap/v1 document.
-	maxValueBytes = 4 << 20
+	maxValueBytes = 1 << 20
 	// maxProblems bounds the problems collected while decoding; past it the
 	// input is most likely something else entirely.
 	maxProblems = 1000
