@@ -164,7 +164,7 @@ func paint(js []byte, format string, scale float64) ([]byte, error) {
 		}
 	case FormatPDF:
 		r := pdf.New(&buf, c.W, c.H, &pdf.Options{Compress: true, SubsetFonts: true})
-		c.RenderTo(r)
+		c.RenderTo(outlineText{r})
 		if err := r.Close(); err != nil {
 			return nil, fmt.Errorf("write pdf: %w", err)
 		}
@@ -175,10 +175,22 @@ func paint(js []byte, format string, scale float64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// outlineText draws text as glyph outlines instead of embedded fonts. The
+// font writer of the PDF library stamps the current time into every
+// embedded font (the head table's modified date, inside a compressed
+// stream), which would make two renders of one map differ; outlines are
+// also drawn the same by every PDF viewer. The price: the PDF's text
+// cannot be selected or searched.
+type outlineText struct{ *pdf.PDF }
+
+func (o outlineText) RenderText(text *canvas.Text, m canvas.Matrix) {
+	text.RenderAsPath(o.PDF, m, canvas.DefaultResolution)
+}
+
 // The PDF writer stamps the current time as CreationDate; blanking it in
 // place (same length, so the cross-reference offsets stay right) makes the
 // same map give the same bytes.
-var creationDate = regexp.MustCompile(`/CreationDate \([^)]*\)`)
+var creationDate = regexp.MustCompile(`/CreationDate ?\([^)]*\)`)
 
 func stableDate(b []byte) []byte {
 	return creationDate.ReplaceAllFunc(b, func(m []byte) []byte {
