@@ -61,7 +61,7 @@ func TestFormatsLookTheSame(t *testing.T) {
 		{Kind: render.KindDependencies, Lang: "en"},
 	} {
 		t.Run(req.Kind, func(t *testing.T) {
-			req.Bundle, req.Scale = b, 1.5
+			req.Bundle, req.Scale = b, 1
 			dir := t.TempDir()
 			files := map[string]string{}
 			for _, f := range []string{"svg", "png", "pdf"} {
@@ -171,9 +171,8 @@ func TestWorkspaceMapNamesEveryone(t *testing.T) {
 	}
 }
 
-// TestAnonymizedMapsNameNobody renders every kind in every format with
-// anonymize and looks for the names and ids of persons in the output (for
-// PNG and PDF: in the SVG of the same layout, and in the PDF's text).
+// TestAnonymizedMapsNameNobody renders every kind with anonymize and looks
+// for the names and ids of persons in the output.
 func TestAnonymizedMapsNameNobody(t *testing.T) {
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
@@ -191,26 +190,13 @@ func TestAnonymizedMapsNameNobody(t *testing.T) {
 	for _, s := range b.Stakeholders {
 		allTitles += s.Title + " " + s.Unit + "\n"
 	}
-	havePdfText := exec.Command("pdftotext", "-v").Run() == nil
+	// PNG and PDF are painted from the same layout as the SVG (the PDF's
+	// text as outlines), so the SVG and the DOT source carry every text.
 	for _, kind := range render.Kinds {
-		for _, f := range render.Formats {
+		for _, f := range []string{"svg", "dot"} {
 			req := render.Request{Bundle: b, Kind: kind, Format: f, Anonymize: true, From: from, To: to, K: 3}
 			res := mustRender(t, r, req)
-			texts := map[string]string{"file name": res.FileName}
-			switch f {
-			case "svg", "dot":
-				texts[f] = string(res.Data)
-			case "pdf":
-				if havePdfText {
-					p := filepath.Join(t.TempDir(), "m.pdf")
-					os.WriteFile(p, res.Data, 0o644)
-					out, err := exec.Command("pdftotext", p, "-").Output()
-					if err != nil {
-						t.Fatal(err)
-					}
-					texts["pdf text"] = string(out)
-				}
-			}
+			texts := map[string]string{"file name": res.FileName, f: string(res.Data)}
 			for where, text := range texts {
 				for _, s := range persons {
 					leaks := []string{s.Name, html.EscapeString(s.Name)}
