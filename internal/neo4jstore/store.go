@@ -167,18 +167,29 @@ func (s *Store) Close() error {
 // params are the parameters of one statement.
 type params = map[string]any
 
+// session opens a session. All sessions share the driver's bookmark
+// manager, so on a cluster a read sees every write this process has made
+// (causal consistency), even though each call has a session of its own.
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{
+		AccessMode:      mode,
+		DatabaseName:    s.database,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+}
+
 // readTx and writeTx run work in a managed transaction of a new session.
 // The driver retries work on transient failures, so work must be
 // idempotent and consume every result before it returns.
 func readTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	v, err := neo4j.ExecuteRead(ctx, sess, work)
 	return v, mapError(err)
 }
 
 func writeTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
+	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	v, err := neo4j.ExecuteWrite(ctx, sess, work)
 	return v, mapError(err)
