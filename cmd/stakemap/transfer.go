@@ -65,39 +65,25 @@ are accepted.`,
 }
 
 // readBundle reads a bundle from a JSON file (or stdin), a CSV folder or an
-// XLSX workbook, reporting progress on large JSON files.
+// XLSX workbook, reporting progress on large JSON files. The workspace
+// fields that are set fill in or override the file's before validation.
 func readBundle(ctx context.Context, path string, ws graph.Workspace, progressTo io.Writer) (*graph.Bundle, error) {
+	opt := bundle.Options{Workspace: ws}
 	var (
 		b   *graph.Bundle
 		err error
 	)
 	if path == "-" {
-		b, err = bundle.Decode(os.Stdin)
+		b, err = bundle.DecodeWith(os.Stdin, opt)
 	} else if fi, statErr := os.Stat(path); statErr != nil {
 		return nil, fmt.Errorf("import %s: %w", path, statErr)
-	} else if fi.Mode().IsRegular() && !strings.EqualFold(filepath.Ext(path), ".xlsx") && !strings.EqualFold(filepath.Ext(path), ".csv") {
-		b, err = decodeFile(ctx, path, fi.Size(), progressTo)
+	} else if fi.Mode().IsRegular() && strings.EqualFold(filepath.Ext(path), ".json") {
+		b, err = decodeFile(ctx, path, fi.Size(), opt, progressTo)
 	} else {
-		b, err = bundle.ReadPath(path, bundle.Options{Workspace: ws})
+		b, err = bundle.ReadPath(path, opt)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", path, err)
-	}
-	if ws != (graph.Workspace{}) {
-		// The flags override what the file says; validate again so that a
-		// bad override is reported like a bad file.
-		if ws.ID != "" {
-			b.Workspace.ID = ws.ID
-		}
-		if ws.Name != "" {
-			b.Workspace.Name = ws.Name
-		}
-		if ws.Language != "" {
-			b.Workspace.Language = ws.Language
-		}
-		if err := b.Validate(); err != nil {
-			return nil, fmt.Errorf("import %s: %w", path, err)
-		}
 	}
 	return b, nil
 }
@@ -109,14 +95,14 @@ const (
 	progressMin   = 8 << 20
 )
 
-func decodeFile(ctx context.Context, path string, size int64, progressTo io.Writer) (*graph.Bundle, error) {
+func decodeFile(ctx context.Context, path string, size int64, opt bundle.Options, progressTo io.Writer) (*graph.Bundle, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	if size < progressMin {
-		return bundle.Decode(f)
+		return bundle.DecodeWith(f, opt)
 	}
 	cr := &countingReader{r: f}
 	done := make(chan struct{})
@@ -136,7 +122,7 @@ func decodeFile(ctx context.Context, path string, size int64, progressTo io.Writ
 		}
 	}()
 	progress(progressTo, "reading %s (%s)", filepath.Base(path), mib(size))
-	b, err := bundle.Decode(cr)
+	b, err := bundle.DecodeWith(cr, opt)
 	close(done)
 	return b, err
 }

@@ -122,6 +122,10 @@ func (e *syntaxError) Error() string { return e.problem.String() }
 // The bundle is returned with defaults applied, in document order.
 func Decode(r io.Reader) (*graph.Bundle, error) { return decode(r, Options{}) }
 
+// DecodeWith is Decode with opt's workspace fields filling in or overriding
+// the document's before it is validated, as ReadPath does for files.
+func DecodeWith(r io.Reader, opt Options) (*graph.Bundle, error) { return decode(r, opt) }
+
 // decode is Decode with the options' workspace fields applied before
 // validation.
 func decode(r io.Reader, opt Options) (*graph.Bundle, error) {
