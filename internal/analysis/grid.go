@@ -18,7 +18,95 @@ func Grid(b *graph.Bundle, trajectory string, high int) (graph.Grid, error) {
 	if err != nil {
 		return graph.Grid{}, err
 	}
-	return prepare(b).grid(trajectory, high)
+	// Straight from the bundle: a grid needs only stakeholders and stakes,
+	// not the whole index.
+	g := newGrid()
+	if trajectory == "" {
+		for _, s := range uniqueSorted(b.Stakeholders, func(s graph.Stakeholder) string { return s.ID }) {
+			g.place(s.ID, s.Influence, s.Interest, high)
+		}
+		return graph.Grid(g), nil
+	}
+	if !slices.ContainsFunc(b.Trajectories, func(t graph.Trajectory) bool { return t.ID == trajectory }) {
+		return graph.Grid{}, fmt.Errorf("grid: trajectory %q: %w", trajectory, graph.ErrNotFound)
+	}
+	var stakes []graph.Stake
+	for _, st := range b.Stakes {
+		if st.Trajectory == trajectory {
+			stakes = append(stakes, st)
+		}
+	}
+	// Look up only the stakeholders these stakes name.
+	who := make(map[string]graph.Stakeholder, len(stakes))
+	found := make(map[string]bool, len(stakes))
+	for _, st := range stakes {
+		found[st.Stakeholder] = false
+	}
+	for _, s := range b.Stakeholders {
+		if done, wanted := found[s.ID]; wanted && !done {
+			found[s.ID] = true
+			who[s.ID] = s
+		}
+	}
+	var shs []graph.Stakeholder
+	var onTr []graph.Stake
+	for _, st := range stakes {
+		if s, ok := who[st.Stakeholder]; ok {
+			shs = append(shs, s)
+			onTr = append(onTr, st)
+		}
+	}
+	g.placeStakes(onTr, shs, high)
+	return graph.Grid(g), nil
+}
+
+// gridOf is a grid being filled.
+type gridOf graph.Grid
+
+func newGrid() gridOf {
+	g := gridOf{Quadrants: make(map[string][]string, len(graph.Quadrants))}
+	for _, q := range graph.Quadrants {
+		g.Quadrants[q] = []string{}
+	}
+	return g
+}
+
+// place puts a stakeholder in its quadrant.
+func (g gridOf) place(id string, influence, interest, high int) {
+	q := graph.QuadrantMonitor
+	switch {
+	case influence >= high && interest >= high:
+		q = graph.QuadrantManageClosely
+	case influence >= high:
+		q = graph.QuadrantKeepSatisfied
+	case interest >= high:
+		q = graph.QuadrantKeepInformed
+	}
+	g.Quadrants[q] = append(g.Quadrants[q], id)
+}
+
+// placeStakes places the stakeholders of one trajectory's stakes (shs[i]
+// holds stakes[i]) by their highest effective influence and interest.
+func (g gridOf) placeStakes(stakes []graph.Stake, shs []graph.Stakeholder, high int) {
+	type values struct{ influence, interest int }
+	best := map[string]values{}
+	for i, st := range stakes {
+		v, seen := best[shs[i].ID]
+		inf, in := st.EffectiveInfluence(shs[i]), st.EffectiveInterest(shs[i])
+		if !seen || inf > v.influence {
+			v.influence = inf
+		}
+		if !seen || in > v.interest {
+			v.interest = in
+		}
+		best[shs[i].ID] = v
+	}
+	for id, v := range best {
+		g.place(id, v.influence, v.interest, high)
+	}
+	for _, q := range graph.Quadrants {
+		slices.Sort(g.Quadrants[q])
+	}
 }
 
 func normalizeHigh(high int) (int, error) {
@@ -34,51 +122,21 @@ func normalizeHigh(high int) (int, error) {
 }
 
 func (ix *index) grid(trajectory string, high int) (graph.Grid, error) {
-	g := graph.Grid{Quadrants: make(map[string][]string, len(graph.Quadrants))}
-	for _, q := range graph.Quadrants {
-		g.Quadrants[q] = []string{}
-	}
-	place := func(id string, influence, interest int) {
-		q := graph.QuadrantMonitor
-		switch {
-		case influence >= high && interest >= high:
-			q = graph.QuadrantManageClosely
-		case influence >= high:
-			q = graph.QuadrantKeepSatisfied
-		case interest >= high:
-			q = graph.QuadrantKeepInformed
-		}
-		g.Quadrants[q] = append(g.Quadrants[q], id)
-	}
+	g := newGrid()
 	if trajectory == "" {
 		for _, s := range ix.sh {
-			place(s.ID, s.Influence, s.Interest)
+			g.place(s.ID, s.Influence, s.Interest, high)
 		}
-		return g, nil
+		return graph.Grid(g), nil
 	}
 	ti, ok := ix.trIdx[trajectory]
 	if !ok {
 		return graph.Grid{}, fmt.Errorf("grid: trajectory %q: %w", trajectory, graph.ErrNotFound)
 	}
-	type values struct{ influence, interest int }
-	best := map[int32]values{}
-	for i, st := range ix.stakesByTr[ti] {
-		si := ix.stakeShIdx[ti][i]
-		v, seen := best[si]
-		inf, int_ := st.EffectiveInfluence(ix.sh[si]), st.EffectiveInterest(ix.sh[si])
-		if !seen || inf > v.influence {
-			v.influence = inf
-		}
-		if !seen || int_ > v.interest {
-			v.interest = int_
-		}
-		best[si] = v
+	shs := make([]graph.Stakeholder, len(ix.stakesByTr[ti]))
+	for i, si := range ix.stakeShIdx[ti] {
+		shs[i] = ix.sh[si]
 	}
-	for si, v := range best {
-		place(ix.sh[si].ID, v.influence, v.interest)
-	}
-	for _, q := range graph.Quadrants {
-		slices.Sort(g.Quadrants[q])
-	}
-	return g, nil
+	g.placeStakes(ix.stakesByTr[ti], shs, high)
+	return graph.Grid(g), nil
 }

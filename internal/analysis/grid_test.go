@@ -3,9 +3,11 @@ package analysis_test
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/graph/storetest"
 	"github.com/stakemap/stakemap/internal/analysis"
 )
 
@@ -57,4 +59,23 @@ func TestGrid(t *testing.T) {
 			t.Errorf("got %v, want ErrInvalid", err)
 		}
 	})
+}
+
+// TestGridSnapshotAgrees checks that the grid read straight from a bundle
+// and the one from a prepared snapshot agree on a generated workspace.
+func TestGridSnapshotAgrees(t *testing.T) {
+	b := storetest.Generate(3, 300, 40, 3000)
+	s := analysis.Prepare(b)
+	for _, tr := range append([]graph.Trajectory{{}}, b.Trajectories...) {
+		for _, high := range []int{0, 2, 5} {
+			direct, err1 := analysis.Grid(b, tr.ID, high)
+			prepared, err2 := s.Grid(tr.ID, high)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if !reflect.DeepEqual(direct, prepared) {
+				t.Fatalf("trajectory %q, high %d: %v != %v", tr.ID, high, direct, prepared)
+			}
+		}
+	}
 }
