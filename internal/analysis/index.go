@@ -30,7 +30,7 @@ import (
 // queries.
 type index struct {
 	b     *graph.Bundle
-	nodes map[string]nodeInfo // every node id, the first node with it winning
+	nodes map[string]nodeInfo // trajectories, goals and enablers by id
 
 	sh    []graph.Stakeholder // sorted by id, duplicates dropped
 	shIdx map[string]int32
@@ -66,7 +66,7 @@ type unit struct {
 func prepare(b *graph.Bundle) *index {
 	ix := &index{
 		b:           b,
-		nodes:       make(map[string]nodeInfo, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements)),
+		nodes:       make(map[string]nodeInfo, len(b.Trajectories)+len(b.Goals)+len(b.Enablers)),
 		shIdx:       make(map[string]int32, len(b.Stakeholders)),
 		trIdx:       make(map[string]int32, len(b.Trajectories)),
 		sharedAbout: map[string]bool{},
@@ -74,23 +74,23 @@ func prepare(b *graph.Bundle) *index {
 		goalTrs:     map[string][]string{},
 		dependsOn:   map[string][]string{},
 	}
-	b.Nodes(func(_ string, _ int, n graph.Node) {
-		if _, ok := ix.nodes[n.NodeID()]; ok {
-			return
+	// Trajectories, goals and enablers by id, in bundle order so that the
+	// first node with an id wins; stakeholders are found through shIdx.
+	// (Bundle.Nodes would box every node into an interface.)
+	put := func(id string, info nodeInfo) {
+		if _, ok := ix.nodes[id]; !ok {
+			ix.nodes[id] = info
 		}
-		info := nodeInfo{kind: n.NodeKind()}
-		switch n := n.(type) {
-		case graph.Stakeholder:
-			info.name = n.Name
-		case graph.Trajectory:
-			info.name, info.status = n.Name, n.Status
-		case graph.Goal:
-			info.name = n.Name
-		case graph.Enabler:
-			info.name, info.status = n.Name, n.Status
-		}
-		ix.nodes[n.NodeID()] = info
-	})
+	}
+	for _, t := range b.Trajectories {
+		put(t.ID, nodeInfo{kind: graph.KindTrajectory, name: t.Name, status: t.Status})
+	}
+	for _, g := range b.Goals {
+		put(g.ID, nodeInfo{kind: graph.KindGoal, name: g.Name})
+	}
+	for _, e := range b.Enablers {
+		put(e.ID, nodeInfo{kind: graph.KindEnabler, name: e.Name, status: e.Status})
+	}
 
 	ix.sh = uniqueSorted(b.Stakeholders, func(s graph.Stakeholder) string { return s.ID })
 	for i, s := range ix.sh {
@@ -213,6 +213,9 @@ func uniqueSorted[T any](in []T, id func(T) string) []T {
 
 // name returns the name to show for an id, or the id itself.
 func (ix *index) name(id string) string {
+	if si, ok := ix.shIdx[id]; ok && ix.sh[si].Name != "" {
+		return ix.sh[si].Name
+	}
 	if n := ix.nodes[id].name; n != "" {
 		return n
 	}
