@@ -13,37 +13,41 @@ import (
 )
 
 // BenchmarkWorkspaceMap300 renders the map of a 300-stakeholder workspace
-// as SVG through the worker pool, and the same DOT source with the
-// system's native Graphviz (dot -Tsvg) as the baseline.
+// (the default summary, and the full map) as SVG through the worker pool,
+// and the same DOT sources with the system's native Graphviz (dot -Tsvg)
+// as the baseline.
 func BenchmarkWorkspaceMap300(b *testing.B) {
 	r := newRenderer(b, render.Options{CacheEntries: -1})
 	bundle := storetest.Generate(11, 300, 12, 900)
-	req := render.Request{Bundle: bundle, Kind: render.KindStakeholders, Format: "svg", AsOf: day()}
-	b.Run("stakemap", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := r.Render(b.Context(), req); err != nil {
+	for _, full := range []bool{false, true} {
+		name := map[bool]string{false: "summary", true: "full"}[full]
+		req := render.Request{Bundle: bundle, Kind: render.KindStakeholders, Format: "svg", AsOf: day(), Full: full}
+		b.Run(name+"/stakemap", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := r.Render(b.Context(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/native-dot", func(b *testing.B) {
+			if _, err := exec.LookPath("dot"); err != nil {
+				b.Skip("dot (Debian package graphviz) is missing")
+			}
+			req := req
+			req.Format = "dot"
+			src, err := r.Render(b.Context(), req)
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("native-dot", func(b *testing.B) {
-		if _, err := exec.LookPath("dot"); err != nil {
-			b.Skip("dot (Debian package graphviz) is missing")
-		}
-		req := req
-		req.Format = "dot"
-		src, err := r.Render(b.Context(), req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			cmd := exec.Command("dot", "-Tsvg")
-			cmd.Stdin = bytes.NewReader(src.Data)
-			if err := cmd.Run(); err != nil {
-				b.Fatal(err)
+			for b.Loop() {
+				cmd := exec.Command("dot", "-Tsvg")
+				cmd.Stdin = bytes.NewReader(src.Data)
+				if err := cmd.Run(); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkWorkspaceMap1000 renders the (summarised) map of a

@@ -102,7 +102,8 @@ type Request struct {
 
 // Result is a rendered map.
 type Result struct {
-	// Data is the file's content.
+	// Data is the file's content; it is shared with the cache, so callers
+	// must not modify it.
 	Data []byte
 	// ContentType is its MIME type.
 	ContentType string

@@ -222,7 +222,7 @@ func TestSameInputSameBytes(t *testing.T) {
 	r := newRenderer(t, render.Options{CacheEntries: -1})
 	b := demoBundle(t)
 	for _, f := range render.Formats {
-		req := render.Request{Bundle: b, Kind: render.KindStakeholders, Trajectory: "ai-basis", Format: f, Scale: 1, AsOf: day()}
+		req := render.Request{Bundle: b, Kind: render.KindStakeholders, Trajectory: "ai-basis", Format: f, Scale: 0.5, AsOf: day()}
 		one := mustRender(t, r, req)
 		// Cross a second boundary: timestamps must not reach the output.
 		time.Sleep(1100 * time.Millisecond)
