@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -426,6 +427,20 @@ func (m *mapper) grid() error {
 			count++
 		}
 	}
+	// Every entry gets the same fixed size, wide enough for the widest
+	// name in the painter's font: otherwise Graphviz stretches the entries
+	// of a sparse cell to the height of its row.
+	fam, err := family()
+	if err != nil {
+		return err
+	}
+	entryW := 100.0
+	for _, ss := range cells {
+		for _, s := range ss {
+			entryW = max(entryW, textWidthPt(fam, m.shName(s), 11, false)+12)
+		}
+	}
+	entryW = math.Ceil(entryW)
 	for c := range cells {
 		slices.SortFunc(cells[c], func(x, y graph.Stakeholder) int {
 			return cmp.Or(cmp.Compare(m.shName(x), m.shName(y)), cmp.Compare(x.ID, y.ID))
@@ -474,7 +489,7 @@ func (m *mapper) grid() error {
 	row := func(i int) {
 		fmt.Fprintf(&t, `<TR><TD ALIGN="RIGHT"><FONT POINT-SIZE="13"><B>%d</B></FONT></TD>`, i)
 		for j := 1; j <= 5; j++ {
-			fmt.Fprintf(&t, `<TD BGCOLOR="%s" WIDTH="150" HEIGHT="56" VALIGN="TOP">`, quadrantTint[quadrant(i, j)])
+			fmt.Fprintf(&t, `<TD BGCOLOR="%s" WIDTH="%g" HEIGHT="56" VALIGN="TOP">`, quadrantTint[quadrant(i, j)], entryW+12)
 			ss := cells[[2]int{i, j}]
 			if len(ss) > 0 {
 				t.WriteString(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">`)
@@ -483,8 +498,8 @@ func (m *mapper) grid() error {
 						fmt.Fprintf(&t, `<TR><TD BORDER="0"><FONT POINT-SIZE="10">%s</FONT></TD></TR>`, esc(m.t(fmt.Sprintf("+ %d anderen", len(ss)-k), fmt.Sprintf("+ %d others", len(ss)-k))))
 						break
 					}
-					fmt.Fprintf(&t, `<TR><TD BGCOLOR="%s" COLOR="%s"><FONT POINT-SIZE="11">%s</FONT></TD></TR>`,
-						cmp.Or(attitudeFill[s.Attitude], "#FFFFFF"), inkColour, esc(m.shName(s)))
+					fmt.Fprintf(&t, `<TR><TD BGCOLOR="%s" COLOR="%s" FIXEDSIZE="TRUE" WIDTH="%g" HEIGHT="20"><FONT POINT-SIZE="11">%s</FONT></TD></TR>`,
+						cmp.Or(attitudeFill[s.Attitude], "#FFFFFF"), inkColour, entryW, esc(m.shName(s)))
 				}
 				t.WriteString(`</TABLE>`)
 			} else {
