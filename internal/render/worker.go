@@ -278,8 +278,14 @@ func (p *pool) runOnce(ctx context.Context, j layoutJob) ([]byte, error) {
 			w.kill()
 			return nil, r.err
 		}
+		if r.err != nil {
+			// Graphviz keeps state from a failed call (error texts,
+			// sometimes worse): start the next job on a fresh module.
+			w.stop()
+			return nil, r.err
+		}
 		p.release(w)
-		return r.out, r.err
+		return r.out, nil
 	case <-ctx.Done():
 		w.kill()
 		<-done
