@@ -34,6 +34,9 @@ type MapRequest struct {
 	Lang       string
 	Anonymize  bool
 	Scale      float64 // PNG scale; 0: the renderer's default
+	// Full draws every stakeholder of a large workspace instead of the
+	// summary; slow, and a map nobody can read on a slide.
+	Full bool
 }
 
 // MapResult is a drawn map. Key identifies its content (it changes when
@@ -60,7 +63,7 @@ func (f RendererFunc) RenderMap(ctx context.Context, b *graph.Bundle, req MapReq
 	return f(ctx, b, req)
 }
 
-var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "scale", "download"}
+var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "download"}
 
 func (s *Server) renderMap(c *gin.Context) {
 	if err := checkQuery(c, mapQuery); err != nil {
@@ -86,6 +89,10 @@ func (s *Server) renderMap(c *gin.Context) {
 		return
 	}
 	if req.Anonymize, err = queryBool(c, "anonymize"); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Full, err = queryBool(c, "full"); err != nil {
 		fail(c, err)
 		return
 	}
