@@ -210,3 +210,39 @@ func describeKey(r Relation) string {
 	}
 	return k.A + " → " + k.B
 }
+
+// Clone returns a deep copy of the bundle: changing, sorting or defaulting
+// the copy leaves b as it was.
+func (b *Bundle) Clone() *Bundle {
+	c := *b
+	c.Stakeholders = slices.Clone(b.Stakeholders)
+	for i := range c.Stakeholders {
+		c.Stakeholders[i].Tags = slices.Clone(c.Stakeholders[i].Tags)
+	}
+	c.Trajectories = slices.Clone(b.Trajectories)
+	c.Goals = slices.Clone(b.Goals)
+	c.Enablers = slices.Clone(b.Enablers)
+	c.Stakes = slices.Clone(b.Stakes)
+	for i := range c.Stakes {
+		c.Stakes[i].Interest = clonePtr(c.Stakes[i].Interest)
+		c.Stakes[i].Influence = clonePtr(c.Stakes[i].Influence)
+	}
+	c.Influences = slices.Clone(b.Influences)
+	c.ReportsTo = slices.Clone(b.ReportsTo)
+	c.Supports = slices.Clone(b.Supports)
+	c.DependsOn = slices.Clone(b.DependsOn)
+	c.Engagements = slices.Clone(b.Engagements)
+	for i := range c.Engagements {
+		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
+		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
+	}
+	return &c
+}
+
+func clonePtr(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

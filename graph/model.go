@@ -5,6 +5,8 @@
 // The package imports only the standard library.
 package graph
 
+import "fmt"
+
 // Format is the value of the "format" field of every stakemap/v1 document.
 const Format = "stakemap/v1"
 
@@ -255,3 +257,41 @@ func (s Stake) EffectiveInterest(of Stakeholder) int {
 
 // DefaultStrength is the strength of an Influence that does not state one.
 const DefaultStrength = 0.5
+
+// RelationValue returns the relationship a pointer points at, so that a
+// store can accept &graph.Stake{…} as well as graph.Stake{…}. Anything else,
+// a nil pointer included, is returned as it is.
+func RelationValue(r Relation) Relation {
+	switch x := r.(type) {
+	case *Stake:
+		if x != nil {
+			return *x
+		}
+	case *Influence:
+		if x != nil {
+			return *x
+		}
+	case *ReportsTo:
+		if x != nil {
+			return *x
+		}
+	case *Supports:
+		if x != nil {
+			return *x
+		}
+	case *DependsOn:
+		if x != nil {
+			return *x
+		}
+	}
+	return r
+}
+
+// DescribeRelation names a relationship in messages, e.g.
+// `stakes cfo→ai-basis (sponsor)`.
+func DescribeRelation(kind RelKind, k RelKey) string {
+	if k.C != "" {
+		return fmt.Sprintf("%s %s→%s (%s)", kind, k.A, k.B, k.C)
+	}
+	return fmt.Sprintf("%s %s→%s", kind, k.A, k.B)
+}

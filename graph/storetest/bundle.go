@@ -14,7 +14,7 @@ import (
 // messy returns b as a user might write it: every array backwards, the id
 // lists of engagements unsorted, and every defaulted field left out.
 func messy(b *graph.Bundle) *graph.Bundle {
-	c := cloneForModel(b)
+	c := b.Clone()
 	c.Format = ""
 	if c.Workspace.Language == graph.LangNL {
 		c.Workspace.Language = ""
@@ -159,7 +159,7 @@ func testBundleRoundTrip(t *testing.T, h *harness) {
 // planted returns a copy of b with seven mistakes of different kinds, and
 // the (field, value) of the problem each must produce.
 func planted(b *graph.Bundle) (*graph.Bundle, [][2]string) {
-	c := cloneForModel(b)
+	c := b.Clone()
 	c.Stakeholders[0].Influence = 9
 	c.Goals = append(c.Goals, graph.Goal{ID: c.Stakeholders[1].ID, Name: "Goal with a stakeholder's id"})
 	c.Stakes = append(c.Stakes, graph.Stake{Stakeholder: c.Stakeholders[2].ID, Trajectory: c.Goals[0].ID, Role: "sponsor"})
@@ -187,7 +187,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 		ws := h.sampleWorkspace("old")
 		before := h.export(ws)
 		rev := h.revision(ws)
-		in := cloneForModel(good)
+		in := good.Clone()
 		in.Workspace.ID = ws
 		bad, problems := planted(in)
 		err := h.s.ImportBundle(ctx, bad)
@@ -199,7 +199,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 	})
 	t.Run("NewWorkspace", func(t *testing.T) {
 		h := h.sub(t)
-		in := cloneForModel(good)
+		in := good.Clone()
 		in.Workspace.ID = h.wsID("new")
 		h.cleanup(in.Workspace.ID)
 		bad, problems := planted(in)
@@ -209,7 +209,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 	})
 	t.Run("Header", func(t *testing.T) {
 		h := h.sub(t)
-		in := cloneForModel(good)
+		in := good.Clone()
 		in.Workspace = graph.Workspace{ID: h.wsID("hdr"), Name: "", Language: "fr"}
 		h.cleanup(in.Workspace.ID)
 		in.Format = "stakemap/v0"

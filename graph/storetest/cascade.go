@@ -13,7 +13,7 @@ import (
 // promises to clean up. Ids are unique across kinds, so matching every
 // field against id is exact.
 func deleteFromBundle(b *graph.Bundle, id string) *graph.Bundle {
-	c := cloneForModel(b)
+	c := b.Clone()
 	not := func(n graph.Node) bool { return n.NodeID() == id }
 	c.Stakeholders = slices.DeleteFunc(c.Stakeholders, func(n graph.Stakeholder) bool { return not(n) })
 	c.Trajectories = slices.DeleteFunc(c.Trajectories, func(n graph.Trajectory) bool { return not(n) })
@@ -38,25 +38,6 @@ func deleteFromBundle(b *graph.Bundle, id string) *graph.Bundle {
 	}
 	c.Engagements = slices.DeleteFunc(c.Engagements, func(e graph.Engagement) bool { return len(e.With) == 0 })
 	return c
-}
-
-func cloneForModel(b *graph.Bundle) *graph.Bundle {
-	c := *b
-	c.Stakeholders = slices.Clone(b.Stakeholders)
-	c.Trajectories = slices.Clone(b.Trajectories)
-	c.Goals = slices.Clone(b.Goals)
-	c.Enablers = slices.Clone(b.Enablers)
-	c.Engagements = slices.Clone(b.Engagements)
-	for i := range c.Engagements {
-		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
-		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
-	}
-	c.Stakes = slices.Clone(b.Stakes)
-	c.Influences = slices.Clone(b.Influences)
-	c.ReportsTo = slices.Clone(b.ReportsTo)
-	c.Supports = slices.Clone(b.Supports)
-	c.DependsOn = slices.Clone(b.DependsOn)
-	return &c
 }
 
 func kindOf(b *graph.Bundle, id string) graph.Kind {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/stakemap/stakemap/graph"
 )
@@ -15,7 +14,7 @@ import (
 // and & as themselves, and a final newline. Encoding a decoded encoding
 // gives the same bytes. b itself is not changed.
 func Encode(w io.Writer, b *graph.Bundle) error {
-	c := clone(b)
+	c := b.Clone()
 	normalize(c)
 	c.ApplyDefaults()
 	c.Canonicalize()
@@ -30,27 +29,4 @@ func Encode(w io.Writer, b *graph.Bundle) error {
 		return fmt.Errorf("write stakemap/v1 document: %w", err)
 	}
 	return nil
-}
-
-// clone copies b deeply enough that defaults and sorting leave b alone.
-func clone(b *graph.Bundle) *graph.Bundle {
-	c := *b
-	c.Stakeholders = slices.Clone(b.Stakeholders)
-	for i := range c.Stakeholders {
-		c.Stakeholders[i].Tags = slices.Clone(c.Stakeholders[i].Tags)
-	}
-	c.Trajectories = slices.Clone(b.Trajectories)
-	c.Goals = slices.Clone(b.Goals)
-	c.Enablers = slices.Clone(b.Enablers)
-	c.Stakes = slices.Clone(b.Stakes)
-	c.Influences = slices.Clone(b.Influences)
-	c.ReportsTo = slices.Clone(b.ReportsTo)
-	c.Supports = slices.Clone(b.Supports)
-	c.DependsOn = slices.Clone(b.DependsOn)
-	c.Engagements = slices.Clone(b.Engagements)
-	for i := range c.Engagements {
-		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
-		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
-	}
-	return &c
 }

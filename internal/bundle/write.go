@@ -82,7 +82,7 @@ func cellOf(v any) any {
 // sheet per array with English headers, entries in canonical order. It
 // also serves as a template to fill in.
 func WriteXLSX(w io.Writer, b *graph.Bundle) error {
-	c := clone(b)
+	c := b.Clone()
 	normalize(c)
 	c.ApplyDefaults()
 	c.Canonicalize()
@@ -127,7 +127,7 @@ func WriteXLSX(w io.Writer, b *graph.Bundle) error {
 // (workspace.csv, stakeholders.csv, …) that ReadCSV reads back. Existing
 // files of those names are replaced.
 func WriteCSV(dir string, b *graph.Bundle) error {
-	c := clone(b)
+	c := b.Clone()
 	normalize(c)
 	c.ApplyDefaults()
 	c.Canonicalize()

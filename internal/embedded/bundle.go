@@ -115,30 +115,6 @@ func encodeBundle(b *graph.Bundle) (*plan, error) {
 	return p, nil
 }
 
-// cloneBundle copies what ApplyDefaults and Canonicalize change, so that
-// importing leaves the caller's bundle as it was.
-func cloneBundle(b *graph.Bundle) *graph.Bundle {
-	c := *b
-	c.Stakeholders = slices.Clone(b.Stakeholders)
-	c.Trajectories = slices.Clone(b.Trajectories)
-	c.Goals = slices.Clone(b.Goals)
-	c.Enablers = slices.Clone(b.Enablers)
-	c.Stakes = slices.Clone(b.Stakes)
-	c.Influences = slices.Clone(b.Influences)
-	c.ReportsTo = slices.Clone(b.ReportsTo)
-	c.Supports = slices.Clone(b.Supports)
-	c.DependsOn = slices.Clone(b.DependsOn)
-	c.Engagements = slices.Clone(b.Engagements)
-	for i := range c.Stakeholders {
-		c.Stakeholders[i].Tags = slices.Clone(c.Stakeholders[i].Tags)
-	}
-	for i := range c.Engagements {
-		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
-		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
-	}
-	return &c
-}
-
 // ImportBundle validates b and replaces its workspace with it in one
 // transaction. A node that existed before keeps counting up its version,
 // so a caller holding an old version cannot overwrite imported data.
@@ -146,7 +122,7 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
 	}
-	c := cloneBundle(b)
+	c := b.Clone()
 	c.ApplyDefaults()
 	ws := c.Workspace.ID
 	if err := c.Validate(); err != nil {

@@ -10,48 +10,14 @@ import (
 	"github.com/stakemap/stakemap/graph"
 )
 
-// normalizeRel turns a pointer to a relationship into the value.
-func normalizeRel(r graph.Relation) graph.Relation {
-	switch x := r.(type) {
-	case *graph.Stake:
-		if x != nil {
-			return *x
-		}
-	case *graph.Influence:
-		if x != nil {
-			return *x
-		}
-	case *graph.ReportsTo:
-		if x != nil {
-			return *x
-		}
-	case *graph.Supports:
-		if x != nil {
-			return *x
-		}
-	case *graph.DependsOn:
-		if x != nil {
-			return *x
-		}
-	}
-	return r
-}
-
-func describe(kind graph.RelKind, k graph.RelKey) string {
-	if k.C != "" {
-		return fmt.Sprintf("%s %s→%s (%s)", kind, k.A, k.B, k.C)
-	}
-	return fmt.Sprintf("%s %s→%s", kind, k.A, k.B)
-}
-
 // AddRelation adds a relationship whose ends exist.
 func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) error {
 	if r == nil {
 		return op("AddRelation", ws, badRelKind(""))
 	}
-	r = normalizeRel(r)
+	r = graph.RelationValue(r)
 	kind, key := r.RelKind(), r.Key()
-	subject := ws + "/" + describe(kind, key)
+	subject := ws + "/" + graph.DescribeRelation(kind, key)
 	if err := graph.Invalid(graph.ValidateRelation(r, "")); err != nil {
 		return op("AddRelation", subject, err)
 	}
@@ -66,7 +32,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		rb := w.Bucket(relBucket(kind))
 		k := encodeRelKey(key)
 		if rb.Get(k) != nil {
-			return fmt.Errorf("%s exists: %w", describe(kind, key), graph.ErrConflict)
+			return fmt.Errorf("%s exists: %w", graph.DescribeRelation(kind, key), graph.ErrConflict)
 		}
 		if err := rb.Put(k, encodeRelValue(r)); err != nil {
 			return err
@@ -81,7 +47,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 
 // RemoveRelation removes the relationship of that kind and key.
 func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKind, key graph.RelKey) error {
-	subject := ws + "/" + describe(kind, key)
+	subject := ws + "/" + graph.DescribeRelation(kind, key)
 	if !validRelKind(kind) {
 		return op("RemoveRelation", subject, badRelKind(kind))
 	}
@@ -96,7 +62,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		rb := w.Bucket(relBucket(kind))
 		k := encodeRelKey(key)
 		if !wellFormed || rb.Get(k) == nil {
-			return fmt.Errorf("%s: %w", describe(kind, key), graph.ErrNotFound)
+			return fmt.Errorf("%s: %w", graph.DescribeRelation(kind, key), graph.ErrNotFound)
 		}
 		if err := rb.Delete(k); err != nil {
 			return err

@@ -4,33 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/stakemap/stakemap/graph"
 )
-
-// cloneBundle copies what ApplyDefaults and Canonicalize change, so that
-// importing leaves the caller's bundle as it was.
-func cloneBundle(b *graph.Bundle) *graph.Bundle {
-	c := *b
-	c.Stakeholders = slices.Clone(b.Stakeholders)
-	c.Trajectories = slices.Clone(b.Trajectories)
-	c.Goals = slices.Clone(b.Goals)
-	c.Enablers = slices.Clone(b.Enablers)
-	c.Stakes = slices.Clone(b.Stakes)
-	c.Influences = slices.Clone(b.Influences)
-	c.ReportsTo = slices.Clone(b.ReportsTo)
-	c.Supports = slices.Clone(b.Supports)
-	c.DependsOn = slices.Clone(b.DependsOn)
-	c.Engagements = slices.Clone(b.Engagements)
-	for i := range c.Engagements {
-		c.Engagements[i].With = slices.Clone(c.Engagements[i].With)
-		c.Engagements[i].About = slices.Clone(c.Engagements[i].About)
-	}
-	return &c
-}
 
 func nodesOf[T graph.Node](list []T) []graph.Node {
 	out := make([]graph.Node, len(list))
@@ -58,7 +36,7 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
 	}
-	c := cloneBundle(b)
+	c := b.Clone()
 	c.ApplyDefaults()
 	ws := c.Workspace.ID
 	if err := c.Validate(); err != nil {

@@ -24,40 +24,6 @@ func badRelKind(kind graph.RelKind) error {
 	return graph.Invalid([]graph.Problem{{Field: "kind", Value: string(kind), Reason: "is not a relationship kind"}})
 }
 
-// normalizeRel turns a pointer to a relationship into the value.
-func normalizeRel(r graph.Relation) graph.Relation {
-	switch x := r.(type) {
-	case *graph.Stake:
-		if x != nil {
-			return *x
-		}
-	case *graph.Influence:
-		if x != nil {
-			return *x
-		}
-	case *graph.ReportsTo:
-		if x != nil {
-			return *x
-		}
-	case *graph.Supports:
-		if x != nil {
-			return *x
-		}
-	case *graph.DependsOn:
-		if x != nil {
-			return *x
-		}
-	}
-	return r
-}
-
-func describe(kind graph.RelKind, k graph.RelKey) string {
-	if k.C != "" {
-		return fmt.Sprintf("%s %s→%s (%s)", kind, k.A, k.B, k.C)
-	}
-	return fmt.Sprintf("%s %s→%s", kind, k.A, k.B)
-}
-
 func optInt(p *int) any {
 	if p == nil {
 		return nil
@@ -109,9 +75,9 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 	if r == nil {
 		return op("AddRelation", ws, badRelKind(""))
 	}
-	r = normalizeRel(r)
+	r = graph.RelationValue(r)
 	kind, key := r.RelKind(), r.Key()
-	subject := ws + "/" + describe(kind, key)
+	subject := ws + "/" + graph.DescribeRelation(kind, key)
 	if _, ok := relStatements[kind]; !ok {
 		return op("AddRelation", subject, badRelKind(kind))
 	}
@@ -134,7 +100,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 			return struct{}{}, err
 		}
 		if n == 0 {
-			return struct{}{}, fmt.Errorf("%s exists: %w", describe(kind, key), graph.ErrConflict)
+			return struct{}{}, fmt.Errorf("%s exists: %w", graph.DescribeRelation(kind, key), graph.ErrConflict)
 		}
 		return struct{}{}, nil
 	})
@@ -143,7 +109,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 
 // RemoveRelation removes the relationship of that kind and key.
 func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKind, key graph.RelKey) error {
-	subject := ws + "/" + describe(kind, key)
+	subject := ws + "/" + graph.DescribeRelation(kind, key)
 	st, ok := relStatements[kind]
 	if !ok {
 		return op("RemoveRelation", subject, badRelKind(kind))
@@ -167,7 +133,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 			}
 		}
 		if removed == 0 {
-			return struct{}{}, fmt.Errorf("%s: %w", describe(kind, key), graph.ErrNotFound)
+			return struct{}{}, fmt.Errorf("%s: %w", graph.DescribeRelation(kind, key), graph.ErrNotFound)
 		}
 		return struct{}{}, nil
 	})

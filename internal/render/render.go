@@ -269,23 +269,9 @@ func normalize(req *Request) (*graph.Bundle, error) {
 // caller's snapshot untouched, so that the same content always gives the
 // same map whatever order it came in.
 func canonicalCopy(in *graph.Bundle) *graph.Bundle {
-	b := *in
-	b.Stakeholders = slices.Clone(in.Stakeholders)
-	b.Trajectories = slices.Clone(in.Trajectories)
-	b.Goals = slices.Clone(in.Goals)
-	b.Enablers = slices.Clone(in.Enablers)
-	b.Stakes = slices.Clone(in.Stakes)
-	b.Influences = slices.Clone(in.Influences)
-	b.ReportsTo = slices.Clone(in.ReportsTo)
-	b.Supports = slices.Clone(in.Supports)
-	b.DependsOn = slices.Clone(in.DependsOn)
-	b.Engagements = slices.Clone(in.Engagements)
-	for i := range b.Engagements {
-		b.Engagements[i].With = slices.Clone(b.Engagements[i].With)
-		b.Engagements[i].About = slices.Clone(b.Engagements[i].About)
-	}
+	b := in.Clone()
 	b.Canonicalize()
-	return &b
+	return b
 }
 
 // keyOf hashes everything a render depends on.
