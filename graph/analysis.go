@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -212,4 +214,13 @@ type Analyzer interface {
 	// Brokers returns the top stakeholders by betweenness centrality,
 	// ties by id. top 0 means 10.
 	Brokers(ctx context.Context, ws string, top int) ([]Broker, error)
+}
+
+// SortFindings puts findings in their contract order: by code, then
+// subject, then related element by element (a list that is a prefix of
+// another comes first). Every backend sorts with it.
+func SortFindings(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.Subject, b.Subject), slices.Compare(a.Related, b.Related))
+	})
 }

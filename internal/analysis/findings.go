@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/stakemap/stakemap/graph"
@@ -46,7 +45,7 @@ func (ix *index) findings(p graph.FindingParams) []graph.Finding {
 		}
 	}
 
-	sortFindings(c.out)
+	graph.SortFindings(c.out)
 	lang := p.Lang
 	if lang == "" {
 		lang = ix.language()
@@ -221,18 +220,4 @@ func (ix *index) recent(si int32, lo, asOf string) bool {
 		i++
 	}
 	return i < len(d) && d[i] <= asOf
-}
-
-// sortFindings orders findings by code, subject, then related element by
-// element (a shorter list that is a prefix of another comes first).
-func sortFindings(fs []graph.Finding) {
-	slices.SortFunc(fs, func(a, b graph.Finding) int {
-		if c := strings.Compare(a.Code, b.Code); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Subject, b.Subject); c != 0 {
-			return c
-		}
-		return slices.Compare(a.Related, b.Related)
-	})
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -73,7 +72,7 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 	if err != nil {
 		return nil, op("Findings", ws, err)
 	}
-	sortFindings(r.findings)
+	graph.SortFindings(r.findings)
 	lang := p.Lang
 	if lang == "" {
 		lang = r.lang
@@ -147,20 +146,6 @@ func names(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (map[str
 		}
 	}
 	return out, nil
-}
-
-// sortFindings orders findings by code, subject, then related element by
-// element.
-func sortFindings(fs []graph.Finding) {
-	slices.SortFunc(fs, func(a, b graph.Finding) int {
-		if c := strings.Compare(a.Code, b.Code); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Subject, b.Subject); c != 0 {
-			return c
-		}
-		return slices.Compare(a.Related, b.Related)
-	})
 }
 
 func decodeEdges(recs []*neo4j.Record, withStrength bool) ([]edge, error) {
