@@ -166,3 +166,26 @@ func TestDBFromEnvironment(t *testing.T) {
 		t.Fatalf("STAKEMAP_DB was not used: %v", err)
 	}
 }
+
+func TestSpreadsheetExportImportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, nil, "demo")
+	want := mustRun(t, dir, nil, "export").stdout
+	tests := []struct{ format, out string }{
+		{"xlsx", "oostvoorde.xlsx"},
+		{"csv", "oostvoorde-csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			mustRun(t, dir, nil, "export", "--format", tt.format, "-o", tt.out)
+			db := tt.format + ".db"
+			mustRun(t, dir, nil, "import", "--db", db, tt.out)
+			if got := mustRun(t, dir, nil, "export", "--db", db).stdout; got != want {
+				t.Errorf("export --format %s → import → export changed the document", tt.format)
+			}
+		})
+	}
+	if r := run(t, dir, nil, "export", "--format", "csv"); r.code != 2 || !strings.Contains(r.stderr, "folder") {
+		t.Errorf("csv export without a folder: exit %d, %q", r.code, r.stderr)
+	}
+}

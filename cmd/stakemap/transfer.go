@@ -149,18 +149,31 @@ func relationCount(b *graph.Bundle) int {
 }
 
 func newExportCmd() *cobra.Command {
-	var ws, out string
+	var ws, out, format string
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write a workspace as a canonical stakemap/v1 JSON document",
+		Short: "Write a workspace as a canonical stakemap/v1 JSON document, an XLSX workbook or CSV files",
 		Long: `Export writes the whole workspace as one stakemap/v1 document: arrays sorted,
 defaults filled in, so that export, import and export again give the same
 bytes. It writes to standard output unless -o names a file; a file is
-replaced only when the whole document has been written.`,
+replaced only when the whole document has been written.
+
+With --format xlsx it writes a workbook with one sheet per array, and with
+--format csv one CSV file per array into the folder -o names: both import
+back unchanged and serve as templates for filling in a map in a
+spreadsheet.`,
 		Example: `  stakemap export --workspace oostvoorde -o oostvoorde.json
-  stakemap export --db team.db --workspace oostvoorde > backup.json`,
+  stakemap export --db team.db --workspace oostvoorde > backup.json
+  stakemap export --format xlsx -o oostvoorde.xlsx
+  stakemap export --format csv -o oostvoorde-csv/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "json" && format != "xlsx" && format != "csv" {
+				return graph.Invalid([]graph.Problem{{Field: "--format", Value: format, Reason: "must be json, xlsx or csv"}})
+			}
+			if format == "csv" && (out == "" || out == "-") {
+				return graph.Invalid([]graph.Problem{{Field: "-o", Value: out, Reason: "must name a folder for --format csv"}})
+			}
 			store, err := openBackend(cmd.Context())
 			if err != nil {
 				return err
@@ -174,11 +187,21 @@ replaced only when the whole document has been written.`,
 			if err != nil {
 				return fmt.Errorf("export %s: %w", id, err)
 			}
+			switch format {
+			case "xlsx":
+				return writeOutput(out, cmd.OutOrStdout(), func(w io.Writer) error { return bundle.WriteXLSX(w, b) })
+			case "csv":
+				if err := os.MkdirAll(out, 0o700); err != nil {
+					return fmt.Errorf("export %s: %w", out, err)
+				}
+				return bundle.WriteCSV(out, b)
+			}
 			return writeOutput(out, cmd.OutOrStdout(), func(w io.Writer) error { return bundle.Encode(w, b) })
 		},
 	}
 	cmd.Flags().StringVar(&ws, "workspace", "", "workspace id (may be left out when the store holds one workspace)")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write; empty or - for standard output")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file (or, for csv, folder) to write; empty or - for standard output")
+	cmd.Flags().StringVar(&format, "format", "json", "json, xlsx or csv")
 	return cmd
 }
 
