@@ -5,7 +5,10 @@
 // The package imports only the standard library.
 package graph
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Format is the value of the "format" field of every stakemap/v1 document.
 const Format = "stakemap/v1"
@@ -294,4 +297,48 @@ func DescribeRelation(kind RelKind, k RelKey) string {
 		return fmt.Sprintf("%s %s→%s (%s)", kind, k.A, k.B, k.C)
 	}
 	return fmt.Sprintf("%s %s→%s", kind, k.A, k.B)
+}
+
+// NormalizeNode gives a node the form stores keep: a value rather than a
+// pointer, defaults applied, an engagement's id lists sorted, and no memory
+// shared with the caller's node. A nil pointer gives nil.
+func NormalizeNode(n Node) Node {
+	switch x := n.(type) {
+	case *Stakeholder:
+		n = deref(x)
+	case *Trajectory:
+		n = deref(x)
+	case *Goal:
+		n = deref(x)
+	case *Enabler:
+		n = deref(x)
+	case *Engagement:
+		n = deref(x)
+	}
+	switch x := n.(type) {
+	case Stakeholder:
+		x.ApplyDefaults()
+		x.Tags = slices.Clone(x.Tags)
+		return x
+	case Trajectory:
+		x.ApplyDefaults()
+		return x
+	case Enabler:
+		x.ApplyDefaults()
+		return x
+	case Engagement:
+		x.With, x.About = slices.Clone(x.With), slices.Clone(x.About)
+		x.ApplyDefaults()
+		slices.Sort(x.With)
+		slices.Sort(x.About)
+		return x
+	}
+	return n
+}
+
+func deref[T Node](p *T) Node {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -231,50 +231,7 @@ func decodeNode(kind graph.Kind, v []byte) (graph.Node, int64, error) {
 	return n, ver, nil
 }
 
-// normalize gives a node the form the store keeps: a value (not a
-// pointer), defaults applied, the id lists of an engagement sorted, and no
-// memory shared with the caller's node.
-func normalize(n graph.Node) graph.Node {
-	switch x := n.(type) {
-	case *graph.Stakeholder:
-		n = deref(x)
-	case *graph.Trajectory:
-		n = deref(x)
-	case *graph.Goal:
-		n = deref(x)
-	case *graph.Enabler:
-		n = deref(x)
-	case *graph.Engagement:
-		n = deref(x)
-	}
-	switch x := n.(type) {
-	case graph.Stakeholder:
-		x.ApplyDefaults()
-		x.Tags = slices.Clone(x.Tags)
-		return x
-	case graph.Trajectory:
-		x.ApplyDefaults()
-		return x
-	case graph.Enabler:
-		x.ApplyDefaults()
-		return x
-	case graph.Engagement:
-		x.With, x.About = slices.Clone(x.With), slices.Clone(x.About)
-		x.ApplyDefaults()
-		slices.Sort(x.With)
-		slices.Sort(x.About)
-		return x
-	}
-	return n
-}
-
 // deref returns the node a pointer points at, or nil for a nil pointer.
-func deref[T graph.Node](p *T) graph.Node {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
 
 // nodeRefs lists the refs entries a node owns: one per id it refers to.
 func nodeRefs(n graph.Node) [][]byte {

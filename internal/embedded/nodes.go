@@ -29,7 +29,7 @@ func checkVersion(kind graph.Kind, id string, stored, want int64) error {
 
 // CreateNode adds a node (defaults applied) at version 1.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
-	if n = normalize(n); n == nil {
+	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
 	}
 	subject := ws + "/" + n.NodeID()
@@ -127,7 +127,7 @@ func (s *Store) Node(ctx context.Context, ws string, kind graph.Kind, id string)
 // UpdateNode replaces a node when version is current (or 0) and returns
 // the new version.
 func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version int64) (int64, error) {
-	if n = normalize(n); n == nil {
+	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("UpdateNode", ws, badKind(""))
 	}
 	subject := ws + "/" + n.NodeID()

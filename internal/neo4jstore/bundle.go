@@ -44,7 +44,7 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 	}
 	c.Canonicalize()
 	for i := range c.Engagements {
-		c.Engagements[i] = normalize(c.Engagements[i]).(graph.Engagement)
+		c.Engagements[i] = graph.NormalizeNode(c.Engagements[i]).(graph.Engagement)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		return struct{}{}, importBundle(ctx, tx, c)

@@ -49,51 +49,6 @@ func checkVersion(kind graph.Kind, id string, stored, want int64) error {
 	return nil
 }
 
-// normalize turns a pointer into the value, applies the defaults and puts
-// an engagement's id lists into canonical order.
-func normalize(n graph.Node) graph.Node {
-	switch x := n.(type) {
-	case *graph.Stakeholder:
-		if x != nil {
-			n = *x
-		}
-	case *graph.Trajectory:
-		if x != nil {
-			n = *x
-		}
-	case *graph.Goal:
-		if x != nil {
-			n = *x
-		}
-	case *graph.Enabler:
-		if x != nil {
-			n = *x
-		}
-	case *graph.Engagement:
-		if x != nil {
-			n = *x
-		}
-	}
-	switch x := n.(type) {
-	case graph.Stakeholder:
-		x.ApplyDefaults()
-		return x
-	case graph.Trajectory:
-		x.ApplyDefaults()
-		return x
-	case graph.Enabler:
-		x.ApplyDefaults()
-		return x
-	case graph.Engagement:
-		x.With, x.About = slices.Clone(x.With), slices.Clone(x.About)
-		x.ApplyDefaults()
-		slices.Sort(x.With)
-		slices.Sort(x.About)
-		return x
-	}
-	return n
-}
-
 // encodeNode returns the properties of a node as stored: every field of
 // the kind plus workspace and version. An engagement's with and about are
 // relationships, written by linkEngagements.
@@ -272,10 +227,9 @@ const batchSize = 1000
 
 // CreateNode adds a node (defaults applied) at version 1.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
-	if n == nil {
+	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
 	}
-	n = normalize(n)
 	subject := ws + "/" + n.NodeID()
 	if _, ok := labels[n.NodeKind()]; !ok {
 		return 0, op("CreateNode", subject, badKind(n.NodeKind()))
@@ -344,10 +298,9 @@ func (s *Store) Node(ctx context.Context, ws string, kind graph.Kind, id string)
 // UpdateNode replaces a node when version is current (or 0), checked
 // inside the write transaction, and returns the new version.
 func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version int64) (int64, error) {
-	if n == nil {
+	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("UpdateNode", ws, badKind(""))
 	}
-	n = normalize(n)
 	subject := ws + "/" + n.NodeID()
 	if _, ok := labels[n.NodeKind()]; !ok {
 		return 0, op("UpdateNode", subject, badKind(n.NodeKind()))
