@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/analysis"
 )
 
 // findingCodes lists the finding codes in the order the design presents
@@ -274,7 +275,40 @@ func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]grap
 	if err != nil {
 		return nil, op("Paths", ws, err)
 	}
-	return bestPaths(edges, q), nil
+	ps, err := finishPaths(edges, q)
+	if err != nil {
+		return nil, op("Paths", ws, err)
+	}
+	return ps, nil
+}
+
+// finishPaths ranks the paths of a fetched influence network with the
+// analysis code both backends share.
+func finishPaths(edges []edge, q graph.PathQuery) ([]graph.Path, error) {
+	return analysis.Paths(networkBundle(edges, q.From, q.To), q)
+}
+
+// networkBundle turns a fetched influence network (one edge per ordered
+// pair, reporting lines already given their strength) into the bundle the
+// analysis code reads: its stakeholders and one influence per edge.
+func networkBundle(edges []edge, ids ...string) *graph.Bundle {
+	b := &graph.Bundle{Influences: make([]graph.Influence, len(edges))}
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			b.Stakeholders = append(b.Stakeholders, graph.Stakeholder{ID: id})
+		}
+	}
+	for _, id := range ids {
+		add(id)
+	}
+	for i, e := range edges {
+		add(e.from)
+		add(e.to)
+		b.Influences[i] = graph.Influence{From: e.from, To: e.to, Strength: e.strength}
+	}
+	return b
 }
 
 // Brokers fetches the influence network with the brokers statement and
@@ -316,5 +350,22 @@ func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker
 	if err != nil {
 		return nil, op("Brokers", ws, err)
 	}
-	return topBrokers(betweenness(nw.ids, nw.targets), top), nil
+	bs, err := rankBrokers(nw.ids, nw.targets, top)
+	if err != nil {
+		return nil, op("Brokers", ws, err)
+	}
+	return bs, nil
+}
+
+// rankBrokers ranks the stakeholders of a fetched network (each id with
+// the ids it has an edge to) by betweenness, with the analysis code both
+// backends share. Betweenness is unweighted: every edge counts one step.
+func rankBrokers(ids []string, targets map[string][]string, top int) ([]graph.Broker, error) {
+	var edges []edge
+	for _, id := range ids {
+		for _, t := range targets[id] {
+			edges = append(edges, edge{from: id, to: t, strength: 1})
+		}
+	}
+	return analysis.Brokers(networkBundle(edges, ids...), top)
 }

@@ -74,6 +74,16 @@ func brokerTargets(b *graph.Bundle) ([]string, map[string][]string) {
 	return ids, targets
 }
 
+// mustFinishPaths is finishPaths for tests.
+func mustFinishPaths(t *testing.T, edges []edge, q graph.PathQuery) []graph.Path {
+	t.Helper()
+	ps, err := finishPaths(edges, q)
+	if err != nil {
+		t.Fatalf("finishPaths %+v: %v", q, err)
+	}
+	return ps
+}
+
 // randomNetwork builds a bundle of n stakeholders with random influences
 // (strengths from a small set, so that ties are common) and reporting
 // lines.
@@ -159,7 +169,7 @@ func brutePaths(edges []edge, q graph.PathQuery) []graph.Path {
 	return all
 }
 
-func TestBestPathsMatchBruteForceAndAnalysis(t *testing.T) {
+func TestFinishedPathsMatchBruteForceAndAnalysis(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	cases := 0
 	for round := range 40 {
@@ -173,16 +183,16 @@ func TestBestPathsMatchBruteForceAndAnalysis(t *testing.T) {
 					t.Fatal(err)
 				}
 				edges := networkEdges(b, q.HierarchyStrength)
-				got := bestPaths(edges, q)
+				got := mustFinishPaths(t, edges, q)
 				if want := brutePaths(edges, q); !equalJSON(t, got, want) {
-					t.Fatalf("round %d %s k=%d: bestPaths = %v, brute force = %v", round, mode, k, got, want)
+					t.Fatalf("round %d %s k=%d: paths = %v, brute force = %v", round, mode, k, got, want)
 				}
 				want, err := analysis.Paths(b, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if !equalJSON(t, got, want) {
-					t.Fatalf("round %d %s k=%d: bestPaths = %v, analysis.Paths = %v", round, mode, k, got, want)
+					t.Fatalf("round %d %s k=%d: paths = %v, analysis.Paths on the whole bundle = %v", round, mode, k, got, want)
 				}
 				cases++
 			}
@@ -191,7 +201,7 @@ func TestBestPathsMatchBruteForceAndAnalysis(t *testing.T) {
 	t.Logf("%d path queries agree", cases)
 }
 
-func TestBestPathsEdgeCases(t *testing.T) {
+func TestFinishedPathsEdgeCases(t *testing.T) {
 	edges := []edge{{"a", "b", 0.5}, {"b", "c", 0.5}, {"a", "c", 0.2}}
 	tests := []struct {
 		name string
@@ -209,7 +219,7 @@ func TestBestPathsEdgeCases(t *testing.T) {
 			if err := tc.q.Normalize(); err != nil {
 				t.Fatal(err)
 			}
-			got, _ := json.Marshal(bestPaths(edges, tc.q))
+			got, _ := json.Marshal(mustFinishPaths(t, edges, tc.q))
 			if string(got) != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
@@ -277,14 +287,20 @@ func TestBetweennessMatchesBruteForceAndAnalysis(t *testing.T) {
 	for round := range 30 {
 		b := randomNetwork(r, 3+round%6, 0.35)
 		ids, targets := brokerTargets(b)
-		got := betweenness(ids, targets)
+		all, err := rankBrokers(ids, targets, len(ids))
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := bruteBetweenness(ids, targets)
-		for _, id := range ids {
-			if round6(got[id]) != round6(want[id]) {
-				t.Fatalf("round %d: %s scores %v, brute force %v", round, id, got[id], want[id])
+		for _, br := range all {
+			if br.Score != round6(want[br.ID]) {
+				t.Fatalf("round %d: %s scores %v, brute force %v", round, br.ID, br.Score, want[br.ID])
 			}
 		}
-		top := topBrokers(got, 4)
+		top, err := rankBrokers(ids, targets, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ref, err := analysis.Brokers(b, 4)
 		if err != nil {
 			t.Fatal(err)
@@ -347,7 +363,7 @@ func TestFinishingOnGeneratedWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := topBrokers(betweenness(ids, targets), 10); !equalJSON(t, got, ref) {
+	if got, err := rankBrokers(ids, targets, 10); err != nil || !equalJSON(t, got, ref) {
 		t.Errorf("brokers %v, analysis %v", got, ref)
 	}
 	for i, mode := range []string{graph.ModeStrongest, graph.ModeShortest} {
@@ -359,7 +375,7 @@ func TestFinishingOnGeneratedWorkspace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := bestPaths(networkEdges(b, q.HierarchyStrength), q); !equalJSON(t, got, want) {
+		if got := mustFinishPaths(t, networkEdges(b, q.HierarchyStrength), q); !equalJSON(t, got, want) {
 			t.Errorf("%s: paths %v, analysis %v", mode, got, want)
 		}
 	}
