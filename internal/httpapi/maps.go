@@ -147,6 +147,10 @@ func (s *Server) renderMap(c *gin.Context) {
 	c.Data(http.StatusOK, res.ContentType, res.Data)
 }
 
+// maxCachedMap is the largest map the service's cache keeps: a quarter of
+// its 32 MiB, so that one huge map cannot evict everything else.
+const maxCachedMap = 8 << 20
+
 // mapFor serves a map from the service's own cache when the workspace's
 // revision, the request and the day (findings depend on it) are unchanged,
 // so that a repeated map costs a revision lookup instead of an export,
@@ -157,7 +161,7 @@ func (s *Server) mapFor(ctx context.Context, req MapRequest) (MapResult, error) 
 		return MapResult{}, err
 	}
 	key := fmt.Sprintf("%s|%s|%+v", rev, time.Now().UTC().Format(time.DateOnly), req)
-	if res, ok := s.maps.get(key); ok {
+	if res, ok := s.maps.Get(key); ok {
 		return res, nil
 	}
 	b, err := s.store.ExportBundle(ctx, req.Workspace)
@@ -168,6 +172,8 @@ func (s *Server) mapFor(ctx context.Context, req MapRequest) (MapResult, error) 
 	if err != nil {
 		return MapResult{}, err
 	}
-	s.maps.put(key, res)
+	if int64(len(res.Data)) <= maxCachedMap {
+		s.maps.Put(key, res)
+	}
 	return res, nil
 }

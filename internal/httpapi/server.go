@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/lru"
 )
 
 // Body limits: a whole workspace may be large, a single entity never is.
@@ -60,7 +61,7 @@ type Server struct {
 	reg    *prometheus.Registry
 	routes []route
 
-	maps        *mapCache
+	maps        *lru.Cache[MapResult]
 	openapiOnce sync.Once
 	openapiDoc  []byte
 
@@ -88,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
 	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
-		maps: newMapCache(128, 32<<20)}
+		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
 		Help: "HTTP requests served, by method, route template and status.",

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/lru"
 )
 
 // Map kinds.
@@ -153,7 +154,7 @@ var ErrTimeout = errors.New("map rendering took too long")
 type Renderer struct {
 	opts  Options
 	pool  *pool
-	cache *lru
+	cache *lru.Cache[Result] // nil: caching off
 }
 
 // NewRenderer returns a Renderer; call Close to stop its workers.
@@ -176,7 +177,10 @@ func NewRenderer(opts Options) (*Renderer, error) {
 	if opts.MaxNodes <= 0 {
 		opts.MaxNodes = 3000
 	}
-	r := &Renderer{opts: opts, cache: newLRU(opts.CacheEntries, opts.CacheBytes)}
+	r := &Renderer{opts: opts}
+	if opts.CacheEntries > 0 {
+		r.cache = lru.New(opts.CacheEntries, opts.CacheBytes, func(res Result) int64 { return int64(len(res.Data)) })
+	}
 	if !opts.InProcess {
 		argv := opts.WorkerCommand
 		if len(argv) == 0 {
@@ -315,8 +319,10 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if res, ok := r.cache.get(key); ok {
-		return res, nil
+	if r.cache != nil {
+		if res, ok := r.cache.Get(key); ok {
+			return res, nil
+		}
 	}
 	m, err := buildMap(req, b)
 	if err != nil {
@@ -342,7 +348,9 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("render %s map as %s: %w", req.Kind, req.Format, err)
 	}
-	r.cache.put(key, res)
+	if r.cache != nil {
+		r.cache.Put(key, res)
+	}
 	return res, nil
 }
 
