@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -25,11 +26,16 @@ type Bundle struct {
 }
 
 // UnmarshalJSON gives an Influence without a strength the default strength,
-// while an explicit 0 stays 0 (and is refused by validation).
+// while an explicit 0 stays 0 (and is refused by validation). It refuses
+// unknown fields itself: a custom unmarshaler does not inherit the
+// caller's DisallowUnknownFields, and a misspelt "strenght" must not
+// silently become the default.
 func (i *Influence) UnmarshalJSON(data []byte) error {
 	type plain Influence
 	v := plain{Strength: DefaultStrength}
-	if err := json.Unmarshal(data, &v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
 		return err
 	}
 	*i = Influence(v)

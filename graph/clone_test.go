@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -54,6 +55,31 @@ func TestRelationValue(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := graph.RelationValue(tt.in); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("RelationValue(%#v) = %#v, want %#v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestInfluenceUnmarshal(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    graph.Influence
+		wantErr bool
+	}{
+		{"DefaultStrength", `{"from":"a","to":"b"}`, graph.Influence{From: "a", To: "b", Strength: graph.DefaultStrength}, false},
+		{"ExplicitZeroKept", `{"from":"a","to":"b","strength":0}`, graph.Influence{From: "a", To: "b"}, false},
+		{"UnknownFieldRefused", `{"from":"a","to":"b","strenght":0.9}`, graph.Influence{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got graph.Influence
+			err := json.Unmarshal([]byte(tt.in), &got)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
 	}

@@ -283,8 +283,8 @@ var arrays = map[string]func(d *decoder, entry string, raw []byte){
 		d.b.Stakes = append(d.b.Stakes, decodeEntry(d, entry, raw, graph.Stake{}))
 	},
 	"influences": func(d *decoder, entry string, raw []byte) {
-		// plainInfluence skips Influence's own UnmarshalJSON, which would
-		// not refuse unknown fields; the default strength is preset instead.
+		// plainInfluence skips Influence's own UnmarshalJSON, which builds
+		// a decoder per entry; the default strength is preset instead.
 		v := decodeEntry(d, entry, raw, plainInfluence{Strength: graph.DefaultStrength})
 		d.b.Influences = append(d.b.Influences, graph.Influence(v))
 	},

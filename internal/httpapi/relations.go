@@ -17,14 +17,6 @@ type relSpec struct {
 	decode func(c *gin.Context) (graph.Relation, error)
 }
 
-// influenceBody keeps "strength absent" apart from "strength 0": absent
-// takes the default, 0 is refused by validation.
-type influenceBody struct {
-	From     string   `json:"from"`
-	To       string   `json:"to"`
-	Strength *float64 `json:"strength,omitempty"`
-}
-
 func decodeAs[T graph.Relation](c *gin.Context) (graph.Relation, error) {
 	var r T
 	err := bindJSON(c, &r, DefaultBodyLimit)
@@ -33,17 +25,7 @@ func decodeAs[T graph.Relation](c *gin.Context) (graph.Relation, error) {
 
 var relKinds = []relSpec{
 	{kind: graph.RelStake, schema: "Stake", keys: [3]string{"stakeholder", "trajectory", "role"}, decode: decodeAs[graph.Stake]},
-	{kind: graph.RelInfluence, schema: "Influence", keys: [3]string{"from", "to"}, decode: func(c *gin.Context) (graph.Relation, error) {
-		var b influenceBody
-		if err := bindJSON(c, &b, DefaultBodyLimit); err != nil {
-			return nil, err
-		}
-		r := graph.Influence{From: b.From, To: b.To, Strength: graph.DefaultStrength}
-		if b.Strength != nil {
-			r.Strength = *b.Strength
-		}
-		return r, nil
-	}},
+	{kind: graph.RelInfluence, schema: "Influence", keys: [3]string{"from", "to"}, decode: decodeAs[graph.Influence]},
 	{kind: graph.RelReportsTo, schema: "ReportsTo", keys: [3]string{"from", "to"}, decode: decodeAs[graph.ReportsTo]},
 	{kind: graph.RelSupports, schema: "Supports", keys: [3]string{"trajectory", "goal"}, decode: decodeAs[graph.Supports]},
 	{kind: graph.RelDependsOn, schema: "DependsOn", keys: [3]string{"trajectory", "on"}, decode: decodeAs[graph.DependsOn]},
