@@ -67,12 +67,40 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	// A file that is set up already needs only a read: a write transaction
+	// on every open would cost every command, reads included, an fsync.
+	ready := false
+	err = db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || tx.Bucket(bucketWorkspaces) == nil {
+			return nil
+		}
+		if f := string(meta.Get(keyFormat)); f != fileFormat {
+			return fmt.Errorf("not a stakemap database of a known layout (format %q)", f)
+		}
+		ready = true
+		return nil
+	})
+	if err == nil && !ready {
+		err = setUp(db)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// setUp gives a new file its meta and workspaces buckets, or refuses a
+// bbolt file that belongs to another program.
+func setUp(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			if tx.Bucket(bucketWorkspaces) != nil {
 				return errors.New("not a stakemap database")
 			}
+			var err error
 			if meta, err = tx.CreateBucket(bucketMeta); err != nil {
 				return err
 			}
@@ -86,11 +114,6 @@ func Open(path string) (*Store, error) {
 		_, err := tx.CreateBucketIfNotExists(bucketWorkspaces)
 		return err
 	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
-	}
-	return &Store{db: db, path: path}, nil
 }
 
 // Path returns the file the store keeps its data in.
