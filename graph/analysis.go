@@ -24,6 +24,7 @@ const (
 	CodeResultsNotShared        = "results-not-shared"
 	CodeGoalWithoutTrajectory   = "goal-without-trajectory"
 	CodeInvisibleUnit           = "invisible-unit"
+	CodeContactDue              = "contact-due"
 	// Strategy and dependencies.
 	CodeNoStrategicGoal = "no-strategic-goal"
 	CodeNoImpactMeasure = "no-impact-measure"
@@ -53,6 +54,7 @@ var CodeGroups = map[string]string{
 	CodeResultsNotShared:        GroupVisibility,
 	CodeGoalWithoutTrajectory:   GroupVisibility,
 	CodeInvisibleUnit:           GroupVisibility,
+	CodeContactDue:              GroupVisibility,
 	CodeNoStrategicGoal:         GroupStrategy,
 	CodeNoImpactMeasure:         GroupStrategy,
 	CodeReviewOverdue:           GroupStrategy,
@@ -63,14 +65,49 @@ var CodeGroups = map[string]string{
 // Groups lists the finding groups in the order the docs present them.
 var Groups = []string{GroupCoOwnership, GroupVisibility, GroupStrategy}
 
+// Severities of findings, for ordering them for people (UI, decks,
+// reports); the JSON order of findings stays the contract order.
+const (
+	SeverityHigh   = "high"
+	SeverityMedium = "medium"
+	SeverityLow    = "low"
+)
+
+// Severities lists the severities, most severe first.
+var Severities = []string{SeverityHigh, SeverityMedium, SeverityLow}
+
+// SeverityOf returns the severity of a finding code: high for what stops a
+// trajectory (no sponsor or owner, an opposed owner, blocked, a cycle), low
+// for workspace-wide hints (a goal without trajectory, an invisible unit),
+// medium for everything else.
+func SeverityOf(code string) string {
+	switch code {
+	case CodeMissingSponsor, CodeMissingOwner, CodeOpposedOwner, CodeBlocked, CodeDependencyCycle:
+		return SeverityHigh
+	case CodeGoalWithoutTrajectory, CodeInvisibleUnit:
+		return SeverityLow
+	}
+	return SeverityMedium
+}
+
 // Finding is one thing the analyses flag. Subject is the id (or, for
 // invisible-unit, the unit name) it is about; Related lists the other ids
 // it names; Message is advice for the L&D user in the requested language.
 type Finding struct {
-	Code    string   `json:"code"`
-	Subject string   `json:"subject"`
-	Related []string `json:"related"`
-	Message string   `json:"message"`
+	Code     string   `json:"code"`
+	Severity string   `json:"severity"`
+	Subject  string   `json:"subject"`
+	Related  []string `json:"related"`
+	Message  string   `json:"message"`
+}
+
+// SortFindingsBySeverity orders findings for people: most severe first,
+// and within a severity in the order they came (the contract order when
+// they came from an Analyzer). JSON answers keep the contract order.
+func SortFindingsBySeverity(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Compare(slices.Index(Severities, SeverityOf(a.Code)), slices.Index(Severities, SeverityOf(b.Code)))
+	})
 }
 
 // Defaults of the analysis parameters.

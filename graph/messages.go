@@ -73,6 +73,9 @@ func Describe(f Finding, lang string, name func(id string) string) string {
 	case CodeUnengagedKeyStakeholder:
 		return pick("%s heeft veel invloed maar geen recent contact met L&D gehad: plan een gesprek over wat de leertrajecten opleveren.",
 			"%s has high influence but no recent contact with L&D: plan a conversation about what the learning trajectories deliver.", subject)
+	case CodeContactDue:
+		return pick("Het afgesproken contact met %s is aan de beurt: plan een gesprek, zodat L&D in het ritme blijft dat jullie afspraken.",
+			"Contact with %s is due: plan a conversation to keep the rhythm L&D agreed on.", subject)
 	case CodeAttitudeUnknown:
 		return pick("De houding van sleutelfiguur %s is onbekend: peil hoe %s tegenover de leertrajecten staat en leg dat vast.",
 			"The attitude of key stakeholder %s is unknown: find out where %s stands on the learning trajectories and record it.", subject, subject)

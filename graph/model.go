@@ -55,6 +55,9 @@ type Workspace struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Language string `json:"language"`
+	// LDUnit is the unit L&D itself belongs to, as written in
+	// stakeholders' unit; it never counts as an invisible unit.
+	LDUnit string `json:"ldUnit,omitempty"`
 }
 
 // Stakeholder is a person, group, unit or external party with an interest
@@ -71,6 +74,9 @@ type Stakeholder struct {
 	Attitude  string   `json:"attitude"`
 	Notes     string   `json:"notes,omitempty"`
 	Tags      []string `json:"tags,omitempty"`
+	// ContactEvery is how often, in days (1–365), L&D means to be in touch;
+	// 0 means no rhythm is set.
+	ContactEvery int `json:"contactEvery,omitempty"`
 }
 
 // Trajectory is a learning trajectory (leertraject).

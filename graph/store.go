@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Store keeps workspaces and everything in them. Every method is safe for
 // concurrent use. Errors wrap ErrNotFound, ErrConflict (ErrStale for a
@@ -15,8 +18,9 @@ type Store interface {
 	// ErrConflict when the id is taken.
 	CreateWorkspace(ctx context.Context, w Workspace) error
 	// DeleteWorkspace removes a workspace and everything in it, or returns
-	// ErrNotFound.
-	DeleteWorkspace(ctx context.Context, id string) error
+	// ErrNotFound. pre is checked in the same transaction: ErrStale when it
+	// does not hold.
+	DeleteWorkspace(ctx context.Context, id string, pre Precondition) error
 
 	// CreateNode adds a node and returns its version (1). ErrNotFound: no
 	// such workspace. ErrInvalid: the node or its references are bad.
@@ -50,8 +54,9 @@ type Store interface {
 
 	// ImportBundle validates b and, when it is valid, replaces the
 	// workspace b.Workspace.ID with it (creating the workspace if needed)
-	// in one transaction: all or nothing. ErrInvalid lists every problem.
-	ImportBundle(ctx context.Context, b *Bundle) error
+	// in one transaction: all or nothing. ErrInvalid lists every problem;
+	// ErrStale: pre does not hold (checked in the same transaction).
+	ImportBundle(ctx context.Context, b *Bundle, pre Precondition) error
 	// ExportBundle returns the whole workspace in canonical order with
 	// defaults applied, or ErrNotFound.
 	ExportBundle(ctx context.Context, ws string) (*Bundle, error)
@@ -62,6 +67,31 @@ type Store interface {
 
 	// Close releases the store; it must not be used afterwards.
 	Close() error
+}
+
+// Precondition makes a write to a whole workspace conditional on the
+// workspace's state at the moment of writing, as HTTP's If-Match and
+// If-None-Match do. The zero value makes no condition.
+type Precondition struct {
+	// Revision, when set, must be the workspace's current revision.
+	Revision string
+	// Exists requires the workspace to exist; Absent requires it not to.
+	Exists, Absent bool
+}
+
+// Check returns nil when p holds for a workspace that exists (or not) with
+// the revision, and an error wrapping ErrStale when it does not. Backends
+// call it inside their write transaction.
+func (p Precondition) Check(exists bool, revision string) error {
+	switch {
+	case p.Absent && exists:
+		return fmt.Errorf("precondition failed: the workspace exists already: %w", ErrStale)
+	case (p.Exists || p.Revision != "") && !exists:
+		return fmt.Errorf("precondition failed: the workspace does not exist: %w", ErrStale)
+	case p.Revision != "" && p.Revision != revision:
+		return fmt.Errorf("precondition failed: the workspace has changed (revision %s, not %s): %w", revision, p.Revision, ErrStale)
+	}
+	return nil
 }
 
 // Backend is a complete stakemap backend: it stores workspaces and answers

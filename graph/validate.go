@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Allowed values of the enumerated fields, in the order the docs list them.
@@ -108,6 +109,65 @@ func (p *problems) id(field, v string) {
 	}
 }
 
+// Text limits of DESIGN §2, in characters (runes).
+const (
+	MaxShortText = 200    // name, title, unit
+	MaxLongText  = 10_000 // notes, summary, purpose, measure, note
+	MaxTags      = 50
+	MaxTagText   = 64
+)
+
+// TextProblem says what is wrong with a text value, or "" when it may be
+// stored: valid UTF-8 of at most max characters, with no NUL, C0 control
+// (tab and newline only where long is set), C1 control, bidirectional
+// control or byte order mark. Such characters hide or reorder what people
+// read, so they are refused rather than cleaned.
+func TextProblem(v string, max int, long bool) string {
+	if !utf8.ValidString(v) {
+		return "is not valid UTF-8 text"
+	}
+	n := 0
+	for _, r := range v {
+		n++
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			if !long {
+				return fmt.Sprintf("contains a control character (U+%04X): only long texts may hold tabs and line breaks", r)
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			return fmt.Sprintf("contains a control character (U+%04X)", r)
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+			return fmt.Sprintf("contains a bidirectional control character (U+%04X)", r)
+		case r == 0xfeff:
+			return "contains a byte order mark (U+FEFF)"
+		}
+	}
+	if n > max {
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, max)
+	}
+	return ""
+}
+
+// text reports a text field that breaks the limits of TextProblem. The
+// value is quoted only up to 60 characters: echoing a megabyte back helps
+// nobody.
+func (p *problems) text(field, v string, max int, long bool) {
+	if reason := TextProblem(v, max, long); reason != "" {
+		p.add(field, clip(v), reason)
+	}
+}
+
+func clip(v string) string {
+	if !utf8.ValidString(v) {
+		v = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	if utf8.RuneCountInString(v) <= 60 {
+		return v
+	}
+	r := []rune(v)
+	return string(r[:57]) + "…"
+}
+
 func (p *problems) required(field, v string) {
 	if strings.TrimSpace(v) == "" {
 		p.add(field, v, "is required")
@@ -151,7 +211,9 @@ func ValidateWorkspace(w Workspace) []Problem {
 	p := problems{entry: "workspace"}
 	p.id("id", w.ID)
 	p.required("name", w.Name)
+	p.text("name", w.Name, MaxShortText, false)
 	p.oneOf("language", w.Language, Languages)
+	p.text("ldUnit", w.LDUnit, MaxShortText, false)
 	return p.list
 }
 
@@ -167,16 +229,30 @@ func ValidateNode(n Node, entry string) []Problem {
 	switch n := n.(type) {
 	case Stakeholder:
 		p.required("name", n.Name)
+		p.text("name", n.Name, MaxShortText, false)
 		p.oneOf("kind", n.Kind, StakeholderKinds)
+		p.text("title", n.Title, MaxShortText, false)
+		p.text("unit", n.Unit, MaxShortText, false)
 		p.oneOf("level", n.Level, Levels)
 		p.scale("influence", n.Influence)
 		p.scale("interest", n.Interest)
 		p.oneOf("attitude", n.Attitude, Attitudes)
+		p.text("notes", n.Notes, MaxLongText, true)
+		if len(n.Tags) > MaxTags {
+			p.add("tags", strconv.Itoa(len(n.Tags))+" tags", fmt.Sprintf("at most %d tags are allowed", MaxTags))
+		}
 		for i, t := range n.Tags {
 			p.required(fmt.Sprintf("tags[%d]", i), t)
+			p.text(fmt.Sprintf("tags[%d]", i), t, MaxTagText, false)
+		}
+		if n.ContactEvery < 0 || n.ContactEvery > 365 {
+			p.add("contactEvery", strconv.Itoa(n.ContactEvery), "must be a whole number of days from 1 to 365, or empty for no rhythm")
 		}
 	case Trajectory:
 		p.required("name", n.Name)
+		p.text("name", n.Name, MaxShortText, false)
+		p.text("purpose", n.Purpose, MaxLongText, true)
+		p.text("measure", n.Measure, MaxLongText, true)
 		p.oneOf("status", n.Status, TrajectoryStatus)
 		p.date("start", n.Start, true)
 		p.date("end", n.End, true)
@@ -186,8 +262,11 @@ func ValidateNode(n Node, entry string) []Problem {
 		}
 	case Goal:
 		p.required("name", n.Name)
+		p.text("name", n.Name, MaxShortText, false)
+		p.text("horizon", n.Horizon, MaxShortText, false)
 	case Enabler:
 		p.required("name", n.Name)
+		p.text("name", n.Name, MaxShortText, false)
 		p.oneOf("kind", n.Kind, EnablerKinds)
 		p.oneOf("status", n.Status, EnablerStatus)
 		if n.Owner != "" {
@@ -196,6 +275,7 @@ func ValidateNode(n Node, entry string) []Problem {
 	case Engagement:
 		p.date("date", n.Date, false)
 		p.oneOf("channel", n.Channel, Channels)
+		p.text("summary", n.Summary, MaxLongText, true)
 		if len(n.With) == 0 {
 			p.add("with", "", "must name at least one stakeholder")
 		}
@@ -265,6 +345,7 @@ func ValidateRelation(r Relation, entry string) []Problem {
 		if r.Trajectory != "" && r.Trajectory == r.On {
 			p.add("on", r.On, "is the trajectory itself: a trajectory cannot depend on itself")
 		}
+		p.text("note", r.Note, MaxLongText, true)
 	default:
 		p.add("kind", fmt.Sprintf("%T", r), "is not a relationship kind")
 	}

@@ -166,7 +166,7 @@ func loadDemo(ctx context.Context, log *slog.Logger, s graph.Store) error {
 	}
 	ictx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := s.ImportBundle(ictx, b); err != nil {
+	if err := s.ImportBundle(ictx, b, graph.Precondition{}); err != nil {
 		return fmt.Errorf("demo: import: %w", err)
 	}
 	log.Info("demo workspace loaded", "workspace", b.Workspace.ID)

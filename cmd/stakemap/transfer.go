@@ -51,7 +51,7 @@ are accepted.`,
 				return err
 			}
 			defer store.Close()
-			if err := store.ImportBundle(cmd.Context(), b); err != nil {
+			if err := store.ImportBundle(cmd.Context(), b, graph.Precondition{}); err != nil {
 				return fmt.Errorf("import %s: %w", args[0], err)
 			}
 			progress(cmd.ErrOrStderr(), "imported workspace %s in %s", b.Workspace.ID, time.Since(start).Round(time.Millisecond))
@@ -272,7 +272,7 @@ engagements and overdue reviews stay what they were meant to be.`,
 				return err
 			}
 			defer store.Close()
-			if err := store.ImportBundle(cmd.Context(), b); err != nil {
+			if err := store.ImportBundle(cmd.Context(), b, graph.Precondition{}); err != nil {
 				return fmt.Errorf("load demo: %w", err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Loaded workspace %s (%s): %d stakeholders, %d trajectories.\nNext: stakemap analyze --workspace %s\n",

@@ -190,7 +190,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 		in := good.Clone()
 		in.Workspace.ID = ws
 		bad, problems := planted(in)
-		err := h.s.ImportBundle(ctx, bad)
+		err := h.s.ImportBundle(ctx, bad, graph.Precondition{})
 		wantProblems(t, "ImportBundle(planted errors)", err, problems...)
 		sameJSON(t, "workspace after a refused import", h.export(ws), before)
 		if r := h.revision(ws); r != rev {
@@ -203,7 +203,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 		in.Workspace.ID = h.wsID("new")
 		h.cleanup(in.Workspace.ID)
 		bad, problems := planted(in)
-		wantProblems(t, "ImportBundle(planted errors)", h.s.ImportBundle(ctx, bad), problems...)
+		wantProblems(t, "ImportBundle(planted errors)", h.s.ImportBundle(ctx, bad, graph.Precondition{}), problems...)
 		_, err := h.s.Workspace(ctx, in.Workspace.ID)
 		wantErr(t, "Workspace(refused import)", err, graph.ErrNotFound)
 	})
@@ -213,7 +213,7 @@ func testImportAllOrNothing(t *testing.T, h *harness) {
 		in.Workspace = graph.Workspace{ID: h.wsID("hdr"), Name: "", Language: "fr"}
 		h.cleanup(in.Workspace.ID)
 		in.Format = "stakemap/v0"
-		wantProblems(t, "ImportBundle(bad header)", h.s.ImportBundle(ctx, in),
+		wantProblems(t, "ImportBundle(bad header)", h.s.ImportBundle(ctx, in, graph.Precondition{}),
 			[2]string{"format", "stakemap/v0"}, [2]string{"name", ""}, [2]string{"language", "fr"})
 		_, err := h.s.Workspace(ctx, in.Workspace.ID)
 		wantErr(t, "Workspace(refused import)", err, graph.ErrNotFound)
@@ -436,7 +436,7 @@ func testCanceledContext(t *testing.T, h *harness) {
 	}
 	b := Generate(8, 10, 2, 20)
 	b.Workspace.ID = ws
-	if err := h.s.ImportBundle(ctx, b); err == nil {
+	if err := h.s.ImportBundle(ctx, b, graph.Precondition{}); err == nil {
 		t.Error("ImportBundle with a canceled context succeeded")
 	}
 	sameJSON(t, "workspace after canceled writes", h.export(ws), before)

@@ -197,7 +197,7 @@ func testRevision(t *testing.T, h *harness) {
 
 	// Deleted and created again: a revision that was never used before,
 	// for the empty workspace and for content that differs from before.
-	if err := s.DeleteWorkspace(ctx, ws); err != nil {
+	if err := s.DeleteWorkspace(ctx, ws, graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: ws, Name: "Again"}); err != nil {
@@ -206,7 +206,7 @@ func testRevision(t *testing.T, h *harness) {
 	check("delete and create workspace")
 	h.create(ws, council)
 	check("CreateNode in re-created workspace")
-	if err := s.DeleteWorkspace(ctx, ws); err != nil {
+	if err := s.DeleteWorkspace(ctx, ws, graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	b2 := Generate(3, 10, 2, 20)
@@ -276,7 +276,7 @@ func testIsolation(t *testing.T, h *harness) {
 	imp.Workspace.ID = a
 	h.importBundle(imp)
 	sameJSON(t, "workspace b after import into a", h.export(b), bBefore)
-	if err := s.DeleteWorkspace(ctx, a); err != nil {
+	if err := s.DeleteWorkspace(ctx, a, graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	sameJSON(t, "workspace b after deleting a", h.export(b), bBefore)

@@ -71,12 +71,12 @@ func testWorkspaces(t *testing.T, h *harness) {
 		})
 	}
 
-	if err := s.DeleteWorkspace(ctx, a); err != nil {
+	if err := s.DeleteWorkspace(ctx, a, graph.Precondition{}); err != nil {
 		t.Fatalf("DeleteWorkspace(a): %v", err)
 	}
 	_, err = s.Workspace(ctx, a)
 	wantErr(t, "Workspace(deleted)", err, graph.ErrNotFound)
-	wantErr(t, "DeleteWorkspace(deleted)", s.DeleteWorkspace(ctx, a), graph.ErrNotFound)
+	wantErr(t, "DeleteWorkspace(deleted)", s.DeleteWorkspace(ctx, a, graph.Precondition{}), graph.ErrNotFound)
 	_, err = s.Revision(ctx, a)
 	wantErr(t, "Revision(deleted)", err, graph.ErrNotFound)
 	_, err = s.ExportBundle(ctx, a)

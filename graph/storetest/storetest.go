@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"ImportReplaces", testImportReplaces},
 		{"Concurrency", testConcurrency},
 		{"CanceledContext", testCanceledContext},
+		{"Preconditions", testPreconditions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,7 +97,7 @@ func (h *harness) newWorkspace(suffix string) string {
 }
 
 func (h *harness) cleanup(ws string) {
-	h.t.Cleanup(func() { _ = h.s.DeleteWorkspace(context.Background(), ws) })
+	h.t.Cleanup(func() { _ = h.s.DeleteWorkspace(context.Background(), ws, graph.Precondition{}) })
 }
 
 func (h *harness) create(ws string, nodes ...graph.Node) {
@@ -137,7 +138,7 @@ func (h *harness) revision(ws string) string {
 
 func (h *harness) importBundle(b *graph.Bundle) {
 	h.t.Helper()
-	if err := h.s.ImportBundle(h.t.Context(), b); err != nil {
+	if err := h.s.ImportBundle(h.t.Context(), b, graph.Precondition{}); err != nil {
 		h.t.Fatalf("ImportBundle(%s): %v", b.Workspace.ID, err)
 	}
 }

@@ -52,6 +52,7 @@ func (ix *index) findings(p graph.FindingParams) []graph.Finding {
 	}
 	for i := range c.out {
 		c.out[i].Message = graph.Describe(c.out[i], lang, ix.name)
+		c.out[i].Severity = graph.SeverityOf(c.out[i].Code)
 	}
 	return c.out
 }

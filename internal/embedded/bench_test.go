@@ -45,7 +45,7 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if err := s.ImportBundle(b.Context(), bundle); err != nil {
+		if err := s.ImportBundle(b.Context(), bundle, graph.Precondition{}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
@@ -64,7 +64,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.ImportBundle(b.Context(), bundle); err != nil {
+	if err := s.ImportBundle(b.Context(), bundle, graph.Precondition{}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

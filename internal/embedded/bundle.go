@@ -118,7 +118,7 @@ func encodeBundle(b *graph.Bundle) (*plan, error) {
 // ImportBundle validates b and replaces its workspace with it in one
 // transaction. A node that existed before keeps counting up its version,
 // so a caller holding an old version cannot overwrite imported data.
-func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
+func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
 	}
@@ -135,7 +135,11 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 	}
 	err = s.update(ctx, func(tx *bolt.Tx) error {
 		all := tx.Bucket(bucketWorkspaces)
-		if old := all.Bucket([]byte(ws)); old != nil {
+		old := all.Bucket([]byte(ws))
+		if err := checkPrecondition(old, pre); err != nil {
+			return err
+		}
+		if old != nil {
 			carryVersions(old, p)
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
 				return err

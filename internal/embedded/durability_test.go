@@ -89,7 +89,7 @@ func TestCrashDuringImport(t *testing.T) {
 		}
 		defer s.Close()
 		for _, b := range []*graph.Bundle{old, bystander} {
-			if err := s.ImportBundle(t.Context(), b); err != nil {
+			if err := s.ImportBundle(t.Context(), b, graph.Precondition{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -265,7 +265,7 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := storetest.Generate(9, 200, 20, 1500)
-	if err := s.ImportBundle(ctx, b); err != nil {
+	if err := s.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	ws := b.Workspace.ID
@@ -309,7 +309,7 @@ func TestReopen(t *testing.T) {
 	if _, err := s.CreateNode(ctx, "second", graph.Goal{ID: "g2", Name: "Goal 2"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteWorkspace(ctx, ws); err != nil {
+	if err := s.DeleteWorkspace(ctx, ws, graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: ws, Name: "Again"}); err != nil {

@@ -53,7 +53,7 @@ func runChild(job string) error {
 			return err
 		}
 		fmt.Println("importing")
-		if err := s.ImportBundle(ctx, b); err != nil {
+		if err := s.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 			return err
 		}
 		fmt.Println("imported")
@@ -101,7 +101,7 @@ func runChild(job string) error {
 			if err != nil {
 				return err
 			}
-			if err := s.ImportBundle(ctx, &b); err != nil {
+			if err := s.ImportBundle(ctx, &b, graph.Precondition{}); err != nil {
 				return err
 			}
 			if err := s.Close(); err != nil {

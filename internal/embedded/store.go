@@ -265,9 +265,13 @@ func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt
 }
 
 // DeleteWorkspace removes a workspace and everything in it.
-func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
+func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precondition) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketWorkspaces).DeleteBucket([]byte(id))
+		all := tx.Bucket(bucketWorkspaces)
+		if err := checkPrecondition(all.Bucket([]byte(id)), pre); err != nil {
+			return err
+		}
+		err := all.DeleteBucket([]byte(id))
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return notFound("workspace", id)
 		}
@@ -284,14 +288,31 @@ func (s *Store) Revision(ctx context.Context, ws string) (string, error) {
 		if err != nil {
 			return err
 		}
-		v := b.Get(keyRevision)
-		if len(v) != 8 {
-			return errors.New("corrupt revision record")
-		}
-		rev = strconv.FormatUint(binary.BigEndian.Uint64(v), 10)
-		return nil
+		rev, err = revisionOf(b)
+		return err
 	})
 	return rev, op("Revision", ws, err)
+}
+
+func revisionOf(w *bolt.Bucket) (string, error) {
+	v := w.Get(keyRevision)
+	if len(v) != 8 {
+		return "", errors.New("corrupt revision record")
+	}
+	return strconv.FormatUint(binary.BigEndian.Uint64(v), 10), nil
+}
+
+// checkPrecondition checks pre against a workspace bucket, nil when the
+// workspace does not exist.
+func checkPrecondition(w *bolt.Bucket, pre graph.Precondition) error {
+	if w == nil {
+		return pre.Check(false, "")
+	}
+	rev, err := revisionOf(w)
+	if err != nil {
+		return err
+	}
+	return pre.Check(true, rev)
 }
 
 // lookup resolves ids against the stored nodes of a workspace.

@@ -64,7 +64,7 @@ func TestOddInputs(t *testing.T) {
 	if _, err := s.Relations(ctx, "w", "likes"); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("Relations(unknown kind) = %v, want ErrInvalid", err)
 	}
-	if err := s.ImportBundle(ctx, nil); !errors.Is(err, graph.ErrInvalid) {
+	if err := s.ImportBundle(ctx, nil, graph.Precondition{}); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("ImportBundle(nil) = %v, want ErrInvalid", err)
 	}
 	rels, err := s.Relations(ctx, "w", graph.RelSupports)

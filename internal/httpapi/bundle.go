@@ -74,7 +74,7 @@ func (s *Server) putBundle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.store.ImportBundle(ctx, b); err != nil {
+	if err := s.store.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 		fail(c, err)
 		return
 	}

@@ -59,7 +59,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := st.ImportBundle(tb.Context(), b); err != nil {
+	if err := st.ImportBundle(tb.Context(), b, graph.Precondition{}); err != nil {
 		tb.Fatal(err)
 	}
 	if err := st.CreateWorkspace(tb.Context(), graph.Workspace{ID: "other", Name: "Other client", Language: "en"}); err != nil {

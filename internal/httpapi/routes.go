@@ -194,7 +194,7 @@ func (s *Server) getWorkspace(c *gin.Context) {
 }
 
 func (s *Server) deleteWorkspace(c *gin.Context) {
-	if err := s.store.DeleteWorkspace(c.Request.Context(), c.Param("ws")); err != nil {
+	if err := s.store.DeleteWorkspace(c.Request.Context(), c.Param("ws"), graph.Precondition{}); err != nil {
 		fail(c, err)
 		return
 	}

@@ -86,6 +86,7 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 	}
 	for i := range r.findings {
 		r.findings[i].Message = graph.Describe(r.findings[i], lang, name)
+		r.findings[i].Severity = graph.SeverityOf(r.findings[i].Code)
 	}
 	return r.findings, nil
 }

@@ -32,7 +32,7 @@ func relsOf[T graph.Relation](list []T) []graph.Relation {
 // written in batched UNWIND statements. Any failure rolls everything back.
 // A node that existed before keeps counting up its version, so a caller
 // holding an old version cannot overwrite imported data.
-func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
+func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
 	}
@@ -47,6 +47,9 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle) error {
 		c.Engagements[i] = graph.NormalizeNode(c.Engagements[i]).(graph.Engagement)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
+			return struct{}{}, err
+		}
 		return struct{}{}, importBundle(ctx, tx, c)
 	})
 	return op("ImportBundle", ws, err)

@@ -53,6 +53,7 @@ const (
 	stWorkspaceGet          = "workspace-get"
 	stWorkspaceCreate       = "workspace-create"
 	stWorkspaceTouch        = "workspace-touch"
+	stWorkspaceLock         = "workspace-lock"
 	stWorkspaceMerge        = "workspace-merge"
 	stWorkspaceClear        = "workspace-clear"
 	stWorkspaceDelete       = "workspace-delete"
@@ -132,6 +133,12 @@ RETURN w.id AS id, w.name AS name, w.language AS language, w.revision AS revisio
                     language: $language, revision: randomUUID()})`},
 	{stWorkspaceTouch, `MATCH (w:Workspace {id: $workspace})
 SET w.revision = randomUUID()
+RETURN w.revision AS revision`},
+	// Setting and removing a property takes the workspace's write lock, so
+	// the revision returned is the one the rest of the transaction writes on.
+	{stWorkspaceLock, `MATCH (w:Workspace {id: $workspace})
+SET w.locked = true
+REMOVE w.locked
 RETURN w.revision AS revision`},
 	{stWorkspaceMerge, `MERGE (w:Workspace {id: $workspace})
 SET w.workspace = $workspace, w.name = $name, w.language = $language,

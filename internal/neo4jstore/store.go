@@ -433,10 +433,35 @@ func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
 	return nil
 }
 
+// checkPrecondition checks pre inside a write transaction. A workspace
+// that exists is locked first, so that its revision cannot change between
+// the check and the write that follows in the same transaction. With no
+// condition it costs nothing.
+func checkPrecondition(ctx context.Context, tx neo4j.ManagedTransaction, ws string, pre graph.Precondition) error {
+	if pre == (graph.Precondition{}) {
+		return nil
+	}
+	recs, err := run(ctx, tx, stWorkspaceLock, params{"workspace": ws})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return pre.Check(false, "")
+	}
+	rev, err := str(recs[0], "revision")
+	if err != nil {
+		return err
+	}
+	return pre.Check(true, rev)
+}
+
 // DeleteWorkspace removes a workspace and everything in it, in one
 // transaction.
-func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
+func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precondition) error {
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
+			return struct{}{}, err
+		}
 		if err := touch(ctx, tx, id); err != nil {
 			return struct{}{}, err
 		}

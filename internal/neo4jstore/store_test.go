@@ -60,10 +60,10 @@ func TestAnalysesAgree(t *testing.T) {
 	for seed := range int64(4) {
 		b := storetest.Generate(seed, 40+int(seed)*20, 8, 150)
 		b.Workspace.ID = fmt.Sprintf("agree-%d-%d", os.Getpid(), seed)
-		if err := s.ImportBundle(ctx, b); err != nil {
+		if err := s.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 			t.Fatalf("import: %v", err)
 		}
-		t.Cleanup(func() { _ = s.DeleteWorkspace(context.Background(), b.Workspace.ID) })
+		t.Cleanup(func() { _ = s.DeleteWorkspace(context.Background(), b.Workspace.ID, graph.Precondition{}) })
 		ws := b.Workspace.ID
 		same := func(what string, got, want any, gotErr, wantErr error) {
 			t.Helper()

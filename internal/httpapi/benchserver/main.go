@@ -71,7 +71,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if err := st.ImportBundle(ctx, b); err != nil {
+	if err := st.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 		return err
 	}
 	tokens, err := httpapi.OpenTokens(filepath.Join(dir, "bench.tokens"))
