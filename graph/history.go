@@ -1,0 +1,182 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Event is one recorded change of a workspace (DESIGN §10): which change,
+// when, by whom, and the entity as it was before and after. A node event
+// has Kind (a node kind) and ID; a relationship event has Kind (the
+// compare kind: stake, influence, …) and Key; a workspace event has Kind
+// "workspace" and the workspace id. Before is null for a creation, After
+// for a deletion.
+type Event struct {
+	Seq    int64             `json:"seq"`
+	At     string            `json:"at"`
+	Actor  Actor             `json:"actor"`
+	Action string            `json:"action"`
+	Kind   string            `json:"kind"`
+	ID     string            `json:"id,omitempty"`
+	Key    map[string]string `json:"key,omitempty"`
+	Before json.RawMessage   `json:"before"`
+	After  json.RawMessage   `json:"after"`
+}
+
+// Event actions.
+const (
+	ActionCreate = "create"
+	ActionUpdate = "update"
+	ActionDelete = "delete"
+	// ActionErase records that a person was erased (GDPR art. 17); the
+	// event names only the alias and holds no personal data.
+	ActionErase = "erase"
+)
+
+// KindWorkspace is the Kind of events about the workspace itself.
+const KindWorkspace = "workspace"
+
+// ActorSystem is recorded for changes made without a known actor, such as
+// a retention purge; it is never guessed for a write that lacks one.
+const ActorSystem Actor = "system"
+
+// EventTime is the layout of Event.At: RFC 3339 in UTC with nanoseconds,
+// so that events within one second keep their order.
+const EventTime = time.RFC3339Nano
+
+// EventQuery filters and pages a workspace's history. Zero values filter
+// nothing.
+type EventQuery struct {
+	// Kind keeps events of that kind (a node kind, a compare kind of
+	// relationships, or "workspace").
+	Kind string
+	// ID keeps events about that id: a node's id, or an id in a
+	// relationship's key.
+	ID string
+	// Since and Until keep events with Since ≤ at ≤ Until.
+	Since, Until time.Time
+	// Before keeps events with a seq below it: the paging cursor.
+	Before int64
+	// After keeps events with a seq above it.
+	After int64
+	// Limit caps the number of events; 0 means no cap.
+	Limit int
+}
+
+// Match reports whether e passes the query's filters (not its paging).
+func (q EventQuery) Match(e Event) bool {
+	if q.Kind != "" && e.Kind != q.Kind {
+		return false
+	}
+	if q.ID != "" && e.ID != q.ID {
+		found := false
+		for _, v := range e.Key {
+			found = found || v == q.ID
+		}
+		if !found {
+			return false
+		}
+	}
+	if q.Before > 0 && e.Seq >= q.Before || e.Seq <= q.After {
+		return false
+	}
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		at, err := time.Parse(EventTime, e.At)
+		if err != nil {
+			return false
+		}
+		if !q.Since.IsZero() && at.Before(q.Since) || !q.Until.IsZero() && at.After(q.Until) {
+			return false
+		}
+	}
+	return true
+}
+
+// Snapshot is a named point in a workspace's history: reading at its id
+// reads the workspace as it was when it was taken.
+type Snapshot struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	At   string `json:"at"`
+	// Seq is the last event the snapshot includes.
+	Seq int64 `json:"-"`
+}
+
+// Settings are a workspace's settings kept outside the stakemap/v1
+// document.
+type Settings struct {
+	// RetentionMonths purges history and snapshots older than that many
+	// months; 0 keeps them for ever.
+	RetentionMonths int `json:"retentionMonths"`
+}
+
+// MaxRetentionMonths bounds RetentionMonths (100 years).
+const MaxRetentionMonths = 1200
+
+// HistoryState says how far a workspace's history reaches.
+type HistoryState struct {
+	// LastSeq is the seq of the newest event (0: none yet).
+	LastSeq int64
+	// Created is when the workspace came into being (empty when unknown,
+	// for a workspace older than its history).
+	Created string
+	// PurgedBefore is the instant before which events were purged (empty:
+	// none were).
+	PurgedBefore string
+	// Settings are the workspace's settings.
+	Settings Settings
+}
+
+// History is the event log, snapshots, settings and erasure of a Store.
+// Every write method of the Store records its events in the same
+// transaction as the change, with the actor of graph.ActorOf(ctx).
+type History interface {
+	// Events lists a workspace's events newest first, filtered by q, and
+	// ErrNotFound for an unknown workspace.
+	Events(ctx context.Context, ws string, q EventQuery) ([]Event, error)
+	// HistoryState returns how far a workspace's history reaches, or
+	// ErrNotFound.
+	HistoryState(ctx context.Context, ws string) (HistoryState, error)
+	// CreateSnapshot names the workspace's current state. An empty id
+	// gets one made from the name. ErrNotFound: no such workspace;
+	// ErrConflict: the id is taken; ErrInvalid: bad name or id.
+	CreateSnapshot(ctx context.Context, ws string, s Snapshot) (Snapshot, error)
+	// Snapshots lists a workspace's snapshots, oldest first.
+	Snapshots(ctx context.Context, ws string) ([]Snapshot, error)
+	// UpdateWorkspace sets the workspace's name, language, ldUnit and
+	// settings, recording the change. ErrNotFound, ErrInvalid, and
+	// ErrStale when pre does not hold.
+	UpdateWorkspace(ctx context.Context, w Workspace, s Settings, pre Precondition) error
+	// EraseStakeholder removes a stakeholder as DeleteNode does and
+	// rewrites every event so that they become alias (erased-<n>), keeping
+	// only kind and attitude unknown; it records one erase event and
+	// returns the alias. ErrNotFound: no such stakeholder.
+	EraseStakeholder(ctx context.Context, ws, id string) (alias string, err error)
+	// PurgeHistory removes events and snapshots from before the instant,
+	// returning how many events went. ErrNotFound: no such workspace.
+	PurgeHistory(ctx context.Context, ws string, before time.Time) (int, error)
+}
+
+// Clock stamps events; backends use time.Now unless a test sets another.
+type Clock func() time.Time
+
+// Stamp returns the at of an event made now, never earlier than last (the
+// at of the previous event), so that at never decreases with seq even
+// when the wall clock steps back.
+func Stamp(now time.Time, last string) string {
+	now = now.UTC()
+	if prev, err := time.Parse(EventTime, last); err == nil && now.Before(prev) {
+		now = prev
+	}
+	return now.Format(EventTime)
+}
+
+// ErrGone is what an at before the retention cut-off gives: that past is
+// no longer kept. The HTTP layer answers 410.
+var ErrGone = errors.New("gone: purged by the retention period")
+
+// ErasedAlias is the id an erased person gets in history: erased-<n>.
+func ErasedAlias(n int64) string { return fmt.Sprintf("erased-%d", n) }

@@ -1,0 +1,187 @@
+// Package history answers questions about a workspace's past from the
+// events its store records (DESIGN §10): the state at an instant or a
+// snapshot (time travel), and the comparison of two such states. It works
+// the same on every backend: a backend only stores and lists events, and
+// the past is rebuilt here, in Go, by undoing the events after the
+// instant asked for, newest first, on the current state.
+package history
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// Store is what time travel needs of a backend.
+type Store interface {
+	graph.Store
+	graph.History
+}
+
+// Point is a resolved "at": an instant, or a snapshot (which also has the
+// instant it was taken).
+type Point struct {
+	// Raw is the at as given.
+	Raw string
+	// At is the instant; for a date, the end of that day (UTC).
+	At time.Time
+	// Snapshot is the snapshot Raw named, if it named one.
+	Snapshot *graph.Snapshot
+}
+
+// Date is the UTC date of the point: the asOf an analysis at that point
+// defaults to.
+func (p Point) Date() string { return p.At.UTC().Format(time.DateOnly) }
+
+// String is the point's instant in RFC 3339, as a comparison names it.
+func (p Point) String() string { return p.At.UTC().Format(graph.EventTime) }
+
+// errAt is a bad at: 400 naming the parameter.
+func errAt(field, value, reason string) error {
+	return graph.Invalid([]graph.Problem{{Field: field, Value: value, Reason: reason}})
+}
+
+// Resolve turns an at (a snapshot id, an RFC 3339 instant, or a date
+// YYYY-MM-DD meaning the end of that day, UTC) into a Point. field names
+// the parameter in errors. An unknown snapshot is ErrNotFound.
+func Resolve(ctx context.Context, s graph.History, ws, field, raw string) (Point, error) {
+	raw = strings.TrimSpace(raw)
+	p := Point{Raw: raw}
+	if raw == "" {
+		return p, errAt(field, raw, "is empty: give a snapshot id, an RFC 3339 instant or a date YYYY-MM-DD")
+	}
+	if d, err := time.Parse(time.DateOnly, raw); err == nil {
+		p.At = d.Add(24*time.Hour - time.Nanosecond)
+		return p, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		p.At = t.UTC()
+		return p, nil
+	}
+	if !graph.ValidID(raw) {
+		return p, errAt(field, raw, "is neither a snapshot id, an RFC 3339 instant (2026-11-01T09:00:00Z) nor a date (2026-11-01)")
+	}
+	snaps, err := s.Snapshots(ctx, ws)
+	if err != nil {
+		return p, err
+	}
+	for _, sn := range snaps {
+		if sn.ID == raw {
+			at, err := time.Parse(graph.EventTime, sn.At)
+			if err != nil {
+				return p, fmt.Errorf("snapshot %q: %w", sn.ID, err)
+			}
+			p.At, p.Snapshot = at, &sn
+			return p, nil
+		}
+	}
+	return p, fmt.Errorf("%s %q: no snapshot with that id in workspace %q: %w", field, raw, ws, graph.ErrNotFound)
+}
+
+// Now is the point of the current state.
+func Now() Point {
+	return Point{Raw: "now", At: time.Now().UTC()}
+}
+
+// Cutoff is the instant before which a workspace's past is no longer kept:
+// the later of the last purge and the retention period counted back from
+// now. Zero when everything is kept.
+func Cutoff(st graph.HistoryState, now time.Time) time.Time {
+	var cut time.Time
+	if st.PurgedBefore != "" {
+		if t, err := time.Parse(graph.EventTime, st.PurgedBefore); err == nil {
+			cut = t
+		}
+	}
+	if m := st.Settings.RetentionMonths; m > 0 {
+		if t := now.UTC().AddDate(0, -m, 0); t.After(cut) {
+			cut = t
+		}
+	}
+	return cut
+}
+
+// check refuses a point before the workspace existed (ErrNotFound) or
+// before the retention cut-off (ErrGone).
+func check(ws string, p Point, st graph.HistoryState) error {
+	if st.Created != "" {
+		if created, err := time.Parse(graph.EventTime, st.Created); err == nil && p.At.Before(created) {
+			return fmt.Errorf("workspace %q did not exist yet at %s (it was created at %s): %w", ws, p.Raw, st.Created, graph.ErrNotFound)
+		}
+	}
+	if cut := Cutoff(st, time.Now()); !cut.IsZero() && p.At.Before(cut) {
+		return fmt.Errorf("workspace %q at %s: history before %s is no longer kept: %w", ws, p.Raw, cut.Format(graph.EventTime), graph.ErrGone)
+	}
+	return nil
+}
+
+// maxTries bounds the retries of State when writes keep landing between
+// its reads.
+const maxTries = 5
+
+// State returns the workspace as it was at p: the current state with
+// every later event undone. It reads the state and the events in separate
+// calls and retries when a write landed in between, so it needs no
+// transaction spanning both.
+func State(ctx context.Context, s Store, ws string, p Point) (*graph.Bundle, error) {
+	for range maxTries {
+		st, err := s.HistoryState(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		if err := check(ws, p, st); err != nil {
+			return nil, err
+		}
+		b, err := s.ExportBundle(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		q := graph.EventQuery{Since: p.At.Add(time.Nanosecond)}
+		if p.Snapshot != nil {
+			q = graph.EventQuery{After: p.Snapshot.Seq}
+		}
+		events, err := s.Events(ctx, ws, q)
+		if err != nil {
+			return nil, err
+		}
+		again, err := s.HistoryState(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		if again.LastSeq != st.LastSeq {
+			continue
+		}
+		if err := Undo(b, events); err != nil {
+			return nil, fmt.Errorf("workspace %q at %s: %w", ws, p.Raw, err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("workspace %q at %s: it kept changing while being read; try again: %w", ws, p.Raw, graph.ErrConflict)
+}
+
+// errNoWorkspace is what undoing a workspace's creation gives: the state
+// asked for is from before the workspace existed.
+var errNoWorkspace = fmt.Errorf("the workspace did not exist yet: %w", graph.ErrNotFound)
+
+// Undo turns b back by the events, given newest first: each entity is set
+// to its before (or removed when there was none). The result is in
+// canonical order.
+func Undo(b *graph.Bundle, events []graph.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	st := newState(b)
+	for _, e := range events {
+		if err := st.undo(e); err != nil {
+			return err
+		}
+	}
+	if st.gone {
+		return errNoWorkspace
+	}
+	st.fill(b)
+	return nil
+}
