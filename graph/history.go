@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -180,3 +183,69 @@ var ErrGone = errors.New("gone: purged by the retention period")
 
 // ErasedAlias is the id an erased person gets in history: erased-<n>.
 func ErasedAlias(n int64) string { return fmt.Sprintf("erased-%d", n) }
+
+// ErasureEvent is the audit record of an erasure: who erased whom (by
+// alias only) and when, with no personal data.
+func ErasureEvent(alias string) Event {
+	return Event{Action: ActionErase, Kind: string(KindStakeholder), ID: alias, Before: null, After: null}
+}
+
+// SettingsEvent is the event of a workspace's fields or settings
+// changing: before and after hold the workspace with its settings.
+func SettingsEvent(oldW, newW Workspace, oldS, newS Settings) Event {
+	e := WorkspaceEvent(&oldW, &newW)
+	e.Before, e.After = withSettings(oldW, oldS), withSettings(newW, newS)
+	return e
+}
+
+func withSettings(w Workspace, s Settings) json.RawMessage {
+	type both struct {
+		Workspace
+		Settings
+	}
+	return EventJSON(both{w, s})
+}
+
+// ValidateSettings checks a workspace's settings.
+func ValidateSettings(s Settings) []Problem {
+	if s.RetentionMonths < 0 || s.RetentionMonths > MaxRetentionMonths {
+		return []Problem{{Entry: "workspace", Field: "retentionMonths", Value: fmt.Sprint(s.RetentionMonths),
+			Reason: fmt.Sprintf("must be a whole number of months from 0 (keep for ever) to %d", MaxRetentionMonths)}}
+	}
+	return nil
+}
+
+// ValidateSnapshot checks a snapshot to be created: a name of at most 200
+// characters, and an id, when given, that is a slug and no date.
+func ValidateSnapshot(s Snapshot) []Problem {
+	var ps []Problem
+	if strings.TrimSpace(s.Name) == "" {
+		ps = append(ps, Problem{Entry: "snapshot", Field: "name", Value: s.Name, Reason: "is required"})
+	} else if reason := TextProblem(s.Name, 200, false); reason != "" {
+		ps = append(ps, Problem{Entry: "snapshot", Field: "name", Value: s.Name, Reason: reason})
+	}
+	if s.ID != "" && (!ValidID(s.ID) || looksLikeInstant(s.ID)) {
+		ps = append(ps, Problem{Entry: "snapshot", Field: "id", Value: s.ID, Reason: "must be a slug (a-z, 0-9, . _ -) that is not a date"})
+	}
+	return ps
+}
+
+func looksLikeInstant(id string) bool {
+	if _, err := time.Parse(time.DateOnly, id); err == nil {
+		return true
+	}
+	_, err := time.Parse(time.RFC3339Nano, id)
+	return err == nil
+}
+
+// SnapshotID makes a snapshot's id from its name, as node ids are made
+// (a slug, then -2, …), never one that reads as a date, so that an at
+// naming it is never taken for a date.
+func SnapshotID(name string, taken func(string) bool) string {
+	return NewID(name, "snapshot", func(id string) bool { return taken(id) || looksLikeInstant(id) })
+}
+
+// SortSnapshots orders snapshots oldest first, then by id.
+func SortSnapshots(s []Snapshot) {
+	slices.SortFunc(s, func(a, b Snapshot) int { return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.At, b.At), cmp.Compare(a.ID, b.ID)) })
+}

@@ -48,6 +48,11 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Concurrency", testConcurrency},
 		{"CanceledContext", testCanceledContext},
 		{"Preconditions", testPreconditions},
+		{"HistoryEvents", testHistoryEvents},
+		{"HistoryRebuild", testHistoryRebuild},
+		{"Snapshots", testSnapshots},
+		{"HistoryLifecycle", testHistoryLifecycle},
+		{"Erasure", testErasure},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -139,11 +139,26 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 		if err := checkPrecondition(old, pre); err != nil {
 			return err
 		}
+		var before *graph.Bundle
 		if old != nil {
+			var err error
+			if before, err = readBundle(old); err != nil {
+				return err
+			}
 			carryVersions(old, p)
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
 				return err
 			}
+		} else {
+			if err := dropHistory(tx, ws); err != nil {
+				return err
+			}
+			if err := created(tx, ws); err != nil {
+				return err
+			}
+		}
+		if err := record(ctx, tx, ws, graph.DiffBundles(before, c)...); err != nil {
+			return err
 		}
 		w, err := createWorkspace(tx, p.ws, importFill)
 		if err != nil {
@@ -205,12 +220,26 @@ func putSorted(b *bolt.Bucket, list []kv) error {
 // ExportBundle reads the whole workspace in one read transaction, so the
 // document is a consistent snapshot.
 func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
-	b := &graph.Bundle{Format: graph.Format}
+	var b *graph.Bundle
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
 			return err
 		}
+		b, err = readBundle(w)
+		return err
+	})
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	return b, nil
+}
+
+// readBundle reads a whole workspace bucket as a canonical bundle.
+func readBundle(w *bolt.Bucket) (*graph.Bundle, error) {
+	b := &graph.Bundle{Format: graph.Format}
+	err := func() error {
+		var err error
 		if b.Workspace, err = readWorkspace(w); err != nil {
 			return err
 		}
@@ -236,9 +265,9 @@ func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, err
 			exportRels(w, &b.Supports),
 			exportRels(w, &b.DependsOn),
 		)
-	})
+	}()
 	if err != nil {
-		return nil, op("ExportBundle", ws, err)
+		return nil, err
 	}
 	b.ApplyDefaults()
 	// Stored order is canonical already; sorting sorted data is linear and

@@ -56,6 +56,9 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := putAll(w.Bucket(bucketRefs), nodeRefs(n), nil); err != nil {
 			return err
 		}
+		if err := record(ctx, tx, ws, graph.NodeEvent(nil, n)); err != nil {
+			return err
+		}
 		return touch(tx, w)
 	})
 	if err != nil {
@@ -161,6 +164,11 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if err := putNode(w, n, next); err != nil {
 			return err
 		}
+		if e := graph.NodeEvent(old, n); !bytes.Equal(e.Before, e.After) {
+			if err := record(ctx, tx, ws, e); err != nil {
+				return err
+			}
+		}
 		return touch(tx, w)
 	})
 	if err != nil {
@@ -183,7 +191,11 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return err
 		}
-		if err := deleteNode(w, n); err != nil {
+		var events []graph.Event
+		if err := deleteNode(w, n, &events); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, ws, events...); err != nil {
 			return err
 		}
 		return touch(tx, w)
@@ -193,8 +205,8 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 
 // deleteNode removes n, every relationship at it and every reference to
 // it, using the indexes: a prefix scan per relationship kind and one of
-// the refs bucket.
-func deleteNode(w *bolt.Bucket, n graph.Node) error {
+// the refs bucket. It appends the events of every change to events.
+func deleteNode(w *bolt.Bucket, n graph.Node, events *[]graph.Event) error {
 	id := n.NodeID()
 	prefix := refPrefix(id)
 	for _, kind := range graph.RelKinds {
@@ -202,11 +214,17 @@ func deleteNode(w *bolt.Bucket, n graph.Node) error {
 		// Relationships where id is the first end, then the second.
 		first, second := scanPrefix(fwd, prefix), scanPrefix(rev, prefix)
 		for _, k := range first {
+			if err := relationGone(fwd, kind, k, events); err != nil {
+				return err
+			}
 			if err := errors.Join(fwd.Delete(k), rev.Delete(reverseKey(k))); err != nil {
 				return err
 			}
 		}
 		for _, k := range second {
+			if err := relationGone(fwd, kind, reverseKey(k), events); err != nil {
+				return err
+			}
 			if err := errors.Join(rev.Delete(k), fwd.Delete(reverseKey(k))); err != nil {
 				return err
 			}
@@ -218,7 +236,7 @@ func deleteNode(w *bolt.Bucket, n graph.Node) error {
 		if !ok {
 			return fmt.Errorf("corrupt index entry %q", k)
 		}
-		if err := unlink(w, code, string(rest), id); err != nil {
+		if err := unlink(w, code, string(rest), id, events); err != nil {
 			return err
 		}
 		if err := refs.Delete(k); err != nil {
@@ -231,7 +249,19 @@ func deleteNode(w *bolt.Bucket, n graph.Node) error {
 	if err := w.Bucket(bucketIDs).Delete([]byte(id)); err != nil {
 		return err
 	}
+	*events = append(*events, graph.NodeEvent(n, nil))
 	return w.Bucket(nodeBucket(n.NodeKind())).Delete([]byte(id))
+}
+
+// relationGone appends the deletion event of the relationship stored
+// under the forward key k.
+func relationGone(fwd *bolt.Bucket, kind graph.RelKind, k []byte, events *[]graph.Event) error {
+	r, err := decodeRel(kind, k, fwd.Get(k))
+	if err != nil {
+		return err
+	}
+	*events = append(*events, graph.RelationEvent(r, nil))
+	return nil
 }
 
 // scanPrefix returns copies of the keys of b that start with prefix.
@@ -247,7 +277,7 @@ func scanPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 // unlink removes the reference to id from the node src that holds it: an
 // engagement's with or about, an enabler's owner. The changed node gets a
 // new version; an engagement left with nobody is deleted.
-func unlink(w *bolt.Bucket, code byte, src, id string) error {
+func unlink(w *bolt.Bucket, code byte, src, id string, events *[]graph.Event) error {
 	kind := graph.KindEngagement
 	if code == refOwner {
 		kind = graph.KindEnabler
@@ -256,21 +286,24 @@ func unlink(w *bolt.Bucket, code byte, src, id string) error {
 	if err != nil {
 		return fmt.Errorf("index entry for %q: %w", src, err)
 	}
+	old := n
 	switch x := n.(type) {
 	case graph.Enabler:
 		x.Owner = ""
 		n = x
 	case graph.Engagement:
+		x.With, x.About = slices.Clone(x.With), slices.Clone(x.About)
 		if code == refWith {
 			x.With = slices.DeleteFunc(x.With, func(s string) bool { return s == id })
 			if len(x.With) == 0 {
-				return deleteNode(w, x)
+				return deleteNode(w, old, events)
 			}
 		} else {
 			x.About = slices.DeleteFunc(x.About, func(s string) bool { return s == id })
 		}
 		n = x
 	}
+	*events = append(*events, graph.NodeEvent(old, n))
 	return putNode(w, n, ver+1)
 }
 

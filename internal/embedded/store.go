@@ -225,8 +225,17 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		if all.Bucket([]byte(w.ID)) != nil {
 			return fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
 		}
-		_, err := createWorkspace(tx, w, 0)
-		return err
+		if _, err := createWorkspace(tx, w, 0); err != nil {
+			return err
+		}
+		// A workspace created again after a delete starts a new history.
+		if err := dropHistory(tx, w.ID); err != nil {
+			return err
+		}
+		if err := created(tx, w.ID); err != nil {
+			return err
+		}
+		return record(ctx, tx, w.ID, graph.WorkspaceEvent(nil, &w))
 	})
 	return op("CreateWorkspace", w.ID, err)
 }
@@ -275,7 +284,10 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return notFound("workspace", id)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return dropHistory(tx, id)
 	})
 	return op("DeleteWorkspace", id, err)
 }
