@@ -247,5 +247,7 @@ func SnapshotID(name string, taken func(string) bool) string {
 
 // SortSnapshots orders snapshots oldest first, then by id.
 func SortSnapshots(s []Snapshot) {
-	slices.SortFunc(s, func(a, b Snapshot) int { return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.At, b.At), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(s, func(a, b Snapshot) int {
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.At, b.At), cmp.Compare(a.ID, b.ID))
+	})
 }
