@@ -46,9 +46,10 @@ const KindWorkspace = "workspace"
 // a retention purge; it is never guessed for a write that lacks one.
 const ActorSystem Actor = "system"
 
-// EventTime is the layout of Event.At: RFC 3339 in UTC with nanoseconds,
-// so that events within one second keep their order.
-const EventTime = time.RFC3339Nano
+// EventTime is the layout of Event.At: RFC 3339 in UTC with all nine
+// digits of nanoseconds, so that events within one second keep their
+// order and instants compare as text (stores filter them so).
+const EventTime = "2006-01-02T15:04:05.000000000Z07:00"
 
 // EventQuery filters and pages a workspace's history. Zero values filter
 // nothing.
@@ -87,7 +88,7 @@ func (q EventQuery) Match(e Event) bool {
 		return false
 	}
 	if !q.Since.IsZero() || !q.Until.IsZero() {
-		at, err := time.Parse(EventTime, e.At)
+		at, err := time.Parse(time.RFC3339Nano, e.At)
 		if err != nil {
 			return false
 		}
@@ -171,7 +172,7 @@ type Clock func() time.Time
 // when the wall clock steps back.
 func Stamp(now time.Time, last string) string {
 	now = now.UTC()
-	if prev, err := time.Parse(EventTime, last); err == nil && now.Before(prev) {
+	if prev, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Before(prev) {
 		now = prev
 	}
 	return now.Format(EventTime)

@@ -191,7 +191,7 @@ func (s *Store) Events(ctx context.Context, ws string, q graph.EventQuery) ([]gr
 }
 
 func beforeInstant(at string, t time.Time) bool {
-	x, err := time.Parse(graph.EventTime, at)
+	x, err := time.Parse(time.RFC3339Nano, at)
 	return err == nil && x.Before(t)
 }
 

@@ -70,7 +70,7 @@ func Resolve(ctx context.Context, s graph.History, ws, field, raw string) (Point
 	}
 	for _, sn := range snaps {
 		if sn.ID == raw {
-			at, err := time.Parse(graph.EventTime, sn.At)
+			at, err := time.Parse(time.RFC3339Nano, sn.At)
 			if err != nil {
 				return p, fmt.Errorf("snapshot %q: %w", sn.ID, err)
 			}
@@ -92,7 +92,7 @@ func Now() Point {
 func Cutoff(st graph.HistoryState, now time.Time) time.Time {
 	var cut time.Time
 	if st.PurgedBefore != "" {
-		if t, err := time.Parse(graph.EventTime, st.PurgedBefore); err == nil {
+		if t, err := time.Parse(time.RFC3339Nano, st.PurgedBefore); err == nil {
 			cut = t
 		}
 	}
@@ -108,7 +108,7 @@ func Cutoff(st graph.HistoryState, now time.Time) time.Time {
 // before the retention cut-off (ErrGone).
 func check(ws string, p Point, st graph.HistoryState) error {
 	if st.Created != "" {
-		if created, err := time.Parse(graph.EventTime, st.Created); err == nil && p.At.Before(created) {
+		if created, err := time.Parse(time.RFC3339Nano, st.Created); err == nil && p.At.Before(created) {
 			return fmt.Errorf("workspace %q did not exist yet at %s (it was created at %s): %w", ws, p.Raw, st.Created, graph.ErrNotFound)
 		}
 	}

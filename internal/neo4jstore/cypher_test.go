@@ -21,6 +21,7 @@ import (
 var allowedNames = []string{
 	"Node", "Workspace", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
+	"History", "Event", "Snapshot", "Sequence",
 }
 
 // labelPattern finds label and type expressions: a colon directly followed
