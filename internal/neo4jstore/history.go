@@ -285,7 +285,9 @@ func (s *Store) CreateSnapshot(ctx context.Context, ws string, sn graph.Snapshot
 		if err != nil {
 			return sn, err
 		}
-		taken := func(id string) bool { return slices.ContainsFunc(list, func(x graph.Snapshot) bool { return x.ID == id }) }
+		taken := func(id string) bool {
+			return slices.ContainsFunc(list, func(x graph.Snapshot) bool { return x.ID == id })
+		}
 		if sn.ID == "" {
 			sn.ID = graph.SnapshotID(sn.Name, taken)
 		} else if taken(sn.ID) {
