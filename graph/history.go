@@ -70,19 +70,27 @@ type EventQuery struct {
 	Limit int
 }
 
+// EventNames reports whether an event is about id: its id, or an id in
+// its relationship key.
+func EventNames(e Event, id string) bool {
+	if e.ID == id {
+		return true
+	}
+	for _, v := range e.Key {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
 // Match reports whether e passes the query's filters (not its paging).
 func (q EventQuery) Match(e Event) bool {
 	if q.Kind != "" && e.Kind != q.Kind {
 		return false
 	}
-	if q.ID != "" && e.ID != q.ID {
-		found := false
-		for _, v := range e.Key {
-			found = found || v == q.ID
-		}
-		if !found {
-			return false
-		}
+	if q.ID != "" && !EventNames(e, q.ID) {
+		return false
 	}
 	if q.Before > 0 && e.Seq >= q.Before || e.Seq <= q.After {
 		return false

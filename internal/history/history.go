@@ -39,6 +39,24 @@ func (p Point) Date() string { return p.At.UTC().Format(time.DateOnly) }
 // String is the point's instant in RFC 3339, as a comparison names it.
 func (p Point) String() string { return p.At.UTC().Format(graph.EventTime) }
 
+// Error is a refusal that people read: an at before the workspace
+// existed or before the retention cut-off, or an unknown snapshot. Msg
+// says why in words; Err is the sentinel it matches (graph.ErrNotFound or
+// graph.ErrGone).
+type Error struct {
+	Msg string
+	Err error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the sentinel.
+func (e *Error) Unwrap() error { return e.Err }
+
+func refuse(sentinel error, format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
 // errAt is a bad at: 400 naming the parameter.
 func errAt(field, value, reason string) error {
 	return graph.Invalid([]graph.Problem{{Field: field, Value: value, Reason: reason}})
@@ -78,7 +96,7 @@ func Resolve(ctx context.Context, s graph.History, ws, field, raw string) (Point
 			return p, nil
 		}
 	}
-	return p, fmt.Errorf("%s %q: no snapshot with that id in workspace %q: %w", field, raw, ws, graph.ErrNotFound)
+	return p, refuse(graph.ErrNotFound, "%s %q: workspace %q has no snapshot with that id", field, raw, ws)
 }
 
 // Now is the point of the current state.
@@ -109,11 +127,11 @@ func Cutoff(st graph.HistoryState, now time.Time) time.Time {
 func check(ws string, p Point, st graph.HistoryState) error {
 	if st.Created != "" {
 		if created, err := time.Parse(time.RFC3339Nano, st.Created); err == nil && p.At.Before(created) {
-			return fmt.Errorf("workspace %q did not exist yet at %s (it was created at %s): %w", ws, p.Raw, st.Created, graph.ErrNotFound)
+			return refuse(graph.ErrNotFound, "workspace %q did not exist yet at %s: it was created at %s", ws, p.Raw, st.Created)
 		}
 	}
 	if cut := Cutoff(st, time.Now()); !cut.IsZero() && p.At.Before(cut) {
-		return fmt.Errorf("workspace %q at %s: history before %s is no longer kept: %w", ws, p.Raw, cut.Format(graph.EventTime), graph.ErrGone)
+		return refuse(graph.ErrGone, "workspace %q at %s: history before %s is no longer kept (retention period)", ws, p.Raw, cut.Format(graph.EventTime))
 	}
 	return nil
 }
@@ -164,7 +182,7 @@ func State(ctx context.Context, s Store, ws string, p Point) (*graph.Bundle, err
 
 // errNoWorkspace is what undoing a workspace's creation gives: the state
 // asked for is from before the workspace existed.
-var errNoWorkspace = fmt.Errorf("the workspace did not exist yet: %w", graph.ErrNotFound)
+var errNoWorkspace = refuse(graph.ErrNotFound, "the workspace did not exist yet")
 
 // Undo turns b back by the events, given newest first: each entity is set
 // to its before (or removed when there was none). The result is in

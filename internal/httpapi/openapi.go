@@ -95,6 +95,7 @@ func (s *Server) schemas() schemaSet {
 		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, TokenRequest{}, NewToken{}, Grant{}, ErrorBody{}} {
 		ss.schemaOf(reflect.TypeOf(v))
 	}
+	historySchemas(ss)
 	ss["Status"] = wrap("status", map[string]any{"type": "string"})
 	ss["OpenAPI"] = map[string]any{"type": "object"}
 	ss["WorkspaceList"] = wrap("workspaces", map[string]any{"type": "array", "items": ref("Workspace")})
@@ -122,6 +123,8 @@ var paramDocs = map[string]string{
 	"k": "number of alternative paths (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
 	"top": "number of brokers (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
 	"download": "true: Content-Disposition attachment",
+	"kind":     "event kind: workspace, a node kind or a relationship kind (stake, influence, …)", "since": "RFC 3339 instant or date (from its start)",
+	"until": "RFC 3339 instant or date (to its end)", "cursor": "next of the previous page",
 }
 
 // OpenAPI returns the OpenAPI 3 document of every route.
@@ -144,6 +147,9 @@ func (s *Server) buildOpenAPI() []byte {
 		}
 		for _, q := range r.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "description": paramDocs[q], "schema": map[string]any{"type": "string"}})
+		}
+		if takesAt(r) {
+			params = append(params, atParam)
 		}
 		if slices.Contains([]string{"PUT", "PATCH", "DELETE"}, r.method) && strings.Contains(r.path, "/:id") {
 			params = append(params, map[string]any{"name": "If-Match", "in": "header", "description": "ETag from GET; a stale one gives 412", "schema": map[string]any{"type": "string"}})

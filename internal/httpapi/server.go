@@ -55,6 +55,7 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	store  graph.Backend
+	hist   graph.History // nil when the backend keeps no history
 	tokens *TokenStore
 	log    *slog.Logger
 	engine *gin.Engine
@@ -88,8 +89,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.EncodeBundle == nil {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
-	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
+	s := &Server{cfg: cfg, store: pastAware{cfg.Backend}, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
 		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
+	s.hist, _ = cfg.Backend.(graph.History)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
 		Help: "HTTP requests served, by method, route template and status.",
@@ -122,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	for _, r := range s.routes {
 		handlers := []gin.HandlerFunc{}
 		if r.access != accessPublic {
-			handlers = append(handlers, s.authorize(r))
+			handlers = append(handlers, s.authorize(r), s.timeTravel(r))
 		}
 		handlers = append(handlers, r.handler)
 		e.Handle(r.method, r.path, handlers...)
