@@ -234,17 +234,22 @@ func ValidateSnapshot(s Snapshot) []Problem {
 		ps = append(ps, Problem{Entry: "snapshot", Field: "name", Value: s.Name, Reason: reason})
 	}
 	if s.ID != "" && (!ValidID(s.ID) || looksLikeInstant(s.ID)) {
-		ps = append(ps, Problem{Entry: "snapshot", Field: "id", Value: s.ID, Reason: "must be a slug (a-z, 0-9, . _ -) that is not a date"})
+		ps = append(ps, Problem{Entry: "snapshot", Field: "id", Value: s.ID, Reason: "must be a slug (a-z, 0-9, . _ -) that does not look like a date"})
 	}
 	return ps
 }
 
-func looksLikeInstant(id string) bool {
-	if _, err := time.Parse(time.DateOnly, id); err == nil {
-		return true
+func looksLikeInstant(id string) bool { return LooksLikeTime(id) }
+
+// LooksLikeTime reports whether s was meant as a date or an instant: it
+// starts with a digit and holds only digits and the punctuation of dates
+// and times. Snapshot ids never look so, so an at like 31-9-2026 is a bad
+// date, not an unknown snapshot.
+func LooksLikeTime(s string) bool {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return false
 	}
-	_, err := time.Parse(time.RFC3339Nano, id)
-	return err == nil
+	return strings.Trim(s, "0123456789-:.TtZz+") == ""
 }
 
 // SnapshotID makes a snapshot's id from its name, as node ids are made

@@ -79,7 +79,7 @@ func Resolve(ctx context.Context, s graph.History, ws, field, raw string) (Point
 		p.At = t.UTC()
 		return p, nil
 	}
-	if !graph.ValidID(raw) {
+	if !graph.ValidID(raw) || graph.LooksLikeTime(raw) {
 		return p, errAt(field, raw, "is neither a snapshot id, an RFC 3339 instant (2026-11-01T09:00:00Z) nor a date (2026-11-01)")
 	}
 	snaps, err := s.Snapshots(ctx, ws)
