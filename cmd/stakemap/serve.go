@@ -14,6 +14,7 @@ import (
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/history"
 	"github.com/stakemap/stakemap/internal/httpapi"
 	"github.com/stakemap/stakemap/internal/render"
 )
@@ -104,6 +105,9 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		}
 	}
 
+	if backendFlags.at != "" {
+		return graph.Invalid([]graph.Problem{{Field: "at", Value: backendFlags.at, Reason: "is for reads; the service takes at per request"}})
+	}
 	backend, err := openBackend(ctx)
 	if err != nil {
 		return err
@@ -114,6 +118,12 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
+	// Retention runs at start and daily; it stops before the store closes.
+	if hs, err := historyOf(backend); err == nil {
+		rctx, stopRetention := context.WithCancel(ctx)
+		wait := history.RunRetention(rctx, hs, 24*time.Hour, log)
+		defer func() { stopRetention(); wait() }()
+	}
 	if o.demo {
 		if err := loadDemo(ctx, log, backend); err != nil {
 			return err
