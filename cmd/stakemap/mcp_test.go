@@ -34,19 +34,7 @@ func TestMCPAnswersAsTheCLI(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, dir, nil, "demo")
 	cs := mcpSession(t, dir)
-	for _, tc := range []struct {
-		tool string
-		args map[string]any
-		cli  []string
-	}{
-		{"findings", map[string]any{"asOf": "2026-11-01", "window": 60}, []string{"analyze", "--as-of", "2026-11-01", "--window", "60", "--json"}},
-		{"findings", map[string]any{"only": "visibility"}, []string{"analyze", "--only", "visibility", "--json"}},
-		{"grid", map[string]any{"trajectory": "veiligheidscultuur"}, []string{"grid", "--trajectory", "veiligheidscultuur", "--json"}},
-		{"grid", map[string]any{"high": 5}, []string{"grid", "--high", "5", "--json"}},
-		{"influence_paths", map[string]any{"from": "ld-adviseur", "to": "controller", "k": 3}, []string{"path", "--from", "ld-adviseur", "--to", "controller", "--k", "3", "--json"}},
-		{"influence_paths", map[string]any{"from": "ld-adviseur", "to": "controller", "mode": "shortest"}, []string{"path", "--from", "ld-adviseur", "--to", "controller", "--mode", "shortest", "--json"}},
-		{"brokers", map[string]any{"top": 5}, []string{"brokers", "--top", "5", "--json"}},
-	} {
+	for _, tc := range mcpQuestions {
 		res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: tc.tool, Arguments: tc.args})
 		if err != nil || res.IsError {
 			t.Fatalf("%s %v: %v %v", tc.tool, tc.args, err, res)
@@ -57,6 +45,21 @@ func TestMCPAnswersAsTheCLI(t *testing.T) {
 			t.Errorf("%s %v:\n mcp %s\n cli %s", tc.tool, tc.args, got, want)
 		}
 	}
+}
+
+// mcpQuestions are questions asked of stakemap mcp and of the CLI.
+var mcpQuestions = []struct {
+	tool string
+	args map[string]any
+	cli  []string
+}{
+	{"findings", map[string]any{"asOf": "2026-11-01", "window": 60}, []string{"analyze", "--as-of", "2026-11-01", "--window", "60", "--json"}},
+	{"findings", map[string]any{"only": "visibility"}, []string{"analyze", "--only", "visibility", "--json"}},
+	{"grid", map[string]any{"trajectory": "veiligheidscultuur"}, []string{"grid", "--trajectory", "veiligheidscultuur", "--json"}},
+	{"grid", map[string]any{"high": 5}, []string{"grid", "--high", "5", "--json"}},
+	{"influence_paths", map[string]any{"from": "ld-adviseur", "to": "controller", "k": 3}, []string{"path", "--from", "ld-adviseur", "--to", "controller", "--k", "3", "--json"}},
+	{"influence_paths", map[string]any{"from": "ld-adviseur", "to": "controller", "mode": "shortest"}, []string{"path", "--from", "ld-adviseur", "--to", "controller", "--mode", "shortest", "--json"}},
+	{"brokers", map[string]any{"top": 5}, []string{"brokers", "--top", "5", "--json"}},
 }
 
 // TestMCPRenderMap asks for a map and checks that the PNG is a slide-sized
