@@ -342,7 +342,8 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w graph.Workspace, set grap
 		if err := record(ctx, tx, w.ID, graph.SettingsEvent(old, w, st.Settings, set)); err != nil {
 			return err
 		}
-		return touch(tx, b)
+		_, err = touch(tx, b)
+		return err
 	})
 	return op("UpdateWorkspace", w.ID, err)
 }
@@ -434,8 +435,12 @@ func (s *Store) EraseStakeholder(ctx context.Context, ws, id string) (string, er
 		if err := h.Put(keyErased, binary.BigEndian.AppendUint64(nil, count)); err != nil {
 			return err
 		}
+		seq, err := touch(tx, w)
+		if err != nil {
+			return err
+		}
 		var events []graph.Event
-		if err := deleteNode(w, n, &events); err != nil {
+		if err := deleteNode(w, n, seq, &events); err != nil {
 			return err
 		}
 		// Rewrite the past first, then add the deletion (itself rewritten)
@@ -473,10 +478,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, ws, id string) (string, er
 			}
 		}
 		events = append(events, graph.ErasureEvent(alias))
-		if err := record(ctx, tx, ws, events...); err != nil {
-			return err
-		}
-		return touch(tx, w)
+		return record(ctx, tx, ws, events...)
 	})
 	return alias, op("EraseStakeholder", ws, err)
 }

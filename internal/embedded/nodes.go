@@ -27,7 +27,8 @@ func checkVersion(kind graph.Kind, id string, stored, want int64) error {
 	return nil
 }
 
-// CreateNode adds a node (defaults applied) at version 1.
+// CreateNode adds a node (defaults applied) at the version of the write,
+// a number the file has never given before.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
 	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
@@ -36,6 +37,7 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 	if err := graph.Invalid(graph.ValidateNode(n, "")); err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
+	var version int64
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
@@ -47,7 +49,10 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := graph.Invalid(graph.NodeRefProblems(n, "", lookup(w))); err != nil {
 			return err
 		}
-		if err := putNode(w, n, 1); err != nil {
+		if version, err = touch(tx, w); err != nil {
+			return err
+		}
+		if err := putNode(w, n, version); err != nil {
 			return err
 		}
 		if err := w.Bucket(bucketIDs).Put([]byte(n.NodeID()), []byte{kindCodes[n.NodeKind()]}); err != nil {
@@ -56,15 +61,12 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := putAll(w.Bucket(bucketRefs), nodeRefs(n), nil); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, ws, graph.NodeEvent(nil, n)); err != nil {
-			return err
-		}
-		return touch(tx, w)
+		return record(ctx, tx, ws, graph.NodeEvent(nil, n))
 	})
 	if err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
-	return 1, nil
+	return version, nil
 }
 
 func putNode(w *bolt.Bucket, n graph.Node, version int64) error {
@@ -160,16 +162,16 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if err := putAll(refs, nodeRefs(n), nil); err != nil {
 			return err
 		}
-		next = stored + 1
+		if next, err = touch(tx, w); err != nil {
+			return err
+		}
 		if err := putNode(w, n, next); err != nil {
 			return err
 		}
 		if e := graph.NodeEvent(old, n); !bytes.Equal(e.Before, e.After) {
-			if err := record(ctx, tx, ws, e); err != nil {
-				return err
-			}
+			return record(ctx, tx, ws, e)
 		}
-		return touch(tx, w)
+		return nil
 	})
 	if err != nil {
 		return 0, op("UpdateNode", subject, err)
@@ -191,22 +193,24 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return err
 		}
+		seq, err := touch(tx, w)
+		if err != nil {
+			return err
+		}
 		var events []graph.Event
-		if err := deleteNode(w, n, &events); err != nil {
+		if err := deleteNode(w, n, seq, &events); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, ws, events...); err != nil {
-			return err
-		}
-		return touch(tx, w)
+		return record(ctx, tx, ws, events...)
 	})
 	return op("DeleteNode", ws+"/"+id, err)
 }
 
 // deleteNode removes n, every relationship at it and every reference to
 // it, using the indexes: a prefix scan per relationship kind and one of
-// the refs bucket. It appends the events of every change to events.
-func deleteNode(w *bolt.Bucket, n graph.Node, events *[]graph.Event) error {
+// the refs bucket. Nodes that lose a reference get version seq. It
+// appends the events of every change to events.
+func deleteNode(w *bolt.Bucket, n graph.Node, seq int64, events *[]graph.Event) error {
 	id := n.NodeID()
 	prefix := refPrefix(id)
 	for _, kind := range graph.RelKinds {
@@ -236,7 +240,7 @@ func deleteNode(w *bolt.Bucket, n graph.Node, events *[]graph.Event) error {
 		if !ok {
 			return fmt.Errorf("corrupt index entry %q", k)
 		}
-		if err := unlink(w, code, string(rest), id, events); err != nil {
+		if err := unlink(w, code, string(rest), id, seq, events); err != nil {
 			return err
 		}
 		if err := refs.Delete(k); err != nil {
@@ -275,14 +279,14 @@ func scanPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 }
 
 // unlink removes the reference to id from the node src that holds it: an
-// engagement's with or about, an enabler's owner. The changed node gets a
-// new version; an engagement left with nobody is deleted.
-func unlink(w *bolt.Bucket, code byte, src, id string, events *[]graph.Event) error {
+// engagement's with or about, an enabler's owner. The changed node gets
+// version seq; an engagement left with nobody is deleted.
+func unlink(w *bolt.Bucket, code byte, src, id string, seq int64, events *[]graph.Event) error {
 	kind := graph.KindEngagement
 	if code == refOwner {
 		kind = graph.KindEnabler
 	}
-	n, ver, err := getNode(w, kind, src)
+	n, _, err := getNode(w, kind, src)
 	if err != nil {
 		return fmt.Errorf("index entry for %q: %w", src, err)
 	}
@@ -296,7 +300,7 @@ func unlink(w *bolt.Bucket, code byte, src, id string, events *[]graph.Event) er
 		if code == refWith {
 			x.With = slices.DeleteFunc(x.With, func(s string) bool { return s == id })
 			if len(x.With) == 0 {
-				return deleteNode(w, old, events)
+				return deleteNode(w, old, seq, events)
 			}
 		} else {
 			x.About = slices.DeleteFunc(x.About, func(s string) bool { return s == id })
@@ -304,7 +308,7 @@ func unlink(w *bolt.Bucket, code byte, src, id string, events *[]graph.Event) er
 		n = x
 	}
 	*events = append(*events, graph.NodeEvent(old, n))
-	return putNode(w, n, ver+1)
+	return putNode(w, n, seq)
 }
 
 // Nodes lists the nodes of one kind sorted by id.

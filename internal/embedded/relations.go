@@ -43,7 +43,8 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		if err := record(ctx, tx, ws, graph.RelationEvent(nil, r)); err != nil {
 			return err
 		}
-		return touch(tx, w)
+		_, err = touch(tx, w)
+		return err
 	})
 	return op("AddRelation", subject, err)
 }
@@ -80,7 +81,8 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		if err := w.Bucket(revBucket(kind)).Delete(reverseKey(k)); err != nil {
 			return err
 		}
-		return touch(tx, w)
+		_, err = touch(tx, w)
+		return err
 	})
 	return op("RemoveRelation", subject, err)
 }

@@ -441,7 +441,8 @@ var relTypes = map[string]graph.RelKind{
 // backups: the README says what the operator must do about them.
 func (s *Store) EraseStakeholder(ctx context.Context, ws, id string) (string, error) {
 	alias, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (string, error) {
-		if err := touch(ctx, tx, ws); err != nil {
+		seq, err := touch(ctx, tx, ws)
+		if err != nil {
 			return "", err
 		}
 		n, _, err := getNode(ctx, tx, ws, graph.KindStakeholder, id)
@@ -464,7 +465,7 @@ func (s *Store) EraseStakeholder(ctx context.Context, ws, id string) (string, er
 				break
 			}
 		}
-		events, err := deleteNode(ctx, tx, ws, n)
+		events, err := deleteNode(ctx, tx, ws, n, seq)
 		if err != nil {
 			return "", err
 		}
