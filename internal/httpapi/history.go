@@ -31,6 +31,7 @@ func historyRoutes(s *Server) []route {
 		{method: "GET", path: ws + "/compare", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "What differs between two states (from, to: snapshot id, RFC 3339 instant or date)", query: []string{"from", "to", "high", "window", "lang"}, status: 200, resp: "Comparison", handler: s.compare},
 		{method: "PATCH", path: ws, access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Set the workspace's name, language, ldUnit and retentionMonths", body: "WorkspaceSettings", status: 200, resp: "WorkspaceSettings", handler: s.patchWorkspace},
 		{method: "GET", path: ws + "/stakeholders/:id/personal-data", access: accessWorkspace, role: RoleViewer, tag: "personal data", summary: "Everything held about one person, history included (GDPR art. 15)", status: 200, resp: "PersonalData", handler: s.personalData},
+		{method: "GET", path: ws + "/calendar.ics", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "Contacts due (contactEvery) and trajectory reviews as an iCalendar feed; names=true names people", query: []string{"names", "lang"}, status: 200, content: []string{"text/calendar"}, handler: s.calendarFeed},
 		{method: "POST", path: ws + "/stakeholders/:id/erase", access: accessWorkspace, role: RoleAdmin, tag: "personal data", summary: "Erase a person from current data, history and snapshots (GDPR art. 17)", status: 200, resp: "Erasure", handler: s.erase},
 	}
 }

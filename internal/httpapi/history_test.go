@@ -165,3 +165,24 @@ func TestEraseThroughTheAPI(t *testing.T) {
 	}
 	e.expect(e.do("GET", ws+"/stakeholders/dir-ruimte/personal-data", e.admin, nil), http.StatusNotFound)
 }
+
+// TestCalendarFeed checks the feed's content type and that people are
+// named only when asked.
+func TestCalendarFeed(t *testing.T) {
+	e := newEnv(t)
+	ws := "/api/v1/workspaces/" + demo.ID
+	e.expect(e.do("PATCH", ws+"/stakeholders/dir-ruimte", e.editor, map[string]any{"contactEvery": 30}), http.StatusOK)
+	var p graph.Stakeholder
+	e.expect(e.do("GET", ws+"/stakeholders/dir-ruimte", e.viewer, nil), http.StatusOK).json(t, &p)
+	r := e.expect(e.do("GET", ws+"/calendar.ics", e.viewer, nil), http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Errorf("content type %q", ct)
+	}
+	if !bytes.Contains(r.body, []byte("BEGIN:VEVENT")) || bytes.Contains(r.body, []byte(p.Name)) {
+		t.Errorf("feed without names: %s", r.body)
+	}
+	r = e.expect(e.do("GET", ws+"/calendar.ics?names=true", e.viewer, nil), http.StatusOK)
+	if !bytes.Contains(r.body, []byte(p.Name)) {
+		t.Errorf("feed with names does not name %s", p.Name)
+	}
+}

@@ -124,7 +124,7 @@ var paramDocs = map[string]string{
 	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
 	"download": "true: Content-Disposition attachment",
 	"kind":     "event kind: workspace, a node kind or a relationship kind (stake, influence, …)", "since": "RFC 3339 instant or date (from its start)",
-	"until": "RFC 3339 instant or date (to its end)", "cursor": "next of the previous page",
+	"until": "RFC 3339 instant or date (to its end)", "names": "true: name people instead of title and unit", "cursor": "next of the previous page",
 }
 
 // OpenAPI returns the OpenAPI 3 document of every route.
