@@ -136,48 +136,60 @@ func check(ws string, p Point, st graph.HistoryState) error {
 	return nil
 }
 
-// maxTries bounds the retries of State when writes keep landing between
+// maxTries bounds the retries of a read when writes keep landing between
 // its reads.
 const maxTries = 5
 
-// State returns the workspace as it was at p: the current state with
-// every later event undone. It reads the state and the events in separate
-// calls and retries when a write landed in between, so it needs no
-// transaction spanning both.
-func State(ctx context.Context, s Store, ws string, p Point) (*graph.Bundle, error) {
+// read returns the current state and the events after the earliest of
+// the points, newest first, checking every point against the history's
+// reach. It reads the state and the events in separate calls and retries
+// when a write landed in between, so it needs no transaction spanning
+// both.
+func read(ctx context.Context, s Store, ws string, earliest Point, points ...Point) (*graph.Bundle, []graph.Event, error) {
 	for range maxTries {
 		st, err := s.HistoryState(ctx, ws)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := check(ws, p, st); err != nil {
-			return nil, err
+		for _, p := range append([]Point{earliest}, points...) {
+			if err := check(ws, p, st); err != nil {
+				return nil, nil, err
+			}
 		}
 		b, err := s.ExportBundle(ctx, ws)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		q := graph.EventQuery{Since: p.At.Add(time.Nanosecond)}
-		if p.Snapshot != nil {
-			q = graph.EventQuery{After: p.Snapshot.Seq}
+		q := graph.EventQuery{Since: earliest.At.Add(time.Nanosecond)}
+		if earliest.Snapshot != nil {
+			q = graph.EventQuery{After: earliest.Snapshot.Seq}
 		}
 		events, err := s.Events(ctx, ws, q)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		again, err := s.HistoryState(ctx, ws)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if again.LastSeq != st.LastSeq {
-			continue
+		if again.LastSeq == st.LastSeq {
+			return b, events, nil
 		}
-		if err := Undo(b, events); err != nil {
-			return nil, fmt.Errorf("workspace %q at %s: %w", ws, p.Raw, err)
-		}
-		return b, nil
 	}
-	return nil, fmt.Errorf("workspace %q at %s: it kept changing while being read; try again: %w", ws, p.Raw, graph.ErrConflict)
+	return nil, nil, fmt.Errorf("workspace %q: it kept changing while being read; try again: %w", ws, graph.ErrConflict)
+}
+
+// State returns the workspace as it was at p: the current state with
+// every later event undone.
+func State(ctx context.Context, s Store, ws string, p Point) (*graph.Bundle, error) {
+	b, events, err := read(ctx, s, ws, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := Undo(b, events); err != nil {
+		return nil, fmt.Errorf("workspace %q at %s: %w", ws, p.Raw, err)
+	}
+	return b, nil
 }
 
 // errNoWorkspace is what undoing a workspace's creation gives: the state
@@ -191,15 +203,15 @@ func Undo(b *graph.Bundle, events []graph.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	st := newState(b)
+	d := newDelta()
 	for _, e := range events {
-		if err := st.undo(e); err != nil {
+		if err := d.undo(e); err != nil {
 			return err
 		}
 	}
-	if st.gone {
+	if d.gone {
 		return errNoWorkspace
 	}
-	st.fill(b)
+	*b = *d.apply(b)
 	return nil
 }
