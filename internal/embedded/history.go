@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,15 +18,19 @@ import (
 // History layout, beside the workspaces (an import drops and rebuilds a
 // workspace's bucket; its history must survive that):
 //
-//	history                  its sequence numbers events, file-wide, so a
-//	                         seq is never reused, not even by a workspace
-//	                         deleted and created again
+//	events/<ws>\x00<seq>     one event, in the compact form of
+//	                         encodeEvent; seq is the 8-byte big-endian
+//	                         number from the bucket's sequence, file-wide,
+//	                         so it is never reused, not even by a
+//	                         workspace deleted and created again
 //	history/<ws>/
-//	    events/<seq>         8-byte big-endian seq → JSON graph.Event
 //	    snapshots/<id>       JSON graph.Snapshot with its seq
 //	    created, purged      RFC 3339 instants
 //	    settings             JSON graph.Settings
 //	    erased               8-byte count of erasures, for erased-<n>
+//
+// All events live in one flat bucket, so that recording one dirties only
+// the pages at its end, and a workspace's events are one key range.
 var (
 	bucketHistory   = []byte("history")
 	bucketEvents    = []byte("events")
@@ -36,7 +39,6 @@ var (
 	keyPurged       = []byte("purged")
 	keySettings     = []byte("settings")
 	keyErased       = []byte("erased")
-	keyLastAt       = []byte("last")
 )
 
 var _ graph.History = (*Store)(nil)
@@ -69,12 +71,56 @@ func historyOf(tx *bolt.Tx, ws string, create bool) (*bolt.Bucket, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range [][]byte{bucketEvents, bucketSnapshots} {
-		if _, err := h.CreateBucket(name); err != nil {
-			return nil, err
-		}
+	_, err = h.CreateBucket(bucketSnapshots)
+	return h, err
+}
+
+// eventsOf returns the file's events bucket, creating it when create is
+// set; nil when absent.
+func eventsOf(tx *bolt.Tx, create bool) (*bolt.Bucket, error) {
+	if eb := tx.Bucket(bucketEvents); eb != nil || !create {
+		return eb, nil
 	}
-	return h, nil
+	return tx.CreateBucket(bucketEvents)
+}
+
+// eventKey is the key of a workspace's event; eventPrefix that of all its
+// events.
+func eventKey(ws string, seq int64) []byte {
+	k := make([]byte, 0, len(ws)+9)
+	k = append(append(k, ws...), 0)
+	return binary.BigEndian.AppendUint64(k, uint64(seq))
+}
+
+func eventPrefix(ws string) []byte { return append([]byte(ws), 0) }
+
+// lastEvent returns the key and value of a workspace's newest event, or
+// nils.
+func lastEvent(eb *bolt.Bucket, ws string) ([]byte, []byte) {
+	if eb == nil {
+		return nil, nil
+	}
+	c := eb.Cursor()
+	end := append(eventPrefix(ws), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	k, v := c.Seek(end)
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, eventPrefix(ws)) {
+		return nil, nil
+	}
+	return k, v
+}
+
+// lastAt is the at of a workspace's newest event, or "".
+func lastAt(eb *bolt.Bucket, ws string) string {
+	_, v := lastEvent(eb, ws)
+	if at, ok := eventAt(v); ok {
+		return at.Format(graph.EventTime)
+	}
+	return ""
 }
 
 // record appends events to a workspace's history inside the write
@@ -83,31 +129,29 @@ func record(ctx context.Context, tx *bolt.Tx, ws string, events ...graph.Event) 
 	if len(events) == 0 || !recording {
 		return nil
 	}
-	h, err := historyOf(tx, ws, true)
+	eb, err := eventsOf(tx, true)
 	if err != nil {
 		return err
 	}
-	eb := h.Bucket(bucketEvents)
 	// Keys only grow: full pages halve the history's share of the file.
 	eb.FillPercent = 1.0
-	seqs := tx.Bucket(bucketHistory)
-	at := graph.Stamp(now(), string(h.Get(keyLastAt)))
+	at := graph.Stamp(now(), lastAt(eb, ws))
 	actor := graph.ActorOf(ctx)
 	for _, e := range events {
-		seq, err := seqs.NextSequence()
+		seq, err := eb.NextSequence()
 		if err != nil {
 			return err
 		}
 		e.Seq, e.At, e.Actor = int64(seq), at, actor
-		data, err := json.Marshal(e)
+		data, err := encodeEvent(e)
 		if err != nil {
 			return err
 		}
-		if err := eb.Put(seqKey(e.Seq), data); err != nil {
+		if err := eb.Put(eventKey(ws, e.Seq), data); err != nil {
 			return err
 		}
 	}
-	return h.Put(keyLastAt, []byte(at))
+	return nil
 }
 
 // created marks the instant a workspace came into being: its history
@@ -117,11 +161,16 @@ func created(tx *bolt.Tx, ws string) error {
 	if err != nil {
 		return err
 	}
-	return h.Put(keyCreated, []byte(graph.Stamp(now(), string(h.Get(keyLastAt)))))
+	return h.Put(keyCreated, []byte(graph.Stamp(now(), "")))
 }
 
 // dropHistory deletes a workspace's history with the workspace.
 func dropHistory(tx *bolt.Tx, ws string) error {
+	if eb := tx.Bucket(bucketEvents); eb != nil {
+		if err := deleteAll(eb, scanPrefix(eb, eventPrefix(ws))); err != nil {
+			return err
+		}
+	}
 	all := tx.Bucket(bucketHistory)
 	if all == nil {
 		return nil
@@ -133,48 +182,54 @@ func dropHistory(tx *bolt.Tx, ws string) error {
 	return err
 }
 
-func seqKey(seq int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(seq)) }
-
 // Events lists a workspace's events newest first. Seq and at grow
-// together, so a query bounded below stops reading where it is reached.
+// together, so a query bounded below stops reading where it is reached,
+// and the at of each event is read before the rest is decoded.
 func (s *Store) Events(ctx context.Context, ws string, q graph.EventQuery) ([]graph.Event, error) {
 	out := []graph.Event{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		if _, err := wsBucket(tx, ws); err != nil {
 			return err
 		}
-		h, err := historyOf(tx, ws, false)
-		if h == nil || err != nil {
-			return err
+		eb := tx.Bucket(bucketEvents)
+		if eb == nil {
+			return nil
 		}
-		c := h.Bucket(bucketEvents).Cursor()
+		prefix := eventPrefix(ws)
+		c := eb.Cursor()
 		var k, v []byte
 		if q.Before > 0 {
-			k, v = c.Seek(seqKey(q.Before))
+			k, v = c.Seek(eventKey(ws, q.Before))
 			if k == nil {
 				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
 			}
 		} else {
-			k, v = c.Last()
+			lk, _ := lastEvent(eb, ws)
+			if lk == nil {
+				return nil
+			}
+			k, v = c.Seek(lk)
 		}
-		since := ""
-		if !q.Since.IsZero() {
-			since = q.Since.UTC().Format(graph.EventTime)
-		}
-		for ; k != nil; k, v = c.Prev() {
-			seq := int64(binary.BigEndian.Uint64(k))
+		for n := 0; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+			seq := int64(binary.BigEndian.Uint64(k[len(prefix):]))
 			if seq <= q.After {
 				break
 			}
-			if q.Before > 0 && seq >= q.Before {
+			at, ok := eventAt(v)
+			if !ok {
+				return fmt.Errorf("corrupt event %d", seq)
+			}
+			if !q.Since.IsZero() && at.Before(q.Since) {
+				break
+			}
+			if !q.Until.IsZero() && at.After(q.Until) {
 				continue
 			}
-			var e graph.Event
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeEvent(seq, v)
+			if err != nil {
 				return fmt.Errorf("event %d: %w", seq, err)
-			}
-			if since != "" && beforeInstant(e.At, q.Since) {
-				break
 			}
 			if q.Match(e) {
 				out = append(out, e)
@@ -182,8 +237,10 @@ func (s *Store) Events(ctx context.Context, ws string, q graph.EventQuery) ([]gr
 					break
 				}
 			}
-			if err := ctx.Err(); err != nil {
-				return err
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -206,22 +263,23 @@ func (s *Store) HistoryState(ctx context.Context, ws string) (graph.HistoryState
 		if _, err := wsBucket(tx, ws); err != nil {
 			return err
 		}
-		h, err := historyOf(tx, ws, false)
-		if h == nil || err != nil {
-			return err
-		}
-		var perr error
-		st, perr = historyState(h)
-		return perr
+		var err error
+		st, err = historyState(tx, ws)
+		return err
 	})
 	return st, op("HistoryState", ws, err)
 }
 
-func historyState(h *bolt.Bucket) (graph.HistoryState, error) {
-	st := graph.HistoryState{Created: string(h.Get(keyCreated)), PurgedBefore: string(h.Get(keyPurged))}
-	if k, _ := h.Bucket(bucketEvents).Cursor().Last(); k != nil {
-		st.LastSeq = int64(binary.BigEndian.Uint64(k))
+func historyState(tx *bolt.Tx, ws string) (graph.HistoryState, error) {
+	var st graph.HistoryState
+	if k, _ := lastEvent(tx.Bucket(bucketEvents), ws); k != nil {
+		st.LastSeq = int64(binary.BigEndian.Uint64(k[len(k)-8:]))
 	}
+	h, err := historyOf(tx, ws, false)
+	if h == nil || err != nil {
+		return st, err
+	}
+	st.Created, st.PurgedBefore = string(h.Get(keyCreated)), string(h.Get(keyPurged))
 	if v := h.Get(keySettings); v != nil {
 		if err := json.Unmarshal(v, &st.Settings); err != nil {
 			return st, fmt.Errorf("corrupt settings: %w", err)
@@ -249,12 +307,12 @@ func (s *Store) CreateSnapshot(ctx context.Context, ws string, sn graph.Snapshot
 		} else if sb.Get([]byte(sn.ID)) != nil {
 			return fmt.Errorf("snapshot %q exists: %w", sn.ID, graph.ErrConflict)
 		}
-		st, err := historyState(h)
+		st, err := historyState(tx, ws)
 		if err != nil {
 			return err
 		}
 		sn.Seq = st.LastSeq
-		sn.At = graph.Stamp(now(), string(h.Get(keyLastAt)))
+		sn.At = graph.Stamp(now(), lastAt(tx.Bucket(bucketEvents), ws))
 		data, err := json.Marshal(storedSnapshot{sn, sn.Seq})
 		if err != nil {
 			return err
@@ -322,7 +380,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w graph.Workspace, set grap
 		if err != nil {
 			return err
 		}
-		st, err := historyState(h)
+		st, err := historyState(tx, w.ID)
 		if err != nil {
 			return err
 		}
@@ -363,21 +421,23 @@ func (s *Store) PurgeHistory(ctx context.Context, ws string, before time.Time) (
 		if err != nil {
 			return err
 		}
-		eb := h.Bucket(bucketEvents)
 		var old [][]byte
-		c := eb.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var e struct{ At string }
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("event %x: %w", k, err)
+		if eb := tx.Bucket(bucketEvents); eb != nil {
+			prefix := eventPrefix(ws)
+			c := eb.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				at, ok := eventAt(v)
+				if !ok {
+					return fmt.Errorf("corrupt event %x", k)
+				}
+				if !at.Before(before) {
+					break
+				}
+				old = append(old, bytes.Clone(k))
 			}
-			if !beforeInstant(e.At, before) {
-				break
+			if err := deleteAll(eb, old); err != nil {
+				return err
 			}
-			old = append(old, bytes.Clone(k))
-		}
-		if err := deleteAll(eb, old); err != nil {
-			return err
 		}
 		n = len(old)
 		sb := h.Bucket(bucketSnapshots)
@@ -449,29 +509,30 @@ func (s *Store) EraseStakeholder(ctx context.Context, ws, id string) (string, er
 		}
 		// Rewrite the past first, then add the deletion (itself rewritten)
 		// and the audit record.
-		eb := h.Bucket(bucketEvents)
-		needle := []byte(strconv.Quote(id))
+		eb, err := eventsOf(tx, true)
+		if err != nil {
+			return err
+		}
+		prefix := eventPrefix(ws)
 		var rewritten []kv
-		if err := eb.ForEach(func(k, v []byte) error {
-			if !bytes.Contains(v, needle) {
-				return nil
-			}
-			var e graph.Event
-			if err := json.Unmarshal(v, &e); err != nil {
+		c := eb.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			e, err := decodeEvent(int64(binary.BigEndian.Uint64(k[len(prefix):])), v)
+			if err != nil {
 				return fmt.Errorf("event %x: %w", k, err)
 			}
 			changed, err := graph.EraseFromEvent(&e, id, alias)
-			if err != nil || !changed {
+			if err != nil {
 				return err
 			}
-			data, err := json.Marshal(e)
+			if !changed {
+				continue
+			}
+			data, err := encodeEvent(e)
 			if err != nil {
 				return err
 			}
 			rewritten = append(rewritten, kv{bytes.Clone(k), data})
-			return nil
-		}); err != nil {
-			return err
 		}
 		if err := putSorted(eb, rewritten); err != nil {
 			return err
