@@ -1,8 +1,10 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/stakemap/stakemap/graph"
@@ -75,12 +77,18 @@ func CompareBundles(a, b *graph.Bundle, from, to Point, p CompareParams) (*graph
 // withFindings fills in the sides and the findings of a comparison.
 func withFindings(c *graph.Comparison, a, b *graph.Bundle, from, to Point, p CompareParams) (*graph.Comparison, error) {
 	c.From.At, c.To.At = from.String(), to.String()
-	fa, err := analysis.Findings(a, graph.FindingParams{AsOf: from.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
-	if err != nil {
-		return nil, err
-	}
+	// The two analyses are independent: run them side by side.
+	var (
+		fa, fb []graph.Finding
+		errA   error
+		wg     sync.WaitGroup
+	)
+	wg.Go(func() {
+		fa, errA = analysis.Findings(a, graph.FindingParams{AsOf: from.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
+	})
 	fb, err := analysis.Findings(b, graph.FindingParams{AsOf: to.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(errA, err); err != nil {
 		return nil, err
 	}
 	c.Findings.New, c.Findings.Resolved = graph.CompareFindings(fa, fb)
