@@ -509,3 +509,26 @@ func withAt(b graph.Backend) (graph.Backend, error) {
 	}
 	return &atBackend{Backend: b, hs: hs, at: backendFlags.at, frozen: map[string]*history.Frozen{}}, nil
 }
+
+// changesStates reads the two states of a changes map: from (required)
+// and to (default now), each a snapshot id, an instant or a date.
+func changesStates(ctx context.Context, b graph.Backend, ws, from, to string) (*graph.Bundle, *graph.Bundle, error) {
+	hs, err := historyOf(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	if from == "" {
+		return nil, nil, graph.Invalid([]graph.Problem{{Field: "from", Reason: "is required for a changes map: a snapshot id, an RFC 3339 instant or a date"}})
+	}
+	fp, err := history.Resolve(ctx, hs, ws, "from", from)
+	if err != nil {
+		return nil, nil, err
+	}
+	tp := history.Now()
+	if to != "" {
+		if tp, err = history.Resolve(ctx, hs, ws, "to", to); err != nil {
+			return nil, nil, err
+		}
+	}
+	return history.States(ctx, hs, ws, fp, tp)
+}

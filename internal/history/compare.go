@@ -22,31 +22,12 @@ type CompareParams struct {
 // workspace at from and at to. from after to is ErrInvalid.
 func Compare(ctx context.Context, s Store, ws string, from, to Point, p CompareParams) (*graph.Comparison, error) {
 	if from.At.After(to.At) {
-		return nil, graph.Invalid([]graph.Problem{{Field: "from", Value: from.Raw,
-			Reason: fmt.Sprintf("is after to (%s): compare goes from the earlier state to the later one", to.Raw)}})
+		return nil, errOrder(from, to)
 	}
-	cur, events, err := read(ctx, s, ws, from, to)
+	a, b, d, err := states(ctx, s, ws, from, to)
 	if err != nil {
 		return nil, err
 	}
-	// One pass back in time: first to "to", then on to "from".
-	d := newDelta()
-	i := 0
-	for ; i < len(events) && after(to, events[i]); i++ {
-		if err := d.undo(events[i]); err != nil {
-			return nil, err
-		}
-	}
-	dTo := d.clone()
-	for ; i < len(events); i++ {
-		if err := d.undo(events[i]); err != nil {
-			return nil, err
-		}
-	}
-	if d.gone {
-		return nil, errNoWorkspace
-	}
-	a, b := d.apply(cur), dTo.apply(cur)
 	// Only what an event between the two touched can differ: compare
 	// those entities, and analyse both states whole.
 	c, err := graph.Compare(d.touched(a), d.touched(b))
@@ -54,6 +35,48 @@ func Compare(ctx context.Context, s Store, ws string, from, to Point, p CompareP
 		return nil, err
 	}
 	return withFindings(c, a, b, from, to, p)
+}
+
+// States returns the workspace at from and at to, read together. from
+// after to is ErrInvalid.
+func States(ctx context.Context, s Store, ws string, from, to Point) (a, b *graph.Bundle, err error) {
+	if from.At.After(to.At) {
+		return nil, nil, errOrder(from, to)
+	}
+	a, b, _, err = states(ctx, s, ws, from, to)
+	return a, b, err
+}
+
+// states rebuilds both points in one pass back in time, first to "to",
+// then on to "from", and returns the delta of "from", whose keys are all
+// the entities an event between the two touched.
+func states(ctx context.Context, s Store, ws string, from, to Point) (a, b *graph.Bundle, d *delta, err error) {
+	cur, events, err := read(ctx, s, ws, from, to)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d = newDelta()
+	i := 0
+	for ; i < len(events) && after(to, events[i]); i++ {
+		if err := d.undo(events[i]); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	dTo := d.clone()
+	for ; i < len(events); i++ {
+		if err := d.undo(events[i]); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if d.gone {
+		return nil, nil, nil, errNoWorkspace
+	}
+	return d.apply(cur), dTo.apply(cur), d, nil
+}
+
+func errOrder(from, to Point) error {
+	return graph.Invalid([]graph.Problem{{Field: "from", Value: from.Raw,
+		Reason: fmt.Sprintf("is after to (%s): compare goes from the earlier state to the later one", to.Raw)}})
 }
 
 // after reports whether e happened after the point.

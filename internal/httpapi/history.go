@@ -637,3 +637,30 @@ func historySchemas(ss schemaSet) {
 var atParam = map[string]any{"name": "at", "in": "query",
 	"description": "read the workspace as it was: a snapshot id, an RFC 3339 instant, or a date YYYY-MM-DD (end of that day, UTC); 404 before the workspace existed, 410 before the retention cut-off",
 	"schema":      map[string]any{"type": "string"}}
+
+// changesMap draws the changes map between the points req.From (required)
+// and req.To (default now).
+func (s *Server) changesMap(ctx context.Context, req MapRequest) (MapResult, error) {
+	if s.hist == nil {
+		return MapResult{}, newError(http.StatusNotImplemented, CodeUnavailable, "this backend keeps no history")
+	}
+	if req.From == "" {
+		return MapResult{}, badParam("from", "", "is required for a changes map: a snapshot id, an RFC 3339 instant or a date")
+	}
+	from, err := history.Resolve(ctx, s.hist, req.Workspace, "from", req.From)
+	if err != nil {
+		return MapResult{}, err
+	}
+	to := history.Now()
+	if req.To != "" {
+		if to, err = history.Resolve(ctx, s.hist, req.Workspace, "to", req.To); err != nil {
+			return MapResult{}, err
+		}
+	}
+	a, b, err := history.States(ctx, s.historyStore(), req.Workspace, from, to)
+	if err != nil {
+		return MapResult{}, err
+	}
+	req.Before = a
+	return s.cfg.Renderer.RenderMap(ctx, b, req)
+}

@@ -186,3 +186,20 @@ func TestCalendarFeed(t *testing.T) {
 		t.Errorf("feed with names does not name %s", p.Name)
 	}
 }
+
+// TestChangesMapRoute draws the changes map through the API.
+func TestChangesMapRoute(t *testing.T) {
+	e := newEnv(t, withRenderer(newRealRenderer(t)))
+	ws := "/api/v1/workspaces/" + demo.ID
+	e.expect(e.do("POST", ws+"/snapshots", e.editor, map[string]string{"name": "voor"}), http.StatusCreated)
+	var p graph.Stakeholder
+	e.expect(e.do("PATCH", ws+"/stakeholders/dir-ruimte", e.editor, map[string]any{"attitude": "champion", "interest": 5}), http.StatusOK).json(t, &p)
+	r := e.expect(e.do("GET", ws+"/maps/changes.svg?from=voor", e.viewer, nil), http.StatusOK)
+	if !bytes.Contains(r.body, []byte(p.Name)) || !bytes.Contains(r.body, []byte(`class="edge"`)) {
+		t.Errorf("the changes map lacks %s or the arrow", p.Name)
+	}
+	r = e.expect(e.do("GET", ws+"/maps/changes.svg", e.viewer, nil), http.StatusBadRequest)
+	if d := r.apiError(t); len(d.Fields) == 0 || d.Fields[0].Field != "from" {
+		t.Errorf("changes map without from: %+v", d)
+	}
+}

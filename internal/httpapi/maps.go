@@ -18,7 +18,7 @@ import (
 // MapKinds and MapFormats are the maps the service draws and the formats
 // it draws them in.
 var (
-	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies"}
+	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies", "changes"}
 	MapFormats = []string{"svg", "png", "pdf", "dot"}
 )
 
@@ -26,6 +26,9 @@ var (
 type MapRequest struct {
 	Workspace  string
 	Kind       string // one of MapKinds
+	// Before is the earlier state of a changes map (From and To are then
+	// its two points); the other kinds leave it nil.
+	Before *graph.Bundle
 	Format     string // one of MapFormats
 	Trajectory string
 	From, To   string // the path map's ends
@@ -117,7 +120,12 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "maps are not available in this service"))
 		return
 	}
-	res, err := s.mapFor(c.Request.Context(), req)
+	var res MapResult
+	if kind == "changes" {
+		res, err = s.changesMap(c.Request.Context(), req)
+	} else {
+		res, err = s.mapFor(c.Request.Context(), req)
+	}
 	if err != nil {
 		fail(c, err)
 		return
