@@ -24,11 +24,11 @@ var (
 
 // MapRequest asks for one map of one workspace.
 type MapRequest struct {
-	Workspace  string
-	Kind       string // one of MapKinds
+	Workspace string
+	Kind      string // one of MapKinds
 	// Before is the earlier state of a changes map (From and To are then
 	// its two points); the other kinds leave it nil.
-	Before *graph.Bundle
+	Before     *graph.Bundle
 	Format     string // one of MapFormats
 	Trajectory string
 	From, To   string // the path map's ends
