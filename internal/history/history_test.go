@@ -199,3 +199,42 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestRetain checks that the retention run purges only workspaces with a
+// retention period, and only what is older than it.
+func TestRetain(t *testing.T) {
+	ctx := t.Context()
+	s := open(t)
+	for _, id := range []string{"keep", "short"} {
+		if err := s.CreateWorkspace(ctx, graph.Workspace{ID: id, Name: id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateNode(ctx, id, graph.Goal{ID: "g", Name: "G"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, _ := s.Workspace(ctx, "short")
+	if err := s.UpdateWorkspace(ctx, w, graph.Settings{RetentionMonths: 1}, graph.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := history.Retain(ctx, s, time.Now()); err != nil || n != 0 {
+		t.Errorf("Retain now = %d, %v; want nothing older than a month", n, err)
+	}
+	// Two months on, everything of "short" is past its month.
+	n, err := history.Retain(ctx, s, time.Now().AddDate(0, 2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("Retain two months on purged %d events, want the 3 of short", n)
+	}
+	for ws, want := range map[string]int{"keep": 2, "short": 0} {
+		es, err := s.Events(ctx, ws, graph.EventQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != want {
+			t.Errorf("%s has %d events left, want %d", ws, len(es), want)
+		}
+	}
+}

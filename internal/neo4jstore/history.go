@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -278,8 +279,10 @@ func (s *Store) CreateSnapshot(ctx context.Context, ws string, sn graph.Snapshot
 	out, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Snapshot, error) {
 		sn := sn
 		// Locking the workspace orders the snapshot among the writes.
-		if err := checkPrecondition(ctx, tx, ws, graph.Precondition{Exists: true}); err != nil {
+		if err := checkPrecondition(ctx, tx, ws, graph.Precondition{Exists: true}); errors.Is(err, graph.ErrStale) {
 			return sn, notFound("workspace", ws)
+		} else if err != nil {
+			return sn, err
 		}
 		list, err := listSnapshots(ctx, tx, ws)
 		if err != nil {
