@@ -102,8 +102,8 @@ func lastEvent(eb *bolt.Bucket, ws string) ([]byte, []byte) {
 	}
 	c := eb.Cursor()
 	end := append(eventPrefix(ws), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
-	k, v := c.Seek(end)
-	if k == nil {
+	var k, v []byte
+	if k, _ = c.Seek(end); k == nil {
 		k, v = c.Last()
 	} else {
 		k, v = c.Prev()
@@ -199,8 +199,7 @@ func (s *Store) Events(ctx context.Context, ws string, q graph.EventQuery) ([]gr
 		c := eb.Cursor()
 		var k, v []byte
 		if q.Before > 0 {
-			k, v = c.Seek(eventKey(ws, q.Before))
-			if k == nil {
+			if k, _ = c.Seek(eventKey(ws, q.Before)); k == nil {
 				k, v = c.Last()
 			} else {
 				k, v = c.Prev()
