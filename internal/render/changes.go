@@ -145,7 +145,12 @@ func (m *mapper) changes() error {
 	w.line("  node %s;", attrs("fontname", fontName, "fontsize", "11", "fontcolor", inkColour, "color", inkColour, "penwidth", "1", "shape", "box", "style", "filled"))
 	w.line("  edge %s;", attrs("penwidth", "2.2", "arrowsize", "0.8"))
 
-	// Quadrant backgrounds and the axes' numbers.
+	// Quadrant backgrounds, named above the grid (upper quadrants) and
+	// below it (lower ones), and the axes' numbers.
+	fam, err := family()
+	if err != nil {
+		return err
+	}
 	high := req.High
 	quad := func(key, name string, i0, i1, j0, j1 int) {
 		if i1 < i0 || j1 < j0 {
@@ -153,12 +158,20 @@ func (m *mapper) changes() error {
 		}
 		wd, ht := float64(j1-j0+1)*changesCellW, float64(i1-i0+1)*cellH
 		cx, cy := x(j0)+wd/2-changesCellW/2, y(i0)+ht/2-cellH/2
-		n := quadrantNames[name]
 		w.line("  %s %s;", w.id(key), attrs("pos", fmt.Sprintf("%.1f,%.1f!", cx, cy), "fixedsize", "true", "width", fmt.Sprintf("%.3f", (wd-4)/72), "height", fmt.Sprintf("%.3f", (ht-4)/72),
 			// Translucent, so that the arrows under the quadrant show in
 			// every format (the painter draws nodes after edges).
-			"fillcolor", quadrantTint[name]+"B0", "color", quadrantTint[name]+"B0", "label", " ", "xlabel", m.t(n[0], n[1]), "fontsize", "13"))
-		m.nodeCount++
+			"fillcolor", quadrantTint[name]+"B0", "color", quadrantTint[name]+"B0", "label", " "))
+		n := quadrantNames[name]
+		text := m.t(n[0], n[1])
+		ly := y(5) + cellH/2 + 14
+		if i0 == 1 {
+			ly = y(1) - cellH/2 - 34
+		}
+		tw := textWidthPt(fam, text, 13, true) + 12
+		w.line("  %s %s;", w.id(key+":name"), attrs("pos", fmt.Sprintf("%.1f,%.1f!", cx, ly), "shape", "plaintext", "style", "", "fixedsize", "true",
+			"width", fmt.Sprintf("%.3f", tw/72), "height", "0.3", "label", "<<B>"+esc(text)+"</B>>", "fontsize", "13"))
+		m.nodeCount += 2
 	}
 	quad("q:mc", graph.QuadrantManageClosely, high, 5, high, 5)
 	quad("q:ks", graph.QuadrantKeepSatisfied, high, 5, 1, high-1)
@@ -175,10 +188,6 @@ func (m *mapper) changes() error {
 
 	// People: where they stand now (filled with their attitude now) and
 	// where they stood (dashed, their attitude then).
-	fam, err := family()
-	if err != nil {
-		return err
-	}
 	boxW := changesCellW - 16
 	for c, its := range cells {
 		for k, it := range its {

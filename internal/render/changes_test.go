@@ -6,8 +6,21 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/render"
 )
+
+// earlier is a state before b for the changes map: some people stood
+// elsewhere and thought otherwise.
+func earlier(b *graph.Bundle) *graph.Bundle {
+	e := b.Clone()
+	for i := 0; i < len(e.Stakeholders); i += 3 {
+		s := &e.Stakeholders[i]
+		s.Influence, s.Interest = 6-s.Influence, 6-s.Interest
+		s.Attitude = "neutral"
+	}
+	return e
+}
 
 // TestChangesMap draws the changes map of two states and checks who is
 // on it, how many arrows it has, and that anonymising names nobody.
