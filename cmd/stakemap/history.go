@@ -532,3 +532,18 @@ func changesStates(ctx context.Context, b graph.Backend, ws, from, to string) (*
 	}
 	return history.States(ctx, hs, ws, fp, tp)
 }
+
+// atDate is the date of the --at point a workspace was read at, the asOf
+// its findings default to; empty without --at.
+func atDate(b graph.Backend, ws string) string {
+	ab, ok := b.(*atBackend)
+	if !ok {
+		return ""
+	}
+	ab.mu.Lock()
+	defer ab.mu.Unlock()
+	if f := ab.frozen[ws]; f != nil {
+		return f.Point().Date()
+	}
+	return ""
+}

@@ -55,6 +55,9 @@ which can take minutes for very large workspaces.`,
 			if err != nil {
 				return fmt.Errorf("render: read workspace %s: %w", ws, err)
 			}
+			if req.AsOf == "" {
+				req.AsOf = atDate(backend, ws)
+			}
 			if req.Kind == render.KindChanges {
 				if req.Before, b, err = changesStates(ctx, backend, ws, req.From, req.To); err != nil {
 					return err

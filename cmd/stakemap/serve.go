@@ -190,7 +190,7 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 	res, err := m.r.Render(ctx, render.Request{
 		Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
-		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full,
+		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf,
 	})
 	switch {
 	case errors.Is(err, render.ErrTooLarge):

@@ -215,7 +215,7 @@ func (rr *realRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req http
 	rr.n++
 	rr.mu.Unlock()
 	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
-		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale})
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale, AsOf: req.AsOf})
 	if err != nil {
 		return httpapi.MapResult{}, err
 	}

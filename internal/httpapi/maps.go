@@ -40,6 +40,9 @@ type MapRequest struct {
 	// Full draws every stakeholder of a large workspace instead of the
 	// summary; slow, and a map nobody can read on a slide.
 	Full bool
+	// AsOf is the date of the findings a map marks; empty: today. A map
+	// of a past state (at=) is drawn as of that state's date.
+	AsOf string
 }
 
 // MapResult is a drawn map. Key identifies its content (it changes when
@@ -119,6 +122,9 @@ func (s *Server) renderMap(c *gin.Context) {
 	if s.cfg.Renderer == nil {
 		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "maps are not available in this service"))
 		return
+	}
+	if f := past(c.Request.Context()); f != nil {
+		req.AsOf = f.Point().Date()
 	}
 	var res MapResult
 	if kind == "changes" {
