@@ -103,6 +103,16 @@ func ReadInput(p string) (*merge.Input, error) {
 	return ReadInputFrom(f, filepath.Base(p))
 }
 
+// ReadInputFS reads the CSV files at the root of fsys as ReadInput reads
+// a folder.
+func ReadInputFS(fsys fs.FS) (*merge.Input, error) {
+	tables, err := csvTables(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return readTables(tables, nil, nil), nil
+}
+
 // ReadInputFrom is ReadInput for an uploaded file: name (which may be
 // empty) and the first bytes tell the format. A CSV file whose name is no
 // sheet's is taken for the sheet whose columns its headers are.

@@ -175,6 +175,12 @@ func (tr *tableReader) read(s *sheet, t *table, dutchName bool, order int) {
 	tr.votes[mt.Lang]++
 	mt.Name = tableName(t, mt.Lang)
 	lang := mt.Lang
+	mt.Allowed = map[string][]string{}
+	for _, c := range s.columns {
+		if c.kind == kEnum {
+			mt.Allowed[c.field] = c.enum.display(lang)
+		}
+	}
 	headerRow := merge.Row{Table: mt, Num: 1}
 	problem := func(r merge.Row, column, value, nl, en string) {
 		l := r.Problem("", value, merge.Say(lang, nl, en))

@@ -57,6 +57,9 @@ type Table struct {
 	// Headers maps a field to its column header as written; a field
 	// without a column is absent.
 	Headers map[string]string
+	// Allowed lists, for each enumerated field, its values as the sheet
+	// writes them, for messages in the sheet's language.
+	Allowed map[string][]string
 	// Document is set for a stakemap/v1 document: entries are named
 	// `stakeholders[3]`, not by row.
 	Document bool
@@ -129,6 +132,16 @@ func (r Row) HasColumn(field string) bool {
 	}
 	_, ok := r.Table.Headers[field]
 	return ok
+}
+
+// allowed returns the values the row's sheet writes for an enumerated
+// field.
+func (r Row) allowed(field string) ([]string, bool) {
+	if r.Table == nil {
+		return nil, false
+	}
+	v, ok := r.Table.Allowed[field]
+	return v, ok
 }
 
 // Lang is the language of the row's sheet.

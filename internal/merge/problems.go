@@ -90,6 +90,12 @@ func (p *planner) onRow(row *Row, pr graph.Problem) Located {
 		value = ""
 		reason = Say(lang, "is verplicht: ", "is required: ") + reason
 	}
+	if allowed, ok := row.allowed(field); ok && strings.Contains(pr.Reason, "must be one of") {
+		reason = Say(lang, "kies uit ", "choose one of ") + strings.Join(allowed, ", ")
+		if value == "" {
+			reason = Say(lang, "is verplicht: ", "is required: ") + reason
+		}
+	}
 	reason = p.rewriteRefsRow(reason)
 	if field == "*" {
 		l := row.Problem("", value, reason)

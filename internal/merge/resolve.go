@@ -44,6 +44,20 @@ func (g refGroup) noun(lang string) string {
 	return Say(lang, "traject of randvoorwaarde", "trajectory or enabler")
 }
 
+// unknownNL names what a reference of the group must name, in Dutch,
+// with the adjective "bekend" inflected as the noun wants it.
+func (g refGroup) unknownNL() string {
+	switch g {
+	case refStakeholder:
+		return "bekende belanghebbende"
+	case refTrajectory:
+		return "bekend traject"
+	case refGoal:
+		return "bekend doel"
+	}
+	return "bekend traject of bekende randvoorwaarde"
+}
+
 // resolver turns what people typed in a reference cell into an id: the id
 // itself, or a name, compared as graph.FoldName forms.
 type resolver struct {
@@ -115,7 +129,7 @@ func (r *resolver) resolve(typed string, g refGroup, lang string) (id, reason st
 	if _, ok := r.kindOf[strings.ToLower(typed)]; ok {
 		return strings.ToLower(typed), ""
 	}
-	reason = Say(lang, "is geen bekende "+g.noun(lang), "names no "+g.noun(lang)+" in this workspace")
+	reason = Say(lang, "is geen "+g.unknownNL(), "names no "+g.noun(lang)+" in this workspace")
 	if len(suggestions) > 0 {
 		quoted := make([]string, min(len(suggestions), 3))
 		for i := range quoted {
