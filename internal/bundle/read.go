@@ -150,7 +150,7 @@ func ReadInputFrom(r io.Reader, name string) (*merge.Input, error) {
 	}
 	if _, _, ok := sheetFor(t.base); !ok && len(t.rows) > 0 {
 		if s := guessSheet(t.rows[0]); s != nil {
-			t.base = s.array
+			t.base, t.guessed = s.array, true
 		}
 	}
 	return readTables([]*table{t}, nil, nil), nil

@@ -45,6 +45,9 @@ type table struct {
 	base  string // the sheet name or file name without extension
 	rows  [][]string
 	excel bool // a workbook sheet: numbers in date columns are Excel serial dates
+	// guessed says the sheet was told by its headers, not by its name,
+	// whose language then says nothing.
+	guessed bool
 	// broken, when set, says why the table could not be read at all.
 	broken *graph.Problem
 }
@@ -158,9 +161,11 @@ func (tr *tableReader) read(s *sheet, t *table, dutchName bool, order int) {
 	header := t.rows[0]
 	cols := make([]*column, len(header))
 	score := map[string]int{}
-	if dutchName {
+	switch {
+	case t.guessed:
+	case dutchName:
 		score[graph.LangNL] += 2
-	} else {
+	default:
 		score[graph.LangEN] += 2
 	}
 	for _, h := range header {

@@ -136,6 +136,7 @@ func Build(current *graph.Bundle, in *Input, opt Options) (*Plan, error) {
 	if err := opt.Check(); err != nil {
 		return nil, err
 	}
+	exists := current != nil
 	if current == nil {
 		current = &graph.Bundle{}
 	}
@@ -159,6 +160,15 @@ func Build(current *graph.Bundle, in *Input, opt Options) (*Plan, error) {
 	})
 	curRels := map[relKey]graph.Relation{}
 	current.Relations(func(_ string, _ int, r graph.Relation) { curRels[relKey{r.RelKind(), r.Key()}] = r })
+	// The base says what the workbook's own workspace held when it was
+	// exported: it means nothing for a workspace that does not exist yet,
+	// nor for another workspace the workbook is imported into.
+	if in.Base != nil && (!exists || in.Base.Workspace.ID != targetID(current, in, opt)) {
+		shallow := *in
+		shallow.Base = nil
+		in = &shallow
+		p.in = in
+	}
 	if in.Base != nil && opt.Mode == ModeMerge {
 		in.Base.Nodes(func(_ string, _ int, n graph.Node) {
 			n = graph.NormalizeNode(n)
@@ -197,6 +207,17 @@ func Build(current *graph.Bundle, in *Input, opt Options) (*Plan, error) {
 	}
 	sortConflicts(p.confl)
 	return &Plan{Bundle: b, Conflicts: p.confl}, nil
+}
+
+// targetID is the id of the workspace the input goes into.
+func targetID(current *graph.Bundle, in *Input, opt Options) string {
+	switch {
+	case opt.Workspace.ID != "":
+		return opt.Workspace.ID
+	case in.Workspace != nil && in.Workspace.Workspace.ID != "":
+		return in.Workspace.Workspace.ID
+	}
+	return current.Workspace.ID
 }
 
 func (p *planner) markBad(r *Row, fields ...string) {
