@@ -79,7 +79,6 @@ func setAttitude(t testing.TB, f *excelize.File, name, attitude string) {
 	t.Fatalf("no row for %s", name)
 }
 
-
 func TestImportRoute(t *testing.T) {
 	e := newEnv(t, withImport())
 	path := "/api/v1/workspaces/" + demo.ID + "/import"
