@@ -375,6 +375,10 @@ func writeBase(f *excelize.File, b *graph.Bundle) error {
 	if _, err := f.NewSheet(baseSheet); err != nil {
 		return err
 	}
+	// Hidden while still empty: hiding a written sheet parses it again.
+	if err := f.SetSheetVisible(baseSheet, false, true); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(baseSheet)
 	if err != nil {
 		return err
@@ -385,10 +389,7 @@ func writeBase(f *excelize.File, b *graph.Bundle) error {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.SetSheetVisible(baseSheet, false, true)
+	return sw.Flush()
 }
 
 // WriteCSV writes b into dir as one UTF-8 CSV file per array, named and

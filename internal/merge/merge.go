@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -140,9 +141,11 @@ func Build(current *graph.Bundle, in *Input, opt Options) (*Plan, error) {
 	if current == nil {
 		current = &graph.Bundle{}
 	}
-	p := &planner{in: in, opt: opt, bad: map[*Row]map[string]bool{}, nodeRow: map[nodeKey]*Row{}, relRow: map[relKey]*Row{},
-		nodes: map[nodeKey]graph.Node{}, rels: map[relKey]graph.Relation{}, baseN: map[nodeKey]graph.Node{}, baseR: map[relKey]graph.Relation{},
-		sheetNode: map[nodeKey]bool{}, sheetRel: map[relKey]bool{}}
+	nn := len(current.Stakeholders) + len(current.Trajectories) + len(current.Goals) + len(current.Enablers) + len(current.Engagements) + len(in.Nodes)
+	nr := len(current.Stakes) + len(current.Influences) + len(current.ReportsTo) + len(current.Supports) + len(current.DependsOn) + len(in.Relations)
+	p := &planner{in: in, opt: opt, bad: map[*Row]map[string]bool{}, nodeRow: make(map[nodeKey]*Row, len(in.Nodes)), relRow: make(map[relKey]*Row, len(in.Relations)),
+		nodes: make(map[nodeKey]graph.Node, nn), rels: make(map[relKey]graph.Relation, nr), baseN: map[nodeKey]graph.Node{}, baseR: map[relKey]graph.Relation{},
+		sheetNode: make(map[nodeKey]bool, len(in.Nodes)), sheetRel: make(map[relKey]bool, len(in.Relations))}
 	p.problems = append(p.problems, in.Problems...)
 	p.nodeRows = slices.Clone(in.Nodes)
 	p.relRows = slices.Clone(in.Relations)
@@ -153,12 +156,12 @@ func Build(current *graph.Bundle, in *Input, opt Options) (*Plan, error) {
 		p.markBad(&p.relRows[i].Row, p.relRows[i].Row.Bad...)
 	}
 
-	cur := map[nodeKey]graph.Node{}
+	cur := make(map[nodeKey]graph.Node, nn)
 	current.Nodes(func(_ string, _ int, n graph.Node) {
 		n = graph.NormalizeNode(n)
 		cur[nodeKey{n.NodeKind(), n.NodeID()}] = n
 	})
-	curRels := map[relKey]graph.Relation{}
+	curRels := make(map[relKey]graph.Relation, nr)
 	current.Relations(func(_ string, _ int, r graph.Relation) { curRels[relKey{r.RelKind(), r.Key()}] = r })
 	// The base says what the workbook's own workspace held when it was
 	// exported: it means nothing for a workspace that does not exist yet,
@@ -449,6 +452,9 @@ func (p *planner) mergeNodes(cur map[nodeKey]graph.Node) {
 		switch {
 		case p.opt.Mode == ModeReplace || (!hasC && !hasB):
 			p.nodes[k] = n
+		case hasB && reflect.DeepEqual(n, b), !hasB && reflect.DeepEqual(n, c):
+			// As exported, or as stakemap has it: stakemap's version
+			// stands. Most rows of a re-imported workbook take this path.
 		case hasB:
 			var fc map[string]json.RawMessage
 			if hasC {
@@ -483,6 +489,7 @@ func (p *planner) mergeRelations(cur map[relKey]graph.Relation) {
 		switch {
 		case p.opt.Mode == ModeReplace || (!hasC && !hasB):
 			p.rels[k] = r
+		case hasB && reflect.DeepEqual(r, b), !hasB && reflect.DeepEqual(r, c):
 		case hasB:
 			var fc map[string]json.RawMessage
 			if hasC {
