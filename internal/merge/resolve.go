@@ -66,13 +66,25 @@ type resolver struct {
 	// sheet may still use a name it renames elsewhere.
 	primary, fallback [refGroups]*graph.NameIndex
 	kindOf            map[string]graph.Kind
+	// known holds the folded names of each group, to tell a name that
+	// resolves from one that does not before asking an index, which
+	// looks for suggestions among every name.
+	known [refGroups]map[string]bool
+	// suggestions is how many more unknown names get "did you mean":
+	// each costs a pass over every name.
+	suggestions int
 }
 
+// maxSuggestions bounds the unknown names that get suggestions, so that a
+// wrong file of thousands of rows fails fast.
+const maxSuggestions = 100
+
 func newResolver() *resolver {
-	r := &resolver{kindOf: map[string]graph.Kind{}}
+	r := &resolver{kindOf: map[string]graph.Kind{}, suggestions: maxSuggestions}
 	for g := range refGroups {
 		r.primary[g] = graph.NewNameIndex()
 		r.fallback[g] = graph.NewNameIndex()
+		r.known[g] = map[string]bool{}
 	}
 	return r
 }
@@ -89,6 +101,7 @@ func (r *resolver) add(n graph.Node, old bool) {
 			continue
 		}
 		r.primary[g].Add(n.NodeID(), name)
+		r.known[g][graph.FoldName(name)] = true
 		if old {
 			r.fallback[g].Add(n.NodeID(), name)
 		}
@@ -102,6 +115,14 @@ func (r *resolver) resolve(typed string, g refGroup, lang string) (id, reason st
 	typed = strings.TrimSpace(typed)
 	if typed == "" {
 		return "", ""
+	}
+	_, isID := r.kindOf[typed]
+	_, isLowerID := r.kindOf[strings.ToLower(typed)]
+	if !isID && !isLowerID && !r.known[g][graph.FoldName(typed)] {
+		if r.suggestions == 0 {
+			return "", Say(lang, "is geen "+g.unknownNL(), "names no "+g.noun(lang)+" in this workspace")
+		}
+		r.suggestions--
 	}
 	id, ambiguous, suggestions := r.primary[g].Resolve(typed)
 	if id != "" {
