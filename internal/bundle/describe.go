@@ -109,12 +109,39 @@ func nodeLabel(n graph.Node) string {
 	return ""
 }
 
-// label names a node as "Name (id)".
+// label names a node as "Name (id)", an engagement by its date and
+// people: "12-9-2026 met Peter Janssen, Jan de Vries (2026-09-12)".
 func (p *printer) label(id string) string {
+	if e, ok := p.engagement(id); ok {
+		date := e.Date
+		if t, err := time.Parse(time.DateOnly, e.Date); err == nil && p.lang != graph.LangEN {
+			date = t.Format("2-1-2006")
+		}
+		names := make([]string, len(e.With))
+		for i, w := range e.With {
+			names[i] = p.name(w)
+		}
+		return date + merge.Say(p.lang, " met ", " with ") + strings.Join(names, ", ") + " (" + id + ")"
+	}
 	if n := p.name(id); n != id {
 		return n + " (" + id + ")"
 	}
 	return id
+}
+
+// engagement finds an engagement after the import, or else before.
+func (p *printer) engagement(id string) (graph.Engagement, bool) {
+	for _, b := range []*graph.Bundle{p.rep.After, p.rep.Before} {
+		if b == nil {
+			continue
+		}
+		for _, e := range b.Engagements {
+			if e.ID == id {
+				return e, true
+			}
+		}
+	}
+	return graph.Engagement{}, false
 }
 
 func (p *printer) workspace() {
