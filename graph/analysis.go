@@ -120,6 +120,41 @@ const (
 	DefaultTop               = 10
 )
 
+// Upper bounds of the analysis parameters, the same for every backend and
+// every surface: a window further back than ten years leaves some
+// databases' date range and says nothing useful; k, maxHops and top bound
+// what one request may cost.
+const (
+	MaxWindow  = 3650
+	MaxK       = 20
+	MaxMaxHops = 20
+	MaxTop     = 1000
+)
+
+// NormalizeHigh returns the high threshold, DefaultHigh for 0, or
+// ErrInvalid naming the value.
+func NormalizeHigh(high int) (int, error) {
+	if high == 0 {
+		return DefaultHigh, nil
+	}
+	var ps problems
+	ps.scale("high", high)
+	return high, Invalid(ps.list)
+}
+
+// NormalizeTop returns the number of brokers to list, DefaultTop for 0,
+// or ErrInvalid naming the value.
+func NormalizeTop(top int) (int, error) {
+	if top == 0 {
+		return DefaultTop, nil
+	}
+	var ps problems
+	if top < 1 || top > MaxTop {
+		ps.add("top", fmt.Sprint(top), fmt.Sprintf("must be a whole number from 1 to %d", MaxTop))
+	}
+	return top, Invalid(ps.list)
+}
+
 // FindingParams are the parameters of the findings. Zero values mean the
 // defaults; Normalize fills them in and checks the rest.
 type FindingParams struct {
@@ -143,11 +178,9 @@ func (p *FindingParams) Normalize() error {
 	}
 	var ps problems
 	ps.date("asOf", p.AsOf, false)
-	if p.High < 1 || p.High > 5 {
-		ps.add("high", fmt.Sprint(p.High), "must be a whole number from 1 to 5")
-	}
-	if p.Window < 0 {
-		ps.add("window", fmt.Sprint(p.Window), "must be a positive number of days")
+	ps.scale("high", p.High)
+	if p.Window < 1 || p.Window > MaxWindow {
+		ps.add("window", fmt.Sprint(p.Window), fmt.Sprintf("must be a whole number of days from 1 to %d", MaxWindow))
 	}
 	if p.Only != "" {
 		ps.oneOf("only", p.Only, Groups)
@@ -209,11 +242,11 @@ func (q *PathQuery) Normalize() error {
 	ps.id("from", q.From)
 	ps.id("to", q.To)
 	ps.oneOf("mode", q.Mode, []string{ModeShortest, ModeStrongest})
-	if q.K < 1 || q.K > 100 {
-		ps.add("k", fmt.Sprint(q.K), "must be a whole number from 1 to 100")
+	if q.K < 1 || q.K > MaxK {
+		ps.add("k", fmt.Sprint(q.K), fmt.Sprintf("must be a whole number from 1 to %d", MaxK))
 	}
-	if q.MaxHops < 1 || q.MaxHops > 20 {
-		ps.add("maxHops", fmt.Sprint(q.MaxHops), "must be a whole number from 1 to 20")
+	if q.MaxHops < 1 || q.MaxHops > MaxMaxHops {
+		ps.add("maxHops", fmt.Sprint(q.MaxHops), fmt.Sprintf("must be a whole number from 1 to %d", MaxMaxHops))
 	}
 	if !(q.HierarchyStrength > 0 && q.HierarchyStrength <= 1) {
 		ps.add("hierarchyStrength", fmt.Sprint(q.HierarchyStrength), "must be greater than 0 and at most 1")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -199,20 +198,10 @@ func decodeEdges(recs []*neo4j.Record, withStrength bool) ([]edge, error) {
 	return out, nil
 }
 
-func normalizeHigh(high int) (int, error) {
-	if high == 0 {
-		return graph.DefaultHigh, nil
-	}
-	if high < 1 || high > 5 {
-		return 0, graph.Invalid([]graph.Problem{{Field: "high", Value: strconv.Itoa(high), Reason: "must be a whole number from 1 to 5"}})
-	}
-	return high, nil
-}
-
 // Grid places stakeholders in the power–interest grid, computed by the
 // grid statements.
 func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
 		return graph.Grid{}, op("Grid", ws, err)
 	}
@@ -337,11 +326,9 @@ func networkBundle(edges []edge, ids ...string) *graph.Bundle {
 // Brokers fetches the influence network with the brokers statement and
 // ranks stakeholders by betweenness centrality computed in Go.
 func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
-	if top == 0 {
-		top = graph.DefaultTop
-	}
-	if top < 0 {
-		return nil, op("Brokers", ws, graph.Invalid([]graph.Problem{{Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number"}}))
+	top, err := graph.NormalizeTop(top)
+	if err != nil {
+		return nil, op("Brokers", ws, err)
 	}
 	type network struct {
 		ids     []string

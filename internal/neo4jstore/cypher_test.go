@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -337,6 +338,38 @@ func TestStatementsHaveNoUnboundedPaths(t *testing.T) {
 	for _, s := range Statements() {
 		if m := unboundedPatterns.FindString(s.Statement); m != "" {
 			t.Errorf("statement %s has an unbounded path pattern %q: fetch the edges and search in Go", s.Name, m)
+		}
+	}
+}
+
+// TestParametersBoundedBeforeAnyStatement shows that the Neo4j backend
+// refuses out-of-range parameters as the embedded one does, before it
+// sends anything: a window of millions of days would otherwise leave
+// Neo4j's date range in date($asOf) - duration({days: $window}) and fail
+// as a server error where the embedded backend answered. (The store has
+// no driver here: reaching the server would panic.)
+func TestParametersBoundedBeforeAnyStatement(t *testing.T) {
+	s := &Store{}
+	ctx := t.Context()
+	for _, err := range []error{
+		func() error { _, err := s.Findings(ctx, "w", graph.FindingParams{Window: 1_000_000_000}); return err }(),
+		func() error {
+			_, err := s.Findings(ctx, "w", graph.FindingParams{Window: graph.MaxWindow + 1})
+			return err
+		}(),
+		func() error { _, err := s.Grid(ctx, "w", "", 6); return err }(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", MaxHops: 21})
+			return err
+		}(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", K: graph.MaxK + 1})
+			return err
+		}(),
+		func() error { _, err := s.Brokers(ctx, "w", graph.MaxTop+1); return err }(),
+	} {
+		if !errors.Is(err, graph.ErrInvalid) {
+			t.Errorf("got %v, want ErrInvalid", err)
 		}
 	}
 }
