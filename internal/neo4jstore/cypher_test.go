@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/stakemap/stakemap/graph"
 )
 
@@ -371,5 +373,29 @@ func TestParametersBoundedBeforeAnyStatement(t *testing.T) {
 		if !errors.Is(err, graph.ErrInvalid) {
 			t.Errorf("got %v, want ErrInvalid", err)
 		}
+	}
+}
+
+func TestMapError(t *testing.T) {
+	tests := []struct {
+		name string
+		in   error
+		want error
+	}{
+		{"ErrConflict", &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "exists"}, graph.ErrConflict},
+		// A write that raced DeleteWorkspace: not found, as the embedded
+		// backend answers, rather than a server error.
+		{"ErrNotFound", fmt.Errorf("node-update: %w", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.EntityNotFound", Msg: "Node with id 7 has been deleted in this transaction"}), graph.ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mapError(tc.in); !errors.Is(got, tc.want) {
+				t.Errorf("mapError(%v) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+	other := &neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable"}
+	if got := mapError(other); errors.Is(got, graph.ErrNotFound) || errors.Is(got, graph.ErrConflict) {
+		t.Errorf("mapError(%v) = %v: other errors stay as they are", other, got)
 	}
 }

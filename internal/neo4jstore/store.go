@@ -246,14 +246,30 @@ func consistentRead[T any](ctx context.Context, s *Store, ws string, work func(t
 // uniqueness constraint: two writers raced for one id.
 const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
-// mapError turns a constraint violation into graph.ErrConflict and leaves
-// every other error as it is.
+// codeEntityNotFound is the server's code for a statement that touches a
+// node or relationship deleted by a transaction that committed first: a
+// write that raced DeleteWorkspace and lost.
+const codeEntityNotFound = "Neo.ClientError.Statement.EntityNotFound"
+
+// errGone marks an error that says the workspace (or a node in it) was
+// deleted while a transaction was using it. It matches graph.ErrNotFound,
+// which is what the embedded backend answers after a delete.
+var errGone = fmt.Errorf("it was deleted meanwhile: %w", graph.ErrNotFound)
+
+// mapError turns a constraint violation into graph.ErrConflict and a write
+// that lost a race with a delete into graph.ErrNotFound (not a server
+// error), and leaves every other error as it is.
 func mapError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok && e.Code == codeConstraint {
-		return fmt.Errorf("%s: %w", e.Msg, graph.ErrConflict)
+	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok {
+		switch e.Code {
+		case codeConstraint:
+			return fmt.Errorf("%s: %w", e.Msg, graph.ErrConflict)
+		case codeEntityNotFound:
+			return fmt.Errorf("%s: %w", e.Msg, errGone)
+		}
 	}
 	return err
 }
