@@ -322,13 +322,13 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, name string, p params
 	return recs, nil
 }
 
-// op wraps err with the method and its subject, keeping it inspectable
-// with errors.Is.
+// op wraps err with the method and its subject in a *graph.OpError,
+// which keeps it inspectable with errors.Is and loggable without ids.
 func op(method, subject string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("neo4jstore.%s %s: %w", method, subject, err)
+	return &graph.OpError{Op: "neo4jstore." + method, Subject: subject, Err: err}
 }
 
 func notFound(what, id string) error {
