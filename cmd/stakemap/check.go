@@ -125,6 +125,13 @@ was one; nothing is written for such a workspace, never half of one.`,
 				return fmt.Errorf("salvage: %w", err)
 			}
 			out := cmd.OutOrStdout()
+			// Damage to the file as a whole (a meta page, its length) can
+			// mean that the newest changes are gone although every
+			// workspace reads: say so, and do not call the salvage whole.
+			fileErr := embedded.CheckFile(backendFlags.db)
+			if fileErr != nil {
+				fmt.Fprintf(out, "damage: %v\n", fileErr)
+			}
 			var lost []string
 			for _, id := range ids {
 				b, err := s.ExportBundle(ctx, id)
@@ -144,6 +151,9 @@ was one; nothing is written for such a workspace, never half of one.`,
 			}
 			if len(lost) > 0 {
 				return fmt.Errorf("%w: %s: saved %d of %d workspaces into %s; could not read %v", errDamaged, backendFlags.db, len(ids)-len(lost), len(ids), dir, lost)
+			}
+			if fileErr != nil {
+				return fmt.Errorf("%w: %s: saved all %d workspaces it still holds into %s, but the latest changes may be missing (see above)", errDamaged, backendFlags.db, len(ids), dir)
 			}
 			fmt.Fprintf(out, "saved all %d workspaces into %s\n", len(ids), dir)
 			return nil

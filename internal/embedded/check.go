@@ -106,15 +106,19 @@ func (r *Report) add(list *[]string, format string, args ...any) {
 // other than damage (a canceled context).
 func (s *Store) Check(ctx context.Context) (Report, error) {
 	var r Report
-	if err := checkFile(s.path); err != nil {
-		r.add(&r.Damage, "%v", err)
+	fileErr := checkFile(s.path)
+	if fileErr != nil {
+		r.add(&r.Damage, "%v", fileErr)
 	}
 	err := s.view(ctx, func(tx *bolt.Tx) error { return walk(tx.Cursor(), 0, fnv.New64a()) })
 	if errors.Is(err, graph.ErrCorrupt) {
 		r.add(&r.Damage, "%v", err)
 	} else if err != nil {
 		return r, err
-	} else {
+	} else if fileErr == nil {
+		// bbolt's checker reads pages on a goroutine of its own, where a
+		// fault cannot be recovered: it runs only on a file whose length
+		// holds every page and whose every page the walk has read.
 		err = s.view(ctx, func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
 				r.add(&r.Damage, "database file %s: %v", s.path, e)

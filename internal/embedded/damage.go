@@ -178,6 +178,15 @@ func checkFile(path string) error {
 	if !m.valid {
 		return damaged("neither of its two meta pages is valid (the first %s): it is not a stakemap database, or its start was overwritten", m0.reason)
 	}
+	// bbolt would fall back to the other meta page, silently losing the
+	// last change when the broken one was the newer: a sound file always
+	// has two valid meta pages.
+	if !m0.valid {
+		return damaged("its first meta page %s, so its last change may be lost", m0.reason)
+	}
+	if !m1.valid {
+		return damaged("its second meta page %s, so its last change may be lost", orDefault(m1.reason, "cannot be found"))
+	}
 	if m.pageSize < 512 || m.pageSize&(m.pageSize-1) != 0 {
 		return damaged("its meta page gives an impossible page size (%d)", m.pageSize)
 	}
@@ -208,4 +217,11 @@ func (s *Store) damaged(b *graph.Bundle) error {
 	}
 	what := fmt.Sprintf("workspace %s holds %d records no import could have written, e.g. %s", b.Workspace.ID, len(list), list[0])
 	return &corruptError{path: s.path, what: what}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
