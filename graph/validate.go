@@ -154,7 +154,9 @@ func TextProblem(v string, max int, long bool) string {
 func (p *problems) text(field, v string, max int, long bool) {
 	if reason := TextProblem(v, max, long); reason != "" {
 		p.add(field, clip(v), reason)
-		p.list[len(p.list)-1].textLimit = true
+		// Text that is not UTF-8 never came through JSON, as every value
+		// stored before the limits did: it is damage, not an old value.
+		p.list[len(p.list)-1].textLimit = utf8.ValidString(v)
 	}
 }
 
