@@ -121,14 +121,15 @@ const (
 )
 
 // Upper bounds of the analysis parameters, the same for every backend and
-// every surface: a window further back than ten years leaves some
-// databases' date range and says nothing useful; k, maxHops and top bound
-// what one request may cost.
+// every surface, so that one question cannot occupy the service (each
+// alternative path costs another search, and the searches grow with the
+// hops allowed) and no date leaves a database's range (a window further
+// back than ten years says nothing useful anyway).
 const (
 	MaxWindow  = 3650
 	MaxK       = 20
 	MaxMaxHops = 20
-	MaxTop     = 1000
+	MaxTop     = 10000
 )
 
 // NormalizeHigh returns the high threshold, DefaultHigh for 0, or
@@ -219,8 +220,8 @@ const (
 type PathQuery struct {
 	From, To          string
 	Mode              string  // shortest or strongest; empty: strongest
-	K                 int     // alternatives; 0: 1
-	MaxHops           int     // 0: 6
+	K                 int     // alternatives, at most MaxK; 0: 1
+	MaxHops           int     // at most MaxMaxHops; 0: 6
 	HierarchyStrength float64 // strength of a ReportsTo edge; 0: 0.5
 }
 

@@ -27,8 +27,8 @@ func TestParameterBounds(t *testing.T) {
 		{"ErrInvalid/k 21", func() error { q := graph.PathQuery{From: "a", To: "b", K: 21}; return q.Normalize() }, "k", "21"},
 		{"OK/maxHops 20", func() error { q := graph.PathQuery{From: "a", To: "b", MaxHops: 20}; return q.Normalize() }, "", ""},
 		{"ErrInvalid/maxHops 21", func() error { q := graph.PathQuery{From: "a", To: "b", MaxHops: 21}; return q.Normalize() }, "maxHops", "21"},
-		{"OK/top 1000", func() error { _, err := graph.NormalizeTop(1000); return err }, "", ""},
-		{"ErrInvalid/top 1001", func() error { _, err := graph.NormalizeTop(1001); return err }, "top", "1001"},
+		{"OK/top 10000", func() error { _, err := graph.NormalizeTop(10000); return err }, "", ""},
+		{"ErrInvalid/top 10001", func() error { _, err := graph.NormalizeTop(10001); return err }, "top", "10001"},
 		{"ErrInvalid/top -1", func() error { _, err := graph.NormalizeTop(-1); return err }, "top", "-1"},
 		{"OK/high 5", func() error { _, err := graph.NormalizeHigh(5); return err }, "", ""},
 		{"ErrInvalid/high 0 is the default, -1 is not", func() error { _, err := graph.NormalizeHigh(-1); return err }, "high", "-1"},
@@ -56,5 +56,38 @@ func TestParameterBounds(t *testing.T) {
 	}
 	if high, _ := graph.NormalizeHigh(0); high != graph.DefaultHigh {
 		t.Errorf("high 0 gives %d, want the default", high)
+	}
+}
+
+func TestPathQueryLimits(t *testing.T) {
+	tests := []struct {
+		name      string
+		q         graph.PathQuery
+		wantField string // "" when the query is fine
+	}{
+		{"Defaults", graph.PathQuery{From: "a", To: "b"}, ""},
+		{"KAtLimit", graph.PathQuery{From: "a", To: "b", K: 20}, ""},
+		{"KOverLimit", graph.PathQuery{From: "a", To: "b", K: 21}, "k"},
+		{"KNegative", graph.PathQuery{From: "a", To: "b", K: -1}, "k"},
+		{"HopsAtLimit", graph.PathQuery{From: "a", To: "b", MaxHops: 20}, ""},
+		{"HopsOverLimit", graph.PathQuery{From: "a", To: "b", MaxHops: 21}, "maxHops"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.q.Normalize()
+			if tt.wantField == "" {
+				if err != nil {
+					t.Fatalf("Normalize: %v", err)
+				}
+				return
+			}
+			ve, ok := errors.AsType[*graph.ValidationError](err)
+			if !ok || !errors.Is(err, graph.ErrInvalid) {
+				t.Fatalf("Normalize: %v, want a validation error", err)
+			}
+			if len(ve.Problems) != 1 || ve.Problems[0].Field != tt.wantField {
+				t.Errorf("problems %+v, want one naming %s", ve.Problems, tt.wantField)
+			}
+		})
 	}
 }

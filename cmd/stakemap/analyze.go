@@ -367,7 +367,7 @@ itself the answer is the path of zero hops.`,
 	f.StringVar(&q.From, "from", "", "stakeholder id to start from (required)")
 	f.StringVar(&q.To, "to", "", "stakeholder id to reach (required)")
 	f.StringVar(&q.Mode, "mode", graph.ModeStrongest, "strongest or shortest")
-	f.IntVar(&q.K, "k", graph.DefaultK, "number of alternative paths, 1–100")
+	f.IntVar(&q.K, "k", graph.DefaultK, "number of alternative paths, 1–20")
 	f.IntVar(&q.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path in steps, 1–20")
 	f.Float64Var(&q.HierarchyStrength, "hierarchy-strength", graph.DefaultHierarchyStrength, "strength of a reporting line, in (0, 1]")
 	f.StringVar(&lang, "lang", "", "language of the headers, nl or en (default: the workspace's)")

@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"References", testReferences},
 		{"DuplicateIDs", testDuplicateIDs},
 		{"Versions", testVersions},
+		{"VersionsNeverReused", testVersionsNeverReused},
 		{"Relations", testRelations},
 		{"RelationValidation", testRelationValidation},
 		{"DeleteCascade", testDeleteCascade},

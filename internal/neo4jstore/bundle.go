@@ -30,8 +30,9 @@ func relsOf[T graph.Relation](list []T) []graph.Relation {
 // workspace with it in one write transaction: the workspace node is locked
 // (created if needed), its previous contents deleted and the bundle
 // written in batched UNWIND statements. Any failure rolls everything back.
-// A node that existed before keeps counting up its version, so a caller
-// holding an old version cannot overwrite imported data.
+// Every node gets the version of the import, which no node of the
+// workspace had before, so a caller holding an old version cannot
+// overwrite imported data.
 func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
@@ -68,24 +69,17 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 
 func importBundle(ctx context.Context, tx neo4j.ManagedTransaction, c *graph.Bundle) error {
 	ws := c.Workspace.ID
-	if _, err := run(ctx, tx, stWorkspaceMerge, params{"workspace": ws, "name": c.Workspace.Name, "language": c.Workspace.Language, "ldUnit": c.Workspace.LDUnit}); err != nil {
-		return err
-	}
-	recs, err := run(ctx, tx, stNodeVersions, params{"workspace": ws})
+	recs, err := run(ctx, tx, stWorkspaceMerge, params{"workspace": ws, "name": c.Workspace.Name, "language": c.Workspace.Language, "ldUnit": c.Workspace.LDUnit})
 	if err != nil {
 		return err
 	}
-	old := make(map[string]int64, len(recs))
-	for _, r := range recs {
-		id, err := str(r, "id")
-		if err != nil {
-			return err
-		}
-		if old[id], err = asInt("version", get(r, "version")); err != nil {
-			return err
-		}
+	if len(recs) == 0 {
+		return errors.New("workspace-merge returned nothing")
 	}
-	version := func(id string) int64 { return old[id] + 1 }
+	version, err := writeSeq(ctx, tx, ws, recs[0])
+	if err != nil {
+		return err
+	}
 	if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": ws}); err != nil {
 		return err
 	}

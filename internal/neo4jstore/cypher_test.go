@@ -22,7 +22,7 @@ import (
 // allowedNames are the only labels and relationship types the backend may
 // use: those of the design.
 var allowedNames = []string{
-	"Node", "Workspace", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
+	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
 }
 
@@ -109,10 +109,10 @@ func TestStatementsUseOnlyAllowedLabelsAndTypes(t *testing.T) {
 }
 
 func TestStatementsScopeToWorkspace(t *testing.T) {
-	// Every statement except the schema and the list of all workspaces
-	// must be bound to one workspace.
+	// Every statement except the schema, the database-wide sequences and
+	// the list of all workspaces must be bound to one workspace.
 	for _, s := range Statements() {
-		if strings.HasPrefix(s.Name, "schema-") || s.Name == stWorkspaceList {
+		if strings.HasPrefix(s.Name, "schema-") || strings.HasPrefix(s.Name, "sequence-") || s.Name == stWorkspaceList {
 			continue
 		}
 		if !slices.Contains(statementParams(s.Statement), "workspace") && !strings.Contains(s.Statement, "UNWIND $rows") {

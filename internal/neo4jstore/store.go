@@ -141,6 +141,7 @@ func (s *Store) verify(ctx context.Context) error {
 var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+	stSchemaSequenceName,
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {
@@ -486,17 +487,45 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 	return op("CreateWorkspace", w.ID, err)
 }
 
-// touch takes the workspace's write lock by giving it a new revision, or
-// returns ErrNotFound. Every write transaction calls it first.
-func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
+// touch takes the workspace's write lock by giving it a new revision, and
+// returns the write's number in the workspace's seq, the version of every
+// node the write changes; ErrNotFound when there is no such workspace.
+// Every write transaction calls it (or workspace-merge) first.
+func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (int64, error) {
 	recs, err := run(ctx, tx, stWorkspaceTouch, params{"workspace": ws})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(recs) == 0 {
-		return notFound("workspace", ws)
+		return 0, notFound("workspace", ws)
 	}
-	return nil
+	return writeSeq(ctx, tx, ws, recs[0])
+}
+
+// writeSeq returns the seq of a touched workspace's record, starting a new
+// incarnation when the workspace has none yet: a new workspace, or one
+// written before versions had incarnations.
+func writeSeq(ctx context.Context, tx neo4j.ManagedTransaction, ws string, r *neo4j.Record) (int64, error) {
+	if v := get(r, "seq"); v != nil {
+		return asInt("seq", v)
+	}
+	recs, err := run(ctx, tx, stSequenceIncarnation, params{})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, errors.New("the incarnation sequence returned nothing")
+	}
+	n, err := asInt("value", get(recs[0], "value"))
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 || n >= 1<<31 {
+		return 0, fmt.Errorf("incarnation %d is out of range", n)
+	}
+	seq := n << 32
+	_, err = run(ctx, tx, stWorkspaceStartSeq, params{"workspace": ws, "seq": seq})
+	return seq, err
 }
 
 // checkPrecondition checks pre inside a write transaction. A workspace
@@ -528,7 +557,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
 			return struct{}{}, err
 		}
-		if err := touch(ctx, tx, id); err != nil {
+		if _, err := touch(ctx, tx, id); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {
