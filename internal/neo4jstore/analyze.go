@@ -43,44 +43,8 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 	if err := p.Normalize(); err != nil {
 		return nil, op("Findings", ws, err)
 	}
-	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
-	type result struct {
-		findings []graph.Finding
-		lang     string
-		names    map[string]string
-		roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
-	}
-	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (result, error) {
-		res := result{lang: w.Language, findings: []graph.Finding{}}
-		opposed := false
-		for _, code := range findingCodes {
-			if p.Only != "" && graph.CodeGroups[code] != p.Only {
-				continue
-			}
-			fs, err := runFinding(ctx, tx, code, all)
-			if err != nil {
-				return result{}, err
-			}
-			opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
-			res.findings = append(res.findings, fs...)
-		}
-		var err error
-		if res.names, err = names(ctx, tx, ws); err != nil {
-			return result{}, err
-		}
-		if opposed {
-			stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
-			if err != nil {
-				return result{}, err
-			}
-			res.roles = map[[2]string][]string{}
-			for _, rel := range stakes {
-				st := rel.(graph.Stake)
-				k := [2]string{st.Trajectory, st.Stakeholder}
-				res.roles[k] = append(res.roles[k], st.Role)
-			}
-		}
-		return res, nil
+	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (findingsRead, error) {
+		return readFindings(ctx, tx, w, p)
 	})
 	if err != nil {
 		return nil, op("Findings", ws, err)
@@ -106,6 +70,51 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 		r.findings[i].Severity = graph.SeverityOf(r.findings[i].Code)
 	}
 	return r.findings, nil
+}
+
+// findingsRead is what Findings reads in its transaction.
+type findingsRead struct {
+	findings []graph.Finding
+	lang     string
+	names    map[string]string
+	roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
+}
+
+// readFindings runs the finding statements of the groups p asks for and
+// reads what their messages need, in tx; p is normalised.
+func readFindings(ctx context.Context, tx neo4j.ManagedTransaction, w graph.Workspace, p graph.FindingParams) (findingsRead, error) {
+	ws := w.ID
+	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
+	res := findingsRead{lang: w.Language, findings: []graph.Finding{}}
+	opposed := false
+	for _, code := range findingCodes {
+		if p.Only != "" && graph.CodeGroups[code] != p.Only {
+			continue
+		}
+		fs, err := runFinding(ctx, tx, code, all)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
+		res.findings = append(res.findings, fs...)
+	}
+	var err error
+	if res.names, err = names(ctx, tx, ws); err != nil {
+		return findingsRead{}, err
+	}
+	if opposed {
+		stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		res.roles = map[[2]string][]string{}
+		for _, rel := range stakes {
+			st := rel.(graph.Stake)
+			k := [2]string{st.Trajectory, st.Stakeholder}
+			res.roles[k] = append(res.roles[k], st.Role)
+		}
+	}
+	return res, nil
 }
 
 // runFinding runs one finding statement. The dependency-cycle statement

@@ -213,34 +213,47 @@ const readAttempts = 5
 // of one state of the workspace. work gets the workspace as read first;
 // a missing workspace is ErrNotFound.
 func consistentRead[T any](ctx context.Context, s *Store, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	return retryWhileMoved(func() (T, error) {
+		return readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
+			return readBetween(ctx, tx, ws, work)
+		})
+	})
+}
+
+// retryWhileMoved runs attempt again, up to readAttempts times in all,
+// while it fails with errMoved.
+func retryWhileMoved[T any](attempt func() (T, error)) (T, error) {
 	var (
 		v   T
 		err error
 	)
 	for range readAttempts {
-		v, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
-			var zero T
-			w, before, err := workspace(ctx, tx, ws)
-			if err != nil {
-				return zero, err
-			}
-			v, workErr := work(tx, w)
-			// Even an error (a trajectory not found, say) counts only when
-			// no write came between: it may belong to a half-seen write.
-			_, after, err := workspace(ctx, tx, ws)
-			if err != nil {
-				return zero, err
-			}
-			if before != after {
-				return zero, errMoved
-			}
-			return v, workErr
-		})
-		if !errors.Is(err, errMoved) {
+		if v, err = attempt(); !errors.Is(err, errMoved) {
 			break
 		}
 	}
 	return v, err
+}
+
+// readBetween runs work between two readings of the workspace's revision
+// in tx, and answers errMoved when they differ.
+func readBetween[T any](ctx context.Context, tx neo4j.ManagedTransaction, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	var zero T
+	w, before, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return zero, err
+	}
+	v, workErr := work(tx, w)
+	// Even an error (a trajectory not found, say) counts only when no
+	// write came between: it may belong to a half-seen write.
+	_, after, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return zero, err
+	}
+	if before != after {
+		return zero, errMoved
+	}
+	return v, workErr
 }
 
 // codeConstraint is the server's code for a write that breaks a
