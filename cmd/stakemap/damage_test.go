@@ -108,7 +108,7 @@ func TestDamagedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flips := 40
+	flips := 28
 	if testing.Short() {
 		flips = 8
 	}

@@ -54,7 +54,7 @@ func TestDamagedCopies(t *testing.T) {
 	}
 	defer target.Close()
 
-	copies := 150
+	copies := 100
 	if testing.Short() {
 		copies = 30
 	}
