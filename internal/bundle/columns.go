@@ -117,13 +117,14 @@ var (
 		"afdeling": "unit", "externe": "external",
 	})
 	levels = enumOf(graph.Levels, []string{"bestuur", "directie", "management", "medewerker", "extern"}, map[string]string{
-		"raad van bestuur": "board", "leidinggevende": "management", "manager": "management",
+		"raad van bestuur": "board", "bestuurder": "board", "directielid": "executive", "leidinggevende": "management", "manager": "management",
+		"teamleider": "management", "afdelingshoofd": "management",
 	})
 	attitudes = enumOf(graph.Attitudes, []string{"kampioen", "voorstander", "neutraal", "criticus", "blokkeerder", "onbekend"}, map[string]string{
-		"ambassadeur": "champion", "kritisch": "critic", "tegenstander": "blocker",
+		"ambassadeur": "champion", "kritisch": "critic", "sceptisch": "critic", "tegenstander": "blocker", "weet niet": "unknown",
 	})
 	trajectoryStatus = enumOf(graph.TrajectoryStatus, []string{"idee", "gepland", "lopend", "afgerond", "gestopt"}, map[string]string{
-		"loopt": "running", "actief": "running", "klaar": "done", "stopgezet": "stopped",
+		"loopt": "running", "actief": "running", "in uitvoering": "running", "in voorbereiding": "planned", "klaar": "done", "stopgezet": "stopped",
 	})
 	enablerKinds = enumOf(graph.EnablerKinds, []string{"systeem", "proces", "hr-instrument", "beleid", "budget", "overig"}, map[string]string{
 		"anders": "other",
@@ -132,10 +133,10 @@ var (
 		"ontbrekend": "missing", "klaar": "ready", "aanwezig": "ready",
 	})
 	channels = enumOf(graph.Channels, []string{"overleg", "presentatie", "workshop", "rapportage", "nieuwsbrief", "informeel", "overig"}, map[string]string{
-		"vergadering": "meeting", "gesprek": "meeting", "rapport": "report", "verslag": "report", "anders": "other",
+		"vergadering": "meeting", "gesprek": "meeting", "bijeenkomst": "meeting", "rapport": "report", "verslag": "report", "anders": "other",
 	})
 	roles = enumOf(graph.Roles, []string{"sponsor", "eigenaar", "lerende", "bijdrager", "expert", "geïnformeerd"}, map[string]string{
-		"opdrachtgever": "sponsor", "deelnemer": "learner", "deskundige": "expert",
+		"opdrachtgever": "sponsor", "proceseigenaar": "owner", "deelnemer": "learner", "deskundige": "expert", "te informeren": "informed",
 	})
 	languages = enumOf(graph.Languages, []string{"nl", "en"}, map[string]string{
 		"nederlands": "nl", "dutch": "nl", "engels": "en", "english": "en",
@@ -155,11 +156,11 @@ var sheets = []sheet{
 		col("title", kText, "Functie", 28, "titel"), col("unit", kText, "Afdeling", 22, "eenheid"),
 		enumCol("level", levels, "Niveau", 14), col("influence", kInt, "Invloed", 9, "macht"),
 		col("interest", kInt, "Belang", 9, "interesse"), enumCol("attitude", attitudes, "Houding", 14),
-		col("contactEvery", kDays, "Contact elke (dagen)", 12, "contactritme", "contactelke"),
+		col("contactEvery", kDays, "Contact elke (dagen)", 12, "contactritme", "contactelke", "contactfrequentie", "contactfrequentiedagen"),
 		col("tags", kList, "Labels", 20), col("notes", kText, "Notities", 40, "notitie", "opmerkingen"),
 		col("id", kText, "ID", 20),
 	}},
-	{array: "trajectories", nl: "Trajecten", names: []string{"trajecten", "leertrajecten"}, columns: []column{
+	{array: "trajectories", nl: "Trajecten", names: []string{"trajecten", "leertrajecten", "programmas"}, columns: []column{
 		col("name", kText, "Naam", 30), col("purpose", kText, "Doel", 36, "doelstelling"),
 		enumCol("status", trajectoryStatus, "Status", 12), col("start", kDate, "Begin", 12, "startdatum", "begindatum"),
 		col("end", kDate, "Einde", 12, "eind", "einddatum"), col("reviewBy", kDate, "Herzien op", 12, "herzien", "evaluatie", "evaluatiedatum"),
@@ -172,14 +173,14 @@ var sheets = []sheet{
 		col("name", kText, "Naam", 30), enumCol("kind", enablerKinds, "Soort", 14, "type"),
 		enumCol("status", enablerStatus, "Status", 12), col("owner", kText, "Eigenaar", 26), col("id", kText, "ID", 20),
 	}},
-	{array: "stakes", nl: "Rollen", names: []string{"rollen", "betrokkenheid"}, columns: []column{
-		col("stakeholder", kText, "Belanghebbende", 28), col("trajectory", kText, "Traject", 28, "leertraject"),
+	{array: "stakes", nl: "Rollen", names: []string{"rollen", "betrokkenheid", "rolverdeling", "roles"}, columns: []column{
+		col("stakeholder", kText, "Belanghebbende", 28, "persoon"), col("trajectory", kText, "Traject", 28, "leertraject"),
 		enumCol("role", roles, "Rol", 14), col("interest", kOptInt, "Belang", 9), col("influence", kOptInt, "Invloed", 9),
 	}},
-	{array: "influences", nl: "Invloed", names: []string{"invloed", "beinvloeding"}, columns: []column{
+	{array: "influences", nl: "Invloed", names: []string{"invloed", "beinvloeding", "invloedsrelaties"}, columns: []column{
 		col("from", kText, "Van", 28), col("to", kText, "Op", 28, "naar"), col("strength", kFloat, "Sterkte", 9),
 	}},
-	{array: "reportsTo", nl: "Hiërarchie", names: []string{"hierarchie", "rapporteertaan"}, columns: []column{
+	{array: "reportsTo", nl: "Hiërarchie", names: []string{"hierarchie", "rapporteertaan", "organigram", "rapportagelijnen", "hierarchy"}, columns: []column{
 		col("from", kText, "Medewerker", 28, "van"), col("to", kText, "Leidinggevende", 28, "naar", "manager"),
 	}},
 	{array: "supports", nl: "Ondersteunt", names: []string{"ondersteunt", "bijdragen"}, columns: []column{
@@ -189,9 +190,9 @@ var sheets = []sheet{
 		col("trajectory", kText, "Traject", 30, "leertraject"), col("on", kText, "Hangt af van", 30, "op", "van", "afhankelijkvan"),
 		col("note", kText, "Toelichting", 36, "notitie"),
 	}},
-	{array: "engagements", nl: "Contactmomenten", names: []string{"contactmomenten", "contacten"}, columns: []column{
+	{array: "engagements", nl: "Contactmomenten", names: []string{"contactmomenten", "contacten", "contactlog", "gesprekken", "contacts"}, columns: []column{
 		col("date", kDate, "Datum", 12), enumCol("channel", channels, "Kanaal", 14, "vorm"),
-		col("with", kList, "Met", 30), col("about", kList, "Over", 30), col("summary", kText, "Samenvatting", 40),
+		col("with", kList, "Met", 30, "deelnemers", "wie"), col("about", kList, "Over", 30, "traject", "trajecten"), col("summary", kText, "Samenvatting", 40),
 		col("resultsShared", kBool, "Resultaten gedeeld", 10, "resultaatgedeeld"), col("id", kText, "ID", 20),
 	}},
 }

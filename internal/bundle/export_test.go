@@ -316,3 +316,27 @@ func TestDescribeReport(t *testing.T) {
 		}
 	}
 }
+
+func TestReadDatesAsPeopleWriteThem(t *testing.T) {
+	fsys := csvFS(
+		"contactmomenten.csv", "ID;Datum;Met\n"+
+			"e1;12 september 2026;a\ne2;3 okt. 2026;a\ne3;1 Mar 2027;a\ne4;12/9/2026;a\ne5;2026-09-12T10:00;a\n",
+	)
+	b, err := bundle.ReadCSVFS(fsys, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range b.Engagements {
+		got = append(got, e.Date)
+	}
+	if want := []string{"2026-09-12", "2026-10-03", "2027-03-01", "2026-09-12", "2026-09-12"}; !slices.Equal(got, want) {
+		t.Fatalf("dates %v, want %v", got, want)
+	}
+	_, err = bundle.ReadCSVFS(csvFS("contactmomenten.csv", "ID;Datum;Met\na;31 september 2026;a\nb;30-2-2028;a\nc;12-13-2026;a\nd;volgende week;a\n"), bundle.Options{})
+	for _, want := range []string{"september heeft 30 dagen", "februari heeft 29 dagen", "er is geen maand 13", "is geen datum"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("no %q in %v", want, err)
+		}
+	}
+}

@@ -422,11 +422,30 @@ var (
 	serial   = regexp.MustCompile(`^\d{1,6}(\.\d+)?$`)
 )
 
+// wordDate is a date with its month written out: 12 september 2026,
+// 12 sept. 2026, 12 Sep 2026.
+var wordDate = regexp.MustCompile(`^(\d{1,2})\s+([a-zé]+)\.?\s+(\d{4})$`)
+
+// monthOf returns the month a Dutch or English month name (or its first
+// three letters or more) stands for, or 0.
+func monthOf(word string) int {
+	if len(word) < 3 {
+		return 0
+	}
+	for i, nl := range monthsNL {
+		en := strings.ToLower(time.Month(i + 1).String())
+		if strings.HasPrefix(nl, word) || strings.HasPrefix(en, word) || (word == "mrt" && i == 2) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 
 // parseDate writes a date as YYYY-MM-DD. Besides that form it reads the
-// Dutch day-first forms (12-9-2026, 12/09/2026, 12.09.2026), a date with a
-// time, and, in workbooks, Excel's day numbers. A date that cannot be is
+// Dutch day-first forms (12-9-2026, 12/09/2026, 12.09.2026, 12 september
+// 2026), a date with a time, and, in workbooks, Excel's day numbers. A date that cannot be is
 // named as such in lang (31-9-2026: september has 30 days).
 func parseDate(cell string, excel bool, lang string) (string, string) {
 	var y, mo, d int
@@ -438,6 +457,10 @@ func parseDate(cell string, excel bool, lang string) (string, string) {
 		y, _ = strconv.Atoi(m[1])
 		mo, _ = strconv.Atoi(m[2])
 		d, _ = strconv.Atoi(m[3])
+	} else if m := wordDate.FindStringSubmatch(strings.ToLower(cell)); m != nil && monthOf(m[2]) > 0 {
+		d, _ = strconv.Atoi(m[1])
+		mo = monthOf(m[2])
+		y, _ = strconv.Atoi(m[3])
 	} else if excel && serial.MatchString(cell) {
 		n, _ := strconv.ParseFloat(cell, 64)
 		// Excel's day 1 is 1900-01-01 and it counts a 29 February 1900
