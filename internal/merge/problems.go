@@ -246,7 +246,3 @@ func translate(reason, lang string) string {
 	}
 	return reason
 }
-
-// Translated reports whether translate knows reason, for tests that keep
-// the table in step with graph's validation.
-func Translated(reason string) bool { return translate(reason, graph.LangNL) != reason }
