@@ -143,7 +143,7 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 		var before *graph.Bundle
 		if old != nil {
 			var err error
-			if before, err = readBundle(old); err != nil {
+			if before, err = bucketBundle(old); err != nil {
 				return err
 			}
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
@@ -206,55 +206,69 @@ func putSorted(b *bolt.Bucket, list []kv) error {
 }
 
 // ExportBundle reads the whole workspace in one read transaction, so the
-// document is a consistent snapshot.
+// document is a consistent snapshot. A workspace whose records are damaged
+// is an error matching graph.ErrCorrupt rather than a document that would
+// not import back.
 func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
+	b, err := s.readBundle(ctx, ws)
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	// Every record decoded; now the whole must be what an import could
+	// have written, or the document would not import back: a damaged file
+	// can decode into valid JSON with a wrong value or a lost reference.
+	if err := s.damaged(b); err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	return b, nil
+}
+
+// readBundle reads and decodes a workspace in one read transaction, in
+// canonical order with defaults applied.
+func (s *Store) readBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
 	var b *graph.Bundle
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
 			return err
 		}
-		b, err = readBundle(w)
+		b, err = bucketBundle(w)
 		return err
 	})
-	if err != nil {
-		return nil, op("ExportBundle", ws, err)
-	}
-	return b, nil
+	return b, err
 }
 
-// readBundle reads a whole workspace bucket as a canonical bundle.
-func readBundle(w *bolt.Bucket) (*graph.Bundle, error) {
+// bucketBundle reads a workspace bucket as a bundle in canonical order
+// with defaults applied: for an export, or for the old state an import
+// compares the new one with.
+func bucketBundle(w *bolt.Bucket) (*graph.Bundle, error) {
 	b := &graph.Bundle{Format: graph.Format}
-	err := func() error {
-		var err error
-		if b.Workspace, err = readWorkspace(w); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Stakeholders); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Trajectories); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Goals); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Enablers); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Engagements); err != nil {
-			return err
-		}
-		return errors.Join(
-			exportRels(w, &b.Stakes),
-			exportRels(w, &b.Influences),
-			exportRels(w, &b.ReportsTo),
-			exportRels(w, &b.Supports),
-			exportRels(w, &b.DependsOn),
-		)
-	}()
-	if err != nil {
+	var err error
+	if b.Workspace, err = readWorkspace(w); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Stakeholders); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Trajectories); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Goals); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Enablers); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Engagements); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(
+		exportRels(w, &b.Stakes),
+		exportRels(w, &b.Influences),
+		exportRels(w, &b.ReportsTo),
+		exportRels(w, &b.Supports),
+		exportRels(w, &b.DependsOn),
+	); err != nil {
 		return nil, err
 	}
 	b.ApplyDefaults()

@@ -47,32 +47,43 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 	for i := range c.Engagements {
 		c.Engagements[i] = graph.NormalizeNode(c.Engagements[i]).(graph.Engagement)
 	}
-	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
-			return struct{}{}, err
-		}
-		// The old state, read inside the write, gives one event per
-		// changed entity.
-		var before *graph.Bundle
-		old, _, err := workspace(ctx, tx, ws)
-		switch {
-		case errors.Is(err, graph.ErrNotFound):
-			if err := startHistory(ctx, tx, ws); err != nil {
+	write := func() error {
+		_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
 				return struct{}{}, err
 			}
-		case err != nil:
-			return struct{}{}, err
-		default:
-			if before, err = exportBundle(ctx, tx, old); err != nil {
+			// The old state, read inside the write, gives one event per
+			// changed entity.
+			var before *graph.Bundle
+			old, _, err := workspace(ctx, tx, ws)
+			switch {
+			case errors.Is(err, graph.ErrNotFound):
+				if err := startHistory(ctx, tx, ws); err != nil {
+					return struct{}{}, err
+				}
+			case err != nil:
+				return struct{}{}, err
+			default:
+				if before, err = exportBundle(ctx, tx, old); err != nil {
+					return struct{}{}, err
+				}
+				before.ApplyDefaults()
+			}
+			if err := importBundle(ctx, tx, c); err != nil {
 				return struct{}{}, err
 			}
-			before.ApplyDefaults()
-		}
-		if err := importBundle(ctx, tx, c); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, record(ctx, tx, ws, graph.DiffBundles(before, c)...)
-	})
+			return struct{}{}, record(ctx, tx, ws, graph.DiffBundles(before, c)...)
+		})
+		return err
+	}
+	err := write()
+	if errors.Is(err, errGone) {
+		// A DeleteWorkspace committed while the import waited for the
+		// workspace's lock: the import creates the workspace afresh, as it
+		// does on the embedded backend, where the two are serialised. Its
+		// precondition is checked again against the deleted workspace.
+		err = write()
+	}
 	return op("ImportBundle", ws, err)
 }
 
