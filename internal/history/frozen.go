@@ -27,18 +27,27 @@ var _ graph.Backend = (*Frozen)(nil)
 // Freeze reads the workspace at p from s and returns it as a Frozen
 // backend.
 func Freeze(ctx context.Context, s Store, ws string, p Point) (*Frozen, error) {
+	// The current revision is read first: an erasure or a purge changes
+	// the past and the revision, so a cached answer about the past is
+	// never served once the past has been rewritten.
+	rev, err := s.Revision(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
 	b, err := State(ctx, s, ws, p)
 	if err != nil {
 		return nil, err
 	}
-	return NewFrozen(b, p), nil
+	return NewFrozen(b, p, rev), nil
 }
 
-// NewFrozen wraps a state already at hand.
-func NewFrozen(b *graph.Bundle, p Point) *Frozen {
-	// The revision names the instant, so caches and ETags of a past state
-	// never mix with the current one's.
-	return &Frozen{b: b, point: p, revision: "at-" + strconv.FormatInt(p.At.UnixNano(), 36)}
+// NewFrozen wraps a state already at hand; current is the workspace's
+// revision when it was read.
+func NewFrozen(b *graph.Bundle, p Point, current string) *Frozen {
+	// The revision names the instant and the current revision, so caches
+	// and ETags of a past state never mix with the current one's, nor
+	// outlive an erasure that rewrote that past.
+	return &Frozen{b: b, point: p, revision: "at-" + strconv.FormatInt(p.At.UnixNano(), 36) + "-" + current}
 }
 
 // Bundle returns the state; the caller must not change it.

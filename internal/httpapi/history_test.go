@@ -129,13 +129,17 @@ func TestHistoryScenario(t *testing.T) {
 // TestEraseThroughTheAPI checks that after an erasure no answer of the
 // API names the person, while the past keeps their alias.
 func TestEraseThroughTheAPI(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withRenderer(newRealRenderer(t)))
 	ws := "/api/v1/workspaces/" + demo.ID
 	var person graph.Stakeholder
 	e.expect(e.do("GET", ws+"/stakeholders/dir-ruimte", e.viewer, nil), http.StatusOK).json(t, &person)
 	e.expect(e.do("PATCH", ws+"/stakeholders/dir-ruimte", e.editor, map[string]any{"notes": "Wil eerst de business case zien"}), http.StatusOK)
 	e.expect(e.do("POST", ws+"/snapshots", e.editor, map[string]string{"name": "voor"}), http.StatusCreated)
 
+	// A map of the past, drawn (and cached) before the erasure.
+	if m := e.expect(e.do("GET", ws+"/maps/grid.svg?at=voor", e.viewer, nil), http.StatusOK); !bytes.Contains(m.body, []byte(person.Name)) {
+		t.Fatalf("the grid at the snapshot does not show %s: the check below would prove nothing", person.Name)
+	}
 	pd := e.expect(e.do("GET", ws+"/stakeholders/dir-ruimte/personal-data", e.admin, nil), http.StatusOK)
 	if !bytes.Contains(pd.body, []byte(person.Name)) || !bytes.Contains(pd.body, []byte("business case")) {
 		t.Fatalf("personal data lacks the person: %s", pd.body[:min(400, len(pd.body))])
@@ -151,7 +155,8 @@ func TestEraseThroughTheAPI(t *testing.T) {
 	}
 	secrets := []string{person.Name, person.Title, "business case", "dir-ruimte"}
 	for _, path := range []string{ws + "/bundle", ws + "/history?limit=1000", ws + "/snapshots", ws + "/compare?from=voor",
-		ws + "/bundle?at=voor", ws + "/stakeholders?at=voor", ws + "/findings?at=voor", ws + "/findings", ws + "/grid?at=voor"} {
+		ws + "/bundle?at=voor", ws + "/stakeholders?at=voor", ws + "/findings?at=voor", ws + "/findings", ws + "/grid?at=voor",
+		ws + "/maps/grid.svg?at=voor", ws + "/maps/stakeholders.svg?at=voor", ws + "/maps/changes.svg?from=voor"} {
 		r := e.expect(e.do("GET", path, e.admin, nil), http.StatusOK)
 		for _, x := range secrets {
 			if x != "" && bytes.Contains(r.body, []byte(x)) {
