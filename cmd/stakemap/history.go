@@ -43,6 +43,10 @@ func historyOf(b graph.Backend) (history.Store, error) {
 // openHistory opens the backend and resolves the workspace, for the
 // commands below; the caller closes the backend.
 func openHistory(ctx context.Context, wsFlag string) (graph.Backend, history.Store, string, error) {
+	if backendFlags.at != "" {
+		return nil, nil, "", graph.Invalid([]graph.Problem{{Field: "at", Value: backendFlags.at,
+			Reason: "is for reading a workspace as it was; history takes --since and --until, compare --from and --to"}})
+	}
 	b, err := openRawBackend(ctx)
 	if err != nil {
 		return nil, nil, "", err
