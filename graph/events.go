@@ -84,6 +84,11 @@ func WorkspaceEvent(before, after *Workspace) Event {
 // nodes. Both are taken in canonical form; neither is changed.
 func DiffBundles(old, new *Bundle) []Event {
 	var events []Event
+	if old == nil {
+		// Every entity is new: one event each, so size the list once.
+		events = make([]Event, 0, 1+len(new.Stakeholders)+len(new.Trajectories)+len(new.Goals)+len(new.Enablers)+
+			len(new.Engagements)+len(new.Stakes)+len(new.Influences)+len(new.ReportsTo)+len(new.Supports)+len(new.DependsOn))
+	}
 	nw := new.Workspace
 	nw.ApplyDefaults()
 	if old == nil {

@@ -31,6 +31,12 @@ func encodeEvent(e graph.Event) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event at %q: %w", e.At, err)
 	}
+	return encodeEventAt(e, at)
+}
+
+// encodeEventAt is encodeEvent with the at already parsed: the events of
+// one write share it.
+func encodeEventAt(e graph.Event, at time.Time) ([]byte, error) {
 	code, ok := actionCodes[e.Action]
 	if !ok {
 		return nil, fmt.Errorf("event action %q", e.Action)

@@ -136,6 +136,10 @@ func record(ctx context.Context, tx *bolt.Tx, ws string, events ...graph.Event) 
 	// Keys only grow: full pages halve the history's share of the file.
 	eb.FillPercent = 1.0
 	at := graph.Stamp(now(), lastAt(eb, ws))
+	atTime, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return err
+	}
 	actor := graph.ActorOf(ctx)
 	for _, e := range events {
 		seq, err := eb.NextSequence()
@@ -143,7 +147,7 @@ func record(ctx context.Context, tx *bolt.Tx, ws string, events ...graph.Event) 
 			return err
 		}
 		e.Seq, e.At, e.Actor = int64(seq), at, actor
-		data, err := encodeEvent(e)
+		data, err := encodeEventAt(e, atTime)
 		if err != nil {
 			return err
 		}
