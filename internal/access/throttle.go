@@ -58,11 +58,12 @@ func (t *throttle) wait(key string, l limit, now time.Time) time.Duration {
 	if !ok {
 		return 0
 	}
-	level := b.drained(l, now)
-	if level < l.Burst {
+	// One more failure must fit in the bucket for an attempt to be
+	// allowed: Burst failures in a row, then one per Interval.
+	over := b.drained(l, now) + 1 - l.Burst
+	if over <= 0 {
 		return 0
 	}
-	over := level - l.Burst + 1
 	return time.Duration(over * float64(l.Interval))
 }
 
