@@ -83,7 +83,7 @@ then the store is closed.`,
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", envOr("STAKEMAP_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env STAKEMAP_ADDR)")
 	f.BoolVar(&o.demo, "demo", false, "load the demo workspace when the store has no workspace, and on a loopback address make a demo account")
-	f.StringVar(&o.tokens, "tokens", os.Getenv("STAKEMAP_TOKENS"), "token file of an earlier version, moved into the store at start (env STAKEMAP_TOKENS; default: the --db file with .tokens appended)")
+	f.StringVar(&o.tokens, "tokens", os.Getenv("STAKEMAP_TOKENS"), "token file of an earlier version, moved into the store at start (env STAKEMAP_TOKENS; default: the --db file with .tokens appended, or stakemap.tokens with Neo4j)")
 	f.BoolVar(&o.noAuth, "no-auth", false, "serve everyone as an admin, without signing in (loopback addresses only)")
 	f.StringVar(&o.externalURL, "external-url", os.Getenv("STAKEMAP_EXTERNAL_URL"), "address people reach the service at, e.g. https://stakemap.example.org: https makes cookies Secure; single sign-on needs it (env STAKEMAP_EXTERNAL_URL)")
 	f.StringVar(&o.oidcIssuer, "oidc-issuer", os.Getenv("STAKEMAP_OIDC_ISSUER"), "OpenID Connect issuer URL for single sign-on (env STAKEMAP_OIDC_ISSUER)")
@@ -161,7 +161,8 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 	go func() { acc.Run(bg); close(done) }()
 	defer func() { stopBG(); <-done }()
 	log.Info("listening", "addr", ln.Addr().String(), "auth", !o.noAuth, "sso", acc.OIDCEnabled())
-	if err := httpapi.Serve(ctx, ln, acc.CrossOriginGuard(mux, nil), log); err != nil {
+	// The API guards itself; the guard around everything covers the pages.
+	if err := httpapi.Serve(ctx, ln, acc.CrossOriginGuard(mux, httpapi.CrossOriginDenied), log); err != nil {
 		return err
 	}
 	log.Info("drained; closing the store")
@@ -183,20 +184,22 @@ func openServeAccess(ctx context.Context, log *slog.Logger, store graph.Store, o
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	path := o.tokens
-	if path == "" && backendFlags.neo4jURI == "" {
+	switch {
+	case path != "":
+	case backendFlags.neo4jURI != "":
+		path = "stakemap.tokens" // where earlier versions kept them with Neo4j
+	default:
 		path = backendFlags.db + ".tokens"
 	}
-	if path != "" {
-		n, warnings, err := acc.ImportTokenFile(ctx, path)
-		for _, w := range warnings {
-			log.Warn(w)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("serve: %w", err)
-		}
-		if n > 0 {
-			log.Info("tokens moved from the token file into the store", "tokens", n, "file", path+".migrated")
-		}
+	n, warnings, err := acc.ImportTokenFile(ctx, path)
+	for _, w := range warnings {
+		log.Warn(w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if n > 0 {
+		log.Info("tokens moved from the token file into the store", "tokens", n, "file", path+".migrated")
 	}
 	if o.adminEmail != "" || o.adminPassword != "" {
 		if o.adminEmail == "" {

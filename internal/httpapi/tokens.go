@@ -86,7 +86,10 @@ func accessError(c *gin.Context, err error) (*apiError, bool) {
 	return nil, false
 }
 
-// crossOriginDenied answers a cross-origin write in the API's error shape.
+// CrossOriginDenied answers a refused cross-origin write in the API's
+// error shape.
+var CrossOriginDenied http.Handler = crossOriginDenied
+
 var crossOriginDenied = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusForbidden)
