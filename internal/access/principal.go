@@ -15,7 +15,7 @@
 //     OIDCEnabled, OIDCLogin and OIDCCallback (mounted at OIDCLoginPath
 //     and OIDCCallbackPath), Message for errors in Dutch or English.
 //   - account page: Account, UpdateAccount, ChangePassword,
-//     SignOutEverywhere, CreateToken, Tokens, RevokeToken.
+//     SignOutEverywhere, CreateToken, PersonalTokens, RevokeToken.
 //   - admins: CreateAccount, Accounts, RemoveAccount, SetPassword;
 //     Members, SetMember, RemoveMember per workspace.
 //   - share links: CreateShareLink, ShareLinks, RevokeShareLink; the

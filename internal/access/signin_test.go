@@ -293,6 +293,12 @@ func TestRoles(t *testing.T) {
 	if err != nil || tk1.Name != "token-"+tk1.ID {
 		t.Fatalf("CreateToken(demo): %+v %v", tk1, err)
 	}
+	if mine, err := f.svc.PersonalTokens(ctx, p); err != nil || len(mine) != 2 {
+		t.Errorf("PersonalTokens: %+v %v", mine, err)
+	}
+	if mine, _ := f.svc.PersonalTokens(ctx, f.admin); len(mine) != 0 {
+		t.Errorf("an admin's personal tokens include another's: %+v", mine)
+	}
 	pt, err := f.auth(nil, all)
 	if err != nil || pt.Role(demo.ID) != access.RoleEditor || pt.Role("other") != access.RoleViewer || pt.AccountID != id || pt.TokenName != "my scripts" {
 		t.Errorf("the account's * token: %+v %v", pt, err)

@@ -159,6 +159,19 @@ func (s *Service) Tokens(ctx context.Context, by Principal) ([]Token, error) {
 	return out, nil
 }
 
+// PersonalTokens lists the tokens the principal's account made, for
+// the account page: never another's, not even for an admin.
+func (s *Service) PersonalTokens(ctx context.Context, p Principal) ([]Token, error) {
+	if p.AccountID == "" {
+		return []Token{}, nil
+	}
+	all, err := s.Tokens(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(t Token) bool { return t.Account != p.AccountID }), nil
+}
+
 func maySeeToken(by Principal, d tokenData) bool {
 	switch {
 	case by.Via == ViaLocal || isAdmin(by):
