@@ -131,17 +131,13 @@ func (s *Store) Record(ctx context.Context, kind, id string) (graph.Record, erro
 	return r, op("Record", kind, err)
 }
 
-func queryParams(q graph.RecordQuery) params {
-	return params{"kind": q.Kind, "workspace": q.Workspace, "owner": q.Owner}
-}
-
 // Records returns the records q selects, sorted by kind and id.
 func (s *Store) Records(ctx context.Context, q graph.RecordQuery) ([]graph.Record, error) {
 	if err := graph.Invalid(graph.ValidateRecordQuery(q)); err != nil {
 		return nil, op("Records", q.Kind, err)
 	}
 	out, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([]graph.Record, error) {
-		recs, err := run(ctx, tx, stRecordList, queryParams(q))
+		recs, err := run(ctx, tx, stRecordList, params{"kind": q.Kind, "workspace": q.Workspace, "owner": q.Owner})
 		if err != nil {
 			return nil, err
 		}
@@ -188,7 +184,7 @@ func (s *Store) DeleteRecords(ctx context.Context, q graph.RecordQuery) (int, er
 		return 0, op("DeleteRecords", q.Kind, err)
 	}
 	n, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
-		recs, err := run(ctx, tx, stRecordDeleteMany, queryParams(q))
+		recs, err := run(ctx, tx, stRecordDeleteMany, params{"kind": q.Kind, "workspace": q.Workspace, "owner": q.Owner})
 		if err != nil {
 			return 0, err
 		}
