@@ -148,6 +148,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", srv.Handler())
+	mux.Handle(mcpPath, mcpHandler(acc, o.noAuth, backend, assistantMaps{renderer}, log))
 	if acc.OIDCEnabled() {
 		mux.HandleFunc("GET "+access.OIDCLoginPath, acc.OIDCLogin)
 		mux.HandleFunc("GET "+access.OIDCCallbackPath, acc.OIDCCallback)
