@@ -37,21 +37,24 @@ func TestAccessOnEveryRoute(t *testing.T) {
 				e.expect(e.do(rt.Method, path, "", nil), http.StatusOK)
 				return
 			}
+			// A HEAD answer has no body to read the code from.
+			head := rt.Method == http.MethodHead
 			r := e.expect(e.do(rt.Method, path, "", nil), http.StatusUnauthorized)
-			if r.apiError(t).Code != "unauthorized" {
+			if !head && r.apiError(t).Code != "unauthorized" {
 				t.Errorf("code %q", r.apiError(t).Code)
 			}
 			e.expect(e.do(rt.Method, path, "smk_"+strings.Repeat("x", 8)+".guess", nil), http.StatusUnauthorized)
 			perWorkspace := strings.Contains(rt.Path, ":ws")
 			if perWorkspace {
 				r := e.expect(e.do(rt.Method, path, e.foreign, nil), http.StatusNotFound)
-				if r.apiError(t).Code != "not_found" {
+				if !head && r.apiError(t).Code != "not_found" {
 					t.Errorf("foreign token: code %q", r.apiError(t).Code)
 				}
 			}
-			if rt.Method != http.MethodGet || !perWorkspace {
+			read := rt.Method == http.MethodGet || head
+			if !read || !perWorkspace {
 				// Writes need an editor, token management an admin.
-				if !(rt.Method == http.MethodGet && rt.Path == "/api/v1/workspaces") {
+				if !(read && rt.Path == "/api/v1/workspaces") {
 					e.expect(e.do(rt.Method, path, e.viewer, nil), http.StatusForbidden)
 				}
 			} else {
