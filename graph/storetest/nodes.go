@@ -17,7 +17,7 @@ func testWorkspaces(t *testing.T, h *harness) {
 	h.cleanup(a)
 	h.cleanup(b)
 	// b first, so that listing must sort.
-	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: b, Name: "Beta", Language: graph.LangEN}); err != nil {
+	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: b, Name: "Beta", Language: graph.LangEN, LDUnit: "Learning & Development"}); err != nil {
 		t.Fatalf("CreateWorkspace(b): %v", err)
 	}
 	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: a, Name: "Alfa"}); err != nil {
@@ -44,7 +44,7 @@ func testWorkspaces(t *testing.T, h *harness) {
 	}
 	sameJSON(t, "listed workspaces", ours, []graph.Workspace{
 		{ID: a, Name: "Alfa", Language: graph.LangNL},
-		{ID: b, Name: "Beta", Language: graph.LangEN},
+		{ID: b, Name: "Beta", Language: graph.LangEN, LDUnit: "Learning & Development"},
 	})
 
 	wantErr(t, "CreateWorkspace(existing id)", s.CreateWorkspace(ctx, graph.Workspace{ID: a, Name: "Again"}), graph.ErrConflict)

@@ -7,10 +7,11 @@ package neo4jstore
 //
 // The data model:
 //
-//	(:Workspace {id, workspace, name, language, revision, seq})
+//	(:Workspace {id, workspace, name, language, ldUnit, revision, seq})
 //	(:Sequence {name, value})
 //	(:Node:Stakeholder {workspace, id, version, name, kind, title, unit, level,
-//	                    influence, interest, attitude, notes, tags})
+//	                    influence, interest, attitude, notes, tags,
+//	                    contactEvery})
 //	(:Node:Trajectory {workspace, id, version, name, purpose, status, start,
 //	                   end, reviewBy, measure})
 //	(:Node:Goal {workspace, id, version, name, horizon})
@@ -146,12 +147,13 @@ RETURN s.value AS value`},
 	// checks a write makes before it changes anything stay true until it
 	// commits.
 	{stWorkspaceList, `MATCH (w:Workspace)
-RETURN w.id AS id, w.name AS name, w.language AS language
+RETURN w.id AS id, w.name AS name, w.language AS language, w.ldUnit AS ldUnit
 ORDER BY id`},
 	{stWorkspaceGet, `MATCH (w:Workspace {id: $workspace})
-RETURN w.id AS id, w.name AS name, w.language AS language, w.revision AS revision`},
+RETURN w.id AS id, w.name AS name, w.language AS language, w.ldUnit AS ldUnit,
+       w.revision AS revision`},
 	{stWorkspaceCreate, `CREATE (w:Workspace {id: $workspace, workspace: $workspace, name: $name,
-                    language: $language, revision: randomUUID()})`},
+                    language: $language, ldUnit: $ldUnit, revision: randomUUID()})`},
 	// seq stays null until workspace-start-seq gives the workspace its
 	// incarnation (null + 1 is null).
 	{stWorkspaceTouch, `MATCH (w:Workspace {id: $workspace})
@@ -165,7 +167,7 @@ REMOVE w.locked
 RETURN w.revision AS revision`},
 	{stWorkspaceMerge, `MERGE (w:Workspace {id: $workspace})
 SET w.workspace = $workspace, w.name = $name, w.language = $language,
-    w.revision = randomUUID(), w.seq = w.seq + 1
+    w.ldUnit = $ldUnit, w.revision = randomUUID(), w.seq = w.seq + 1
 RETURN w.revision AS revision, w.seq AS seq`},
 	{stWorkspaceStartSeq, `MATCH (w:Workspace {id: $workspace})
 SET w.seq = $seq`},
@@ -343,8 +345,10 @@ RETURN t.id AS subject, [] AS related`},
 
 	// Findings: visibility. An engagement is recent when
 	// asOf − window < date ≤ asOf.
+	// A key stakeholder with a contact rhythm gets contact-due instead.
 	{"unengaged-key-stakeholder", `MATCH (s:Stakeholder {workspace: $workspace})
-WHERE (s.influence >= $high
+WHERE coalesce(s.contactEvery, 0) = 0
+  AND (s.influence >= $high
        OR EXISTS {
          MATCH (s)-[k:STAKE]->(:Trajectory)
          WHERE coalesce(k.influence, s.influence) >= $high
@@ -372,15 +376,27 @@ WHERE NOT EXISTS {
   WHERE t.status IN ['planned', 'running']
 }
 RETURN g.id AS subject, [] AS related`},
-	{"invisible-unit", `MATCH (s:Stakeholder {workspace: $workspace})
-WHERE s.unit <> ''
+	// Units are those of the organisation's own people (not external
+	// parties), except the unit L&D belongs to.
+	{"invisible-unit", `MATCH (w:Workspace {id: $workspace})
+MATCH (s:Stakeholder {workspace: $workspace})
+WHERE s.unit <> '' AND s.unit <> coalesce(w.ldUnit, '')
+  AND s.kind <> 'external' AND s.level <> 'external'
 WITH DISTINCT s.unit AS unitName
 WHERE NOT EXISTS {
   MATCH (e:Engagement)-[:WITH]->(m:Stakeholder {workspace: $workspace})
-  WHERE m.unit = unitName
+  WHERE m.unit = unitName AND m.kind <> 'external' AND m.level <> 'external'
     AND e.date > toString(date($asOf) - duration({days: $window})) AND e.date <= $asOf
 }
 RETURN unitName AS subject, [] AS related`},
+	// The rhythm's window: asOf − contactEvery < date ≤ asOf.
+	{"contact-due", `MATCH (s:Stakeholder {workspace: $workspace})
+WHERE s.contactEvery > 0
+  AND NOT EXISTS {
+    MATCH (e:Engagement)-[:WITH]->(s)
+    WHERE e.date > toString(date($asOf) - duration({days: s.contactEvery})) AND e.date <= $asOf
+  }
+RETURN s.id AS subject, [] AS related`},
 
 	// Findings: strategy and dependencies.
 	{"no-strategic-goal", `MATCH (t:Trajectory {workspace: $workspace})
@@ -400,11 +416,13 @@ WHERE t.status IN ['planned', 'running']
 WITH t, d ORDER BY d.id
 RETURN t.id AS subject, collect(DISTINCT d.id) AS related`},
 	// Only trajectories have outgoing dependencies, so every cycle runs
-	// through trajectories. Cypher returns the dependencies that lie on a
-	// cycle; Go lists the elementary cycles of that subgraph (Johnson's
-	// enumeration has no Cypher form without plugins).
+	// through trajectories. Cypher returns the dependencies between
+	// trajectories and Go lists the elementary cycles (Johnson's algorithm,
+	// linear when there is none). Asking Cypher which dependencies lie on a
+	// cycle takes a variable-length pattern per dependency, whose cost
+	// grows with the number of paths: exponential on chains of diamonds
+	// that have no cycle at all.
 	{"dependency-cycle", `MATCH (a:Trajectory {workspace: $workspace})-[:DEPENDS_ON]->(b:Trajectory)
-WHERE a = b OR EXISTS { (b)-[:DEPENDS_ON*]->(a) }
 RETURN a.id AS source, b.id AS target
 ORDER BY source, target`},
 

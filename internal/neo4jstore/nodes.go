@@ -62,6 +62,9 @@ func encodeNode(ws string, n graph.Node, version int64) map[string]any {
 		if len(x.Tags) > 0 {
 			p["tags"] = slices.Clone(x.Tags)
 		}
+		if x.ContactEvery != 0 {
+			p["contactEvery"] = int64(x.ContactEvery)
+		}
 	case graph.Trajectory:
 		p["name"], p["purpose"], p["status"] = x.Name, x.Purpose, x.Status
 		p["start"], p["end"], p["reviewBy"], p["measure"] = x.Start, x.End, x.ReviewBy, x.Measure
@@ -106,7 +109,7 @@ func decodeNode(kind graph.Kind, p map[string]any, with, about []string) (graph.
 		}
 		n = graph.Stakeholder{ID: s("id"), Name: s("name"), Kind: s("kind"), Title: s("title"), Unit: s("unit"),
 			Level: s("level"), Influence: i("influence"), Interest: i("interest"), Attitude: s("attitude"),
-			Notes: s("notes"), Tags: tags}
+			Notes: s("notes"), Tags: tags, ContactEvery: i("contactEvery")}
 	case graph.KindTrajectory:
 		n = graph.Trajectory{ID: s("id"), Name: s("name"), Purpose: s("purpose"), Status: s("status"),
 			Start: s("start"), End: s("end"), ReviewBy: s("reviewBy"), Measure: s("measure")}

@@ -196,6 +196,53 @@ func writeTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTra
 	return v, mapError(err)
 }
 
+// errMoved says that a write committed while a read was going on.
+var errMoved = errors.New("the workspace kept changing while it was read; try again")
+
+// readAttempts bounds how often a read starts again because a write
+// committed while it was reading.
+const readAttempts = 5
+
+// consistentRead runs work in a read transaction between two readings of
+// the workspace's revision, and runs it again while they differ. Neo4j
+// reads at read-committed isolation: the statements of one transaction
+// (and even one statement) can see a write that commits while they run,
+// so findings, grids, paths or an export assembled from several reads
+// could match neither the data before that write nor after it. Every
+// write changes the revision, so equal revisions prove that the answer is
+// of one state of the workspace. work gets the workspace as read first;
+// a missing workspace is ErrNotFound.
+func consistentRead[T any](ctx context.Context, s *Store, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for range readAttempts {
+		v, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
+			var zero T
+			w, before, err := workspace(ctx, tx, ws)
+			if err != nil {
+				return zero, err
+			}
+			v, workErr := work(tx, w)
+			// Even an error (a trajectory not found, say) counts only when
+			// no write came between: it may belong to a half-seen write.
+			_, after, err := workspace(ctx, tx, ws)
+			if err != nil {
+				return zero, err
+			}
+			if before != after {
+				return zero, errMoved
+			}
+			return v, workErr
+		})
+		if !errors.Is(err, errMoved) {
+			break
+		}
+	}
+	return v, err
+}
+
 // codeConstraint is the server's code for a write that breaks a
 // uniqueness constraint: two writers raced for one id.
 const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
@@ -374,6 +421,9 @@ func decodeWorkspace(r *neo4j.Record) (graph.Workspace, error) {
 	if w.Language, err = str(r, "language"); err != nil {
 		return w, err
 	}
+	if w.LDUnit, err = str(r, "ldUnit"); err != nil {
+		return w, err
+	}
 	w.ApplyDefaults()
 	return w, nil
 }
@@ -412,7 +462,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		return op("CreateWorkspace", w.ID, err)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language})
+		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language, "ldUnit": w.LDUnit})
 		return struct{}{}, err
 	})
 	if err != nil && errors.Is(err, graph.ErrConflict) {
