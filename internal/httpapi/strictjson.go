@@ -87,20 +87,31 @@ func (g *jsonGuard) finish() error {
 }
 
 func (g *jsonGuard) scan(p []byte) {
-	for _, c := range p {
+	for i := 0; i < len(p); i++ {
 		if g.problem != nil {
 			return
 		}
+		c := p[i]
 		if g.inString {
+			if !g.isKey && g.escape == 0 && g.nutf == 0 && g.high == 0 {
+				// Most of a document is plain text in values: skip to the
+				// next byte that needs a look.
+				for c != '"' && c != '\\' && c < utf8.RuneSelf {
+					if i++; i == len(p) {
+						return
+					}
+					c = p[i]
+				}
+			}
 			g.stringByte(c)
 			continue
 		}
 		switch c {
 		case '{':
-			g.stack = append(g.stack, jsonFrame{object: true, start: len(g.keyBuf)})
+			g.push(true)
 			g.expect = true
 		case '[':
-			g.stack = append(g.stack, jsonFrame{start: len(g.keyBuf)})
+			g.push(false)
 			g.expect = false
 		case '}', ']':
 			if len(g.stack) > 0 {
@@ -125,6 +136,17 @@ func (g *jsonGuard) scan(p []byte) {
 			g.key = g.key[:0]
 		}
 	}
+}
+
+// push opens an object or array, reusing the key list of the frame that
+// was last at this depth: a bundle has a hundred thousand small objects.
+func (g *jsonGuard) push(object bool) {
+	n := len(g.stack)
+	if n == cap(g.stack) {
+		g.stack = append(g.stack, jsonFrame{})
+	}
+	g.stack = g.stack[:n+1]
+	g.stack[n] = jsonFrame{object: object, start: len(g.keyBuf), keys: g.stack[n].keys[:0]}
 }
 
 func (g *jsonGuard) top() *jsonFrame {
