@@ -56,6 +56,9 @@ const (
 	// CodeStorageFull: the server's disk (or quota) is full; nothing was
 	// written (507).
 	CodeStorageFull = "storage_full"
+	// CodeCorrupt: the stored data is damaged (500); `stakemap check`
+	// says what.
+	CodeCorrupt = "corrupt"
 )
 
 // ErrUnavailable marks a failure that is temporary and not the client's
@@ -99,6 +102,7 @@ func fail(c *gin.Context, err error) {
 			slog.String("op", c.Request.Method+" "+routeOf(c)),
 			slog.Int("status", status),
 			slog.String("code", detail.Code),
+			slog.String("store", graph.LogText(err)),
 			slog.String("cause", errorKind(err)))
 	}
 	c.Set(ctxErrorCode, detail.Code)
@@ -132,7 +136,7 @@ func errorKind(err error) string {
 			return
 		}
 		t := fmt.Sprintf("%T", err)
-		if t != "*fmt.wrapError" && t != "*fmt.wrapErrors" && t != "*errors.joinError" {
+		if t != "*fmt.wrapError" && t != "*fmt.wrapErrors" && t != "*errors.joinError" && t != "*graph.OpError" {
 			parts = append(parts, t)
 		}
 		switch u := err.(type) {
@@ -149,12 +153,14 @@ func errorKind(err error) string {
 }
 
 // fixedText returns the text of an error whose text carries no data, or "".
+// A store's *graph.OpError is neither: it is skipped, as a wrapper is.
 func fixedText(err error) string {
 	if errno, ok := err.(syscall.Errno); ok {
 		return "errno " + strconv.Itoa(int(errno)) + " (" + errno.Error() + ")"
 	}
 	for _, known := range []error{context.Canceled, context.DeadlineExceeded, io.EOF, io.ErrUnexpectedEOF,
-		graph.ErrNotFound, graph.ErrConflict, graph.ErrStale, graph.ErrInvalid, ErrUnavailable, http.ErrAbortHandler} {
+		graph.ErrNotFound, graph.ErrConflict, graph.ErrStale, graph.ErrInvalid, graph.ErrCorrupt, graph.ErrStorageFull,
+		ErrUnavailable, http.ErrAbortHandler} {
 		if err == known {
 			return known.Error()
 		}
@@ -162,9 +168,10 @@ func fixedText(err error) string {
 	return ""
 }
 
-// diskFull reports whether err says the disk or the quota is full.
+// diskFull reports whether err says the disk or the quota is full: as a
+// store says it (graph.ErrStorageFull), or as the system does.
 func diskFull(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+	return errors.Is(err, graph.ErrStorageFull) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 func classify(err error) (int, ErrorDetail) {
@@ -179,6 +186,9 @@ func classify(err error) (int, ErrorDetail) {
 	case diskFull(err):
 		return http.StatusInsufficientStorage, ErrorDetail{Code: CodeStorageFull,
 			Message: "the server's disk is full: nothing was saved. Try again after the administrator has made space"}
+	case errors.Is(err, graph.ErrCorrupt):
+		return http.StatusInternalServerError, ErrorDetail{Code: CodeCorrupt,
+			Message: "the stored data is damaged: nothing was changed. The administrator can see what is damaged with stakemap check"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, ErrorDetail{Code: CodeUnavailable, Message: "the request took too long: try again later"}
 	case errors.Is(err, ErrUnavailable):

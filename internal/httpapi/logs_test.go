@@ -77,6 +77,32 @@ func TestDiskFull(t *testing.T) {
 	}
 }
 
+// TestStoreErrorKinds: the stores' own kinds of failure (graph.OpError
+// around ErrStorageFull or ErrCorrupt) answer 507 and 500 with their codes,
+// and the log gets the store's operation and kind, not its subject.
+func TestStoreErrorKinds(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{&graph.OpError{Op: "embedded.CreateNode", Subject: "other/g-secret", Err: fmt.Errorf("%w: %w", graph.ErrStorageFull, diskFull)}, http.StatusInsufficientStorage, httpapi.CodeStorageFull},
+		{&graph.OpError{Op: "embedded.CreateNode", Subject: "other/g-secret", Err: fmt.Errorf("page 7 of /srv/x.db: %w", graph.ErrCorrupt)}, http.StatusInternalServerError, httpapi.CodeCorrupt},
+	} {
+		var log syncBuffer
+		e := newEnv(t, withLogger(slog.New(slog.NewTextHandler(&log, nil))),
+			withBackend(func(b graph.Backend) graph.Backend { return faultyBackend{Backend: b, workspace: "other", err: tc.err} }))
+		r := e.expect(e.do("POST", "/api/v1/workspaces/other/goals", e.admin, `{"id":"g-secret","name":"G"}`), tc.status)
+		if d := r.apiError(t); d.Code != tc.code {
+			t.Errorf("%v: code %s", tc.err, d.Code)
+		}
+		out := log.String()
+		if !strings.Contains(out, "store=\"embedded.CreateNode: ") || strings.Contains(out, "g-secret") || strings.Contains(out, "/srv/") {
+			t.Errorf("%v: log:\n%s", tc.err, out)
+		}
+	}
+}
+
 // TestLogsHoldNoData sends requests that fail in every way the service
 // fails (each carrying recognisable ids, names, a token, body text and
 // query values) and checks that the log has the operation and the error
@@ -138,7 +164,7 @@ func TestLogsHoldNoData(t *testing.T) {
 	}
 	for _, want := range []string{"error=invalid", "error=unauthorized", "error=forbidden", "error=not_found", "error=method_not_allowed",
 		"error=stale", "error=too_large", "error=unsupported_media_type", "error=internal", "error=unavailable",
-		`msg="request failed" op="POST /api/v1/workspaces/:ws/stakeholders" status=500 code=internal cause=*errors.errorString`,
+		`msg="request failed" op="POST /api/v1/workspaces/:ws/stakeholders" status=500 code=internal store=internal cause=*errors.errorString`,
 		`op="PUT /api/v1/workspaces/:ws/bundle"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %s:\n%s", want, out)
