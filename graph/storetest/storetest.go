@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"DuplicateIDs", testDuplicateIDs},
 		{"Versions", testVersions},
 		{"VersionsNeverReused", testVersionsNeverReused},
+		{"CreateNamed", testCreateNamed},
 		{"Relations", testRelations},
 		{"RelationValidation", testRelationValidation},
 		{"DeleteCascade", testDeleteCascade},
@@ -54,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Snapshots", testSnapshots},
 		{"HistoryLifecycle", testHistoryLifecycle},
 		{"Erasure", testErasure},
+		{"Records", testRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -323,6 +323,11 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if err != nil {
 			return err
 		}
+		// Tokens, memberships and share links of the workspace go with it,
+		// so that none of them reaches a later workspace of the same id.
+		if _, err := deleteRecordsTx(tx, graph.RecordQuery{Workspace: id}); err != nil {
+			return err
+		}
 		return dropHistory(tx, id)
 	})
 	return op("DeleteWorkspace", id, err)

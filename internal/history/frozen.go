@@ -14,6 +14,10 @@ import (
 // point: every read and analysis of the surfaces can run on it unchanged.
 // Analyses default asOf to the point's date. Writes are refused.
 type Frozen struct {
+	// RecordStore is the service's own state (accounts, tokens, links),
+	// which has no past: it is the store's own, or nil for none.
+	graph.RecordStore
+
 	b        *graph.Bundle
 	point    Point
 	revision string
@@ -38,7 +42,9 @@ func Freeze(ctx context.Context, s Store, ws string, p Point) (*Frozen, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewFrozen(b, p, rev), nil
+	f := NewFrozen(b, p, rev)
+	f.RecordStore = s
+	return f, nil
 }
 
 // NewFrozen wraps a state already at hand; current is the workspace's

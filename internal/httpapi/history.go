@@ -63,11 +63,6 @@ type pastKey struct{}
 func (s *Server) timeTravel(r route) gin.HandlerFunc {
 	reads := takesAt(r)
 	return func(c *gin.Context) {
-		if a := graph.ActorOf(c.Request.Context()); a == "" {
-			if g := grantOf(c); g.ID != "" && !s.cfg.NoAuth {
-				c.Request = c.Request.WithContext(graph.WithActor(c.Request.Context(), graph.Actor("token:"+g.ID)))
-			}
-		}
 		q := c.Request.URL.Query()
 		vs, ok := q["at"]
 		if !ok {
@@ -279,6 +274,19 @@ func (s *Server) history(c *gin.Context) {
 		page.Next = strconv.FormatInt(events[limit-1].Seq, 10)
 	}
 	c.JSON(http.StatusOK, page)
+}
+
+// eventKinds lists the kinds of events: the workspace, the node kinds and
+// the relationship kinds as comparisons name them.
+func eventKinds() []string {
+	out := []string{graph.KindWorkspace}
+	for _, k := range graph.Kinds {
+		out = append(out, string(k))
+	}
+	for _, k := range graph.RelKinds {
+		out = append(out, graph.CompareKind(k))
+	}
+	return out
 }
 
 func validEventKind(k string) bool {
@@ -567,13 +575,6 @@ func (s *Server) personalData(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json", data)
 }
 
-// ShareLinkRevoker is what erasure needs of the share links: the backend
-// revokes every link whose target or parameters name the person. A
-// backend without share links need not implement it.
-type ShareLinkRevoker interface {
-	RevokeShareLinksNaming(ctx context.Context, ws, id string) (int, error)
-}
-
 // Erasure is the answer of …/erase: the alias the person has in history
 // now, and how many share links naming them were revoked.
 type Erasure struct {
@@ -593,12 +594,12 @@ func (s *Server) erase(c *gin.Context) {
 	var out Erasure
 	// Links first: should revoking fail, the person is still there to
 	// erase again, and no link outlives the erasure.
-	if r, ok := s.cfg.Backend.(ShareLinkRevoker); ok {
+	if s.access != nil {
 		if _, _, err := graph.Get[graph.Stakeholder](ctx, s.store, ws, id); err != nil {
 			fail(c, err)
 			return
 		}
-		n, err := r.RevokeShareLinksNaming(ctx, ws, id)
+		n, err := s.access.RevokeShareLinksNaming(ctx, ws, id)
 		if err != nil {
 			fail(c, err)
 			return

@@ -142,6 +142,7 @@ var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
 	stSchemaEventSeq, stSchemaSnapshotWS, stSchemaHistoryWS,
+	stSchemaRecordID, stSchemaRecordWS, stSchemaRecordOwner,
 	stSchemaSequenceName,
 }
 
@@ -580,6 +581,9 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := run(ctx, tx, stWorkspaceRecordsClear, params{"workspace": id}); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id}); err != nil {
