@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/embedded"
 	"github.com/stakemap/stakemap/internal/history"
 	"github.com/stakemap/stakemap/internal/httpapi"
@@ -324,11 +325,27 @@ func newEraseCmd() *cobra.Command {
 				return err
 			}
 			defer b.Close()
+			if _, _, err := graph.Get[graph.Stakeholder](ctx, b, wsID, id); err != nil {
+				return fmt.Errorf("erase %q: %w", id, err)
+			}
+			// Share links naming the person are revoked first, so that none
+			// outlives the erasure, and rewritten after it.
+			links, err := access.New(ctx, access.Config{Store: b})
+			if err != nil {
+				return err
+			}
+			revoked, err := links.RevokeShareLinksNaming(ctx, wsID, id)
+			if err != nil {
+				return fmt.Errorf("erase %q: %w", id, err)
+			}
 			alias, err := hs.EraseStakeholder(ctx, wsID, id)
 			if err != nil {
 				return fmt.Errorf("erase %q: %w", id, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "erased; history names them %s now\n", alias)
+			if _, err := links.ScrubShareLinks(ctx, wsID, id, alias); err != nil {
+				return fmt.Errorf("erased as %s, but rewriting the share links that named them failed: %w", alias, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "erased; history names them %s now; %d share link(s) revoked\n", alias, revoked)
 			if _, ok := b.(embeddedBackend); ok {
 				fmt.Fprintln(cmd.ErrOrStderr(), "run 'stakemap compact' so that no free page of the file still holds them")
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -612,6 +613,12 @@ func (s *Server) erase(c *gin.Context) {
 		return
 	}
 	out.Alias = alias
+	if s.access != nil {
+		if _, err := s.access.ScrubShareLinks(ctx, ws, id, alias); err != nil {
+			fail(c, fmt.Errorf("erased as %s, but rewriting the share links that named them failed: %w", alias, err))
+			return
+		}
+	}
 	c.JSON(http.StatusOK, out)
 }
 

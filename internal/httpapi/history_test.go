@@ -145,18 +145,23 @@ func TestEraseThroughTheAPI(t *testing.T) {
 		t.Fatalf("personal data lacks the person: %s", pd.body[:min(400, len(pd.body))])
 	}
 
+	// A share link naming the person, and one that does not.
+	e.expect(e.do("POST", ws+"/share-links", e.editor, map[string]any{"target": "map:path", "params": map[string]string{"from": "dir-ruimte", "to": "burgemeester"}}), http.StatusCreated)
+	e.expect(e.do("POST", ws+"/share-links", e.editor, map[string]any{"target": "workspace"}), http.StatusCreated)
+
 	e.expect(e.do("POST", ws+"/stakeholders/dir-ruimte/erase", e.editor, nil), http.StatusForbidden)
 	var er struct {
-		Alias string `json:"alias"`
+		Alias   string `json:"alias"`
+		Revoked int    `json:"revokedShareLinks"`
 	}
 	e.expect(e.do("POST", ws+"/stakeholders/dir-ruimte/erase", e.admin, nil), http.StatusOK).json(t, &er)
-	if !strings.HasPrefix(er.Alias, "erased-") {
-		t.Errorf("alias = %q", er.Alias)
+	if !strings.HasPrefix(er.Alias, "erased-") || er.Revoked != 1 {
+		t.Errorf("erasure = %+v, want an alias and the one link naming them revoked", er)
 	}
 	secrets := []string{person.Name, person.Title, "business case", "dir-ruimte"}
 	for _, path := range []string{ws + "/bundle", ws + "/history?limit=1000", ws + "/snapshots", ws + "/compare?from=voor",
 		ws + "/bundle?at=voor", ws + "/stakeholders?at=voor", ws + "/findings?at=voor", ws + "/findings", ws + "/grid?at=voor",
-		ws + "/maps/grid.svg?at=voor", ws + "/maps/stakeholders.svg?at=voor", ws + "/maps/changes.svg?from=voor"} {
+		ws + "/maps/grid.svg?at=voor", ws + "/maps/stakeholders.svg?at=voor", ws + "/maps/changes.svg?from=voor", ws + "/share-links"} {
 		r := e.expect(e.do("GET", path, e.admin, nil), http.StatusOK)
 		for _, x := range secrets {
 			if x != "" && bytes.Contains(r.body, []byte(x)) {
