@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/history"
 )
 
@@ -33,6 +34,10 @@ func historyRoutes(s *Server) []route {
 		{method: "PATCH", path: ws, access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Set the workspace's name, language, ldUnit and retentionMonths", body: "WorkspaceSettings", status: 200, resp: "WorkspaceSettings", handler: s.patchWorkspace},
 		{method: "GET", path: ws + "/stakeholders/:id/personal-data", access: accessWorkspace, role: RoleViewer, tag: "personal data", summary: "Everything held about one person, history included (GDPR art. 15)", status: 200, resp: "PersonalData", handler: s.personalData},
 		{method: "GET", path: ws + "/calendar.ics", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "Contacts due (contactEvery) and trajectory reviews as an iCalendar feed; names=true names people", query: []string{"names", "lang"}, status: 200, content: []string{"text/calendar"}, handler: s.calendarFeed},
+		{method: "POST", path: ws + "/calendar-feeds", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "Make a secret calendar feed URL to subscribe to (shown once)", body: "CalendarFeedRequest", status: 201, resp: "NewCalendarFeed", handler: s.createCalendarFeed},
+		{method: "GET", path: ws + "/calendar-feeds", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "Your calendar feeds of the workspace (admins: all)", status: 200, resp: "CalendarFeedList", handler: s.listCalendarFeeds},
+		{method: "DELETE", path: ws + "/calendar-feeds/:id", access: accessWorkspace, role: RoleViewer, tag: "history", summary: "Revoke a calendar feed (its maker or an admin)", status: 204, handler: s.revokeCalendarFeed},
+		{method: "GET", path: "/calendar/:file", tag: "history", summary: "A calendar feed by its secret URL (for calendar providers)", status: 200, content: []string{"text/calendar"}, handler: s.publicCalendarFeed},
 		{method: "POST", path: ws + "/stakeholders/:id/erase", access: accessWorkspace, role: RoleAdmin, tag: "personal data", summary: "Erase a person from current data, history and snapshots (GDPR art. 17)", status: 200, resp: "Erasure", handler: s.erase},
 	}
 }
@@ -625,7 +630,8 @@ func (s *Server) erase(c *gin.Context) {
 // historySchemas adds the OpenAPI schemas of the history routes. The raw
 // JSON values of events and comparisons are any JSON value.
 func historySchemas(ss schemaSet) {
-	for _, v := range []any{HistoryPage{}, graph.Snapshot{}, SnapshotRequest{}, graph.Comparison{}, WorkspaceSettings{}, PersonalData{}, Erasure{}} {
+	for _, v := range []any{HistoryPage{}, graph.Snapshot{}, SnapshotRequest{}, graph.Comparison{}, WorkspaceSettings{}, PersonalData{}, Erasure{},
+		CalendarFeedRequest{}, access.NewCalendarFeed{}, access.CalendarFeed{}} {
 		ss.schemaOf(reflect.TypeOf(v))
 	}
 	anyValue := map[string]any{"description": "any JSON value; null when absent"}
@@ -638,6 +644,7 @@ func historySchemas(ss schemaSet) {
 		}
 	}
 	ss["SnapshotList"] = wrap("snapshots", map[string]any{"type": "array", "items": ref("Snapshot")})
+	ss["CalendarFeedList"] = wrap("feeds", map[string]any{"type": "array", "items": ref("CalendarFeed")})
 	ss["History"] = ref("HistoryPage")
 }
 

@@ -195,6 +195,30 @@ func TestCalendarFeed(t *testing.T) {
 	if !bytes.Contains(r.body, []byte(p.Name)) {
 		t.Errorf("feed with names does not name %s", p.Name)
 	}
+
+	// The secret URL a calendar provider subscribes to, without a token.
+	var feed struct {
+		ID, URL string
+		Names   bool
+	}
+	e.expect(e.do("POST", ws+"/calendar-feeds", e.viewer, map[string]bool{"names": true}), http.StatusCreated).json(t, &feed)
+	if !strings.HasPrefix(feed.URL, "/calendar/") || !feed.Names {
+		t.Fatalf("feed = %+v", feed)
+	}
+	r = e.expect(e.do("GET", feed.URL, "", nil), http.StatusOK)
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/calendar") || !bytes.Contains(r.body, []byte(p.Name)) {
+		t.Errorf("the feed's URL answers %s without %s", r.header.Get("Content-Type"), p.Name)
+	}
+	var list struct {
+		Feeds []struct{ ID string } `json:"feeds"`
+	}
+	e.expect(e.do("GET", ws+"/calendar-feeds", e.viewer, nil), http.StatusOK).json(t, &list)
+	if len(list.Feeds) != 1 || list.Feeds[0].ID != feed.ID {
+		t.Errorf("feeds = %+v", list.Feeds)
+	}
+	e.expect(e.do("GET", strings.Replace(feed.URL, "/calendar/", "/calendar/x", 1), "", nil), http.StatusNotFound)
+	e.expect(e.do("DELETE", ws+"/calendar-feeds/"+feed.ID, e.viewer, nil), http.StatusNoContent)
+	e.expect(e.do("GET", feed.URL, "", nil), http.StatusNotFound)
 }
 
 // TestChangesMapRoute draws the changes map through the API.
