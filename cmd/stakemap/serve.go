@@ -16,6 +16,7 @@ import (
 	"github.com/stakemap/stakemap/internal/demo"
 	"github.com/stakemap/stakemap/internal/httpapi"
 	"github.com/stakemap/stakemap/internal/render"
+	"github.com/stakemap/stakemap/internal/webui"
 )
 
 func init() { register(newServeCmd) }
@@ -31,15 +32,16 @@ func newServeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the HTTP API, its OpenAPI document and the web page",
-		Long: `Serve runs the HTTP service: the JSON API under /api/v1, the OpenAPI
-document at /api/openapi.json, /healthz, /readyz, Prometheus metrics at
-/metrics and a read-only web page at /.
+		Short: "Serve the workbench (web pages), the HTTP API and its OpenAPI document",
+		Long: `Serve runs the HTTP service: the workbench (the web pages, Dutch and
+English) at /, the JSON API under /api/v1, the OpenAPI document at
+/api/openapi.json, /healthz, /readyz and Prometheus metrics at /metrics.
 
 Every API request needs a bearer token. STAKEMAP_ADMIN_TOKEN sets an admin
 token; without it, the first start creates one and prints it once. Tokens
 are kept as SHA-256 hashes in the token file (default: the database file
-with .tokens appended). --no-auth turns tokens off and is refused on any
+with .tokens appended). The workbench signs in with any e-mail address and
+a token as the password. --no-auth turns tokens off and is refused on any
 address but the loopback interface.
 
 SIGINT or SIGTERM stops the service gracefully: running requests finish,
@@ -138,12 +140,27 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 	if err != nil {
 		return err
 	}
+	var signIn webui.Auth = localSignIn{}
+	if !o.noAuth {
+		signIn = newTokenSignIn(tokens)
+	}
+	pages, err := webui.New(webui.Config{
+		Backend:     backend,
+		Auth:        signIn,
+		Renderer:    pageMaps{renderer},
+		ReadBundle:  readUpload,
+		WriteBundle: writeDownload,
+		Logger:      log,
+	})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "auth", !o.noAuth)
-	if err := httpapi.Serve(ctx, ln, srv.Handler(), log); err != nil {
+	if err := httpapi.Serve(ctx, ln, mux(srv.Handler(), pages.Handler()), log); err != nil {
 		return err
 	}
 	log.Info("drained; closing the store")

@@ -1,6 +1,6 @@
 // Package httpapi is stakemap's HTTP service: the JSON API under /api/v1
-// (gin), its OpenAPI document, health and metrics endpoints, bearer-token
-// access control and the embedded read-only web page.
+// (gin), its OpenAPI document, health and metrics endpoints and bearer-token
+// access control. The web pages are internal/webui's.
 package httpapi
 
 import (

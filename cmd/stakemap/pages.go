@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/bundle"
+	"github.com/stakemap/stakemap/internal/render"
+	"github.com/stakemap/stakemap/internal/webui"
+)
+
+// mux sends the API's paths to the API and everything else to the pages.
+func mux(api, pages http.Handler) http.Handler {
+	m := http.NewServeMux()
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
+		m.Handle(p, api)
+	}
+	m.Handle("/", pages)
+	return m
+}
+
+// pageMaps adapts the render package to the pages' Renderer.
+type pageMaps struct{ r *render.Renderer }
+
+func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapRequest) (webui.MapResult, error) {
+	res, err := m.r.Render(ctx, render.Request{Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize})
+	if err != nil {
+		return webui.MapResult{}, err
+	}
+	return webui.MapResult{Data: res.Data, ContentType: res.ContentType, FileName: res.FileName}, nil
+}
+
+// readUpload reads a file uploaded on the import page as stakemap import
+// reads a path (a workbook, one CSV sheet or a stakemap/v1 document), into
+// the page's workspace: its id, name and language stay as they are.
+func readUpload(name string, r io.Reader, ws graph.Workspace) (*graph.Bundle, error) {
+	dir, err := os.MkdirTemp("", "stakemap-upload-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	base := filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if base == "." || base == "/" || base == "" {
+		base = "upload"
+	}
+	path := filepath.Join(dir, base)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = io.Copy(f, io.LimitReader(r, webui.MaxUpload+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", base, err)
+	}
+	return bundle.ReadPath(path, bundle.Options{Workspace: ws})
+}
+
+// writeDownload writes a workspace for the export buttons.
+func writeDownload(w io.Writer, b *graph.Bundle, format string) error {
+	switch format {
+	case "xlsx":
+		return bundle.WriteXLSX(w, b)
+	case "json":
+		return bundle.Encode(w, b)
+	}
+	return fmt.Errorf("export: unknown format %q: %w", format, graph.ErrInvalid)
+}

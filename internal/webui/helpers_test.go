@@ -1,0 +1,238 @@
+package webui_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
+	"github.com/stakemap/stakemap/internal/analysis"
+	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/embedded"
+	"github.com/stakemap/stakemap/internal/webui"
+)
+
+// fakeAuth signs people in with a fixed table of accounts and keeps
+// sessions in memory: the pages' side of sign-in, without the accounts
+// package.
+type fakeAuth struct {
+	mu       sync.Mutex
+	accounts map[string]account
+	sessions map[string]access.Principal
+}
+
+type account struct {
+	password string
+	p        access.Principal
+}
+
+const sessionCookie = "test_session"
+
+func (a *fakeAuth) Authenticate(r *http.Request) (access.Principal, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return access.Principal{}, access.ErrUnauthenticated
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p, ok := a.sessions[c.Value]
+	if !ok {
+		return access.Principal{}, access.ErrBadCredentials
+	}
+	return p, nil
+}
+
+func (a *fakeAuth) SignIn(_ context.Context, email, password, _ string) (*http.Cookie, access.Principal, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc, ok := a.accounts[email]
+	if !ok || acc.password != password {
+		return nil, access.Principal{}, access.ErrBadCredentials
+	}
+	var raw [16]byte
+	rand.Read(raw[:])
+	id := hex.EncodeToString(raw[:])
+	a.sessions[id] = acc.p
+	return &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}, acc.p, nil
+}
+
+func (a *fakeAuth) SignOut(_ context.Context, r *http.Request) (*http.Cookie, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, access.ErrUnauthenticated
+	}
+	a.mu.Lock()
+	delete(a.sessions, c.Value)
+	a.mu.Unlock()
+	return &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1}, nil
+}
+
+// Accounts of the test service: one per role on the demo workspace, an
+// English-speaking editor, and an outsider with a role elsewhere only.
+const (
+	password    = "correct horse battery"
+	adminMail   = "admin@example.org"
+	editorMail  = "redacteur@example.org"
+	englishMail = "editor@example.org"
+	viewerMail  = "kijker@example.org"
+	otherMail   = "ander@example.org"
+)
+
+type backend struct {
+	*embedded.Store
+	*analysis.Engine
+}
+
+type env struct {
+	t     testing.TB
+	store graph.Backend
+	srv   *httptest.Server
+	demo  *graph.Bundle
+	ui    *webui.Server
+}
+
+type option func(*webui.Config)
+
+func newEnv(tb testing.TB, opts ...option) *env {
+	tb.Helper()
+	st, err := embedded.Open(filepath.Join(tb.TempDir(), "stakemap.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	b, err := demo.Bundle()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.ImportBundle(context.Background(), b, graph.Precondition{}); err != nil {
+		tb.Fatal(err)
+	}
+	be := backend{st, analysis.New(st)}
+	role := func(r string) map[string]string { return map[string]string{demo.ID: r} }
+	auth := &fakeAuth{sessions: map[string]access.Principal{}, accounts: map[string]account{
+		adminMail:   {password, access.Principal{Via: access.ViaSession, AccountID: "a1", Email: adminMail, Name: "Anna Admin", Workspaces: role(access.RoleAdmin)}},
+		editorMail:  {password, access.Principal{Via: access.ViaSession, AccountID: "a2", Email: editorMail, Name: "Ruud Redacteur", Lang: "nl", Workspaces: role(access.RoleEditor)}},
+		englishMail: {password, access.Principal{Via: access.ViaSession, AccountID: "a3", Email: englishMail, Name: "Emma Editor", Lang: "en", Workspaces: role(access.RoleEditor)}},
+		viewerMail:  {password, access.Principal{Via: access.ViaSession, AccountID: "a4", Email: viewerMail, Name: "Kees Kijker", Workspaces: role(access.RoleViewer)}},
+		otherMail:   {password, access.Principal{Via: access.ViaSession, AccountID: "a5", Email: otherMail, Name: "Olga Ander", Workspaces: map[string]string{"elders": access.RoleAdmin}}},
+	}}
+	cfg := webui.Config{Backend: be, Auth: auth, Logger: slog.New(slog.NewTextHandler(testLog{tb}, nil))}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ui, err := webui.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(ui.Handler())
+	tb.Cleanup(srv.Close)
+	return &env{t: tb, store: be, srv: srv, demo: b, ui: ui}
+}
+
+// client is one person's browser: a cookie jar, redirects not followed so
+// that tests see the 303s.
+type client struct {
+	e  *env
+	hc *http.Client
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signIn returns a client signed in as the account.
+func (e *env) signIn(mail string) *client {
+	e.t.Helper()
+	c := e.client()
+	res := c.post("/login", url.Values{"email": {mail}, "password": {password}})
+	if res.status != http.StatusSeeOther {
+		e.t.Fatalf("sign in as %s: %d %s", mail, res.status, res.body)
+	}
+	return c
+}
+
+type response struct {
+	status   int
+	body     string
+	location string
+	header   http.Header
+}
+
+func (c *client) do(req *http.Request) response {
+	c.e.t.Helper()
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, body: string(body), location: res.Header.Get("Location"), header: res.Header}
+}
+
+func (c *client) get(path string) response {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("GET", c.e.srv.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) response {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// A browser marks its same-origin posts so; cross-origin protection
+	// lets them through.
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func (r response) has(t testing.TB, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("page lacks %q (status %d)", w, r.status)
+		}
+	}
+}
+
+func (r response) lacks(t testing.TB, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if strings.Contains(r.body, w) {
+			t.Errorf("page has %q, which it should not", w)
+		}
+	}
+}
+
+func expect(t testing.TB, r response, status int) response {
+	t.Helper()
+	if r.status != status {
+		body := r.body
+		if len(body) > 3000 {
+			body = body[:3000]
+		}
+		t.Fatalf("status %d, want %d; location %q\n%s", r.status, status, r.location, body)
+	}
+	return r
+}
+
+// testLog sends the service's log to the test's, shown when a test fails.
+type testLog struct{ tb testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.tb.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
