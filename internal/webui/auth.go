@@ -46,7 +46,7 @@ func browserLang(h string) string {
 }
 
 func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspace) *view {
-	v := &view{tr: tr{lang: language(r, p, ws)}, P: p, Path: r.URL.RequestURI(),
+	v := &view{tr: tr{lang: language(r, p, ws)}, P: p, Path: pagePath(r),
 		Today: s.cfg.Now().UTC().Format(time.DateOnly), HasMaps: s.cfg.Renderer != nil}
 	if ws != nil {
 		v.WS, v.HasWS = *ws, true
@@ -243,4 +243,16 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	http.Redirect(w, r, safeNext(r.FormValue("next")), http.StatusSeeOther)
+}
+
+// pagePath is the page a person is on, for the language switch and the
+// reload link: after a refused POST it is the page the form was on.
+func pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	return r.URL.Path
 }
