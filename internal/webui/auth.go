@@ -197,7 +197,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		f.Errors["password"] = v.T("p.required")
 	}
 	if f.Bad() {
-		s.showLogin(w, r, v, f, http.StatusUnprocessableEntity)
+		s.showLogin(w, r, v, f, refused)
 		return
 	}
 	client, _, _ := net.SplitHostPort(r.RemoteAddr)
@@ -206,12 +206,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if te, ok := errors.AsType[*access.ThrottledError](err); ok {
 			f.Error = v.T("login.throttled", int(te.RetryAfter.Seconds()+0.5))
 			w.Header().Set("Retry-After", itoa(int(te.RetryAfter.Seconds()+0.5)))
-			s.showLogin(w, r, v, f, http.StatusTooManyRequests)
+			s.showLogin(w, r, v, f, refused)
 			return
 		}
 		if errors.Is(err, access.ErrBadCredentials) || errors.Is(err, access.ErrThrottled) {
 			f.Error = v.T("login.bad")
-			s.showLogin(w, r, v, f, http.StatusUnauthorized)
+			s.showLogin(w, r, v, f, refused)
 			return
 		}
 		s.fail(w, v, err)

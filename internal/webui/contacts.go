@@ -95,7 +95,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 		c.bad("about", problem)
 	}
 	if f.Bad() {
-		s.showContacts(w, r, v, f, http.StatusUnprocessableEntity)
+		s.showContacts(w, r, v, f, refused)
 		return
 	}
 	before, err := s.findings(ctx, v, d)
@@ -108,9 +108,9 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 		switch {
 		case errors.Is(err, graph.ErrConflict):
 			f.Error = v.T("err.stale")
-			s.showContacts(w, r, v, f, http.StatusConflict)
+			s.showContacts(w, r, v, f, refused)
 		case c.problems(err):
-			s.showContacts(w, r, v, f, http.StatusUnprocessableEntity)
+			s.showContacts(w, r, v, f, refused)
 		default:
 			s.fail(w, v, err)
 		}

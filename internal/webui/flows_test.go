@@ -31,13 +31,13 @@ func TestSignIn(t *testing.T) {
 		expect(t, c.get(ws), http.StatusSeeOther)
 	})
 	t.Run("wrong password: the form again, e-mail kept, nothing revealed", func(t *testing.T) {
-		r := expect(t, e.client().post("/login", url.Values{"email": {editorMail}, "password": {"nope"}}), http.StatusUnauthorized)
+		r := expect(t, e.client().post("/login", url.Values{"email": {editorMail}, "password": {"nope"}}), http.StatusOK)
 		r.has(t, "Onjuist e-mailadres of wachtwoord.", `value="`+editorMail+`"`)
-		r2 := expect(t, e.client().post("/login", url.Values{"email": {"nobody@example.org"}, "password": {"nope"}}), http.StatusUnauthorized)
+		r2 := expect(t, e.client().post("/login", url.Values{"email": {"nobody@example.org"}, "password": {"nope"}}), http.StatusOK)
 		r2.has(t, "Onjuist e-mailadres of wachtwoord.")
 	})
 	t.Run("empty fields are named", func(t *testing.T) {
-		r := expect(t, e.client().post("/login", url.Values{"email": {""}, "password": {""}}), http.StatusUnprocessableEntity)
+		r := expect(t, e.client().post("/login", url.Values{"email": {""}, "password": {""}}), http.StatusOK)
 		if strings.Count(r.body, "Vul dit veld in.") != 2 {
 			t.Errorf("want both fields flagged:\n%s", r.body)
 		}
@@ -102,7 +102,7 @@ func TestPersonForm(t *testing.T) {
 
 	bad := url.Values{"name": {""}, "title": {"Hoofd Inkoop"}, "kind": {"person"}, "level": {"baas"}, "influence": {"9"}, "interest": {"3"},
 		"attitude": {"voorstandr"}, "contactEvery": {"400"}, "id": {"Niet Goed!"}}
-	r = expect(t, c.post(ws+"/stakeholders", bad), http.StatusUnprocessableEntity)
+	r = expect(t, c.post(ws+"/stakeholders", bad), http.StatusOK)
 	r.has(t, "Het formulier is niet opgeslagen", "Vul dit veld in.", "Kies een getal van 1 tot en met 5.",
 		"Kies een van: bestuur, directie, management, medewerker, extern.", "Kies een aantal dagen van 1 tot en met 365.",
 		`value="Hoofd Inkoop"`, `value="Niet Goed!"`, `aria-invalid="true"`)
@@ -111,7 +111,7 @@ func TestPersonForm(t *testing.T) {
 		t.Errorf("bad input stored something: %d people", len(all))
 	}
 	// In English for an English-speaking person.
-	r = expect(t, e.signIn(englishMail).post(ws+"/stakeholders", bad), http.StatusUnprocessableEntity)
+	r = expect(t, e.signIn(englishMail).post(ws+"/stakeholders", bad), http.StatusOK)
 	r.has(t, "Fill in this field.", "Choose a number from 1 to 5.", "Choose one of: board, executive, management, employee, external.")
 }
 
@@ -132,7 +132,7 @@ func TestTwoEditors(t *testing.T) {
 			"level": {"management"}, "influence": {"4"}, "interest": {"2"}, "attitude": {attitude}}
 	}
 	expect(t, anna.post(ws+"/stakeholders/controller", form("supporter")), http.StatusSeeOther)
-	r := expect(t, ruud.post(ws+"/stakeholders/controller", form("blocker")), http.StatusConflict)
+	r := expect(t, ruud.post(ws+"/stakeholders/controller", form("blocker")), http.StatusOK)
 	r.has(t, "Iemand anders heeft dit intussen gewijzigd", "Opnieuw laden", `<option value="blocker" selected>`)
 	p, _, _ := graph.Get[graph.Stakeholder](context.Background(), e.store, demo.ID, "controller")
 	if p.Attitude != "supporter" {
@@ -164,7 +164,7 @@ func TestLogContact(t *testing.T) {
 	page.has(t, `value="Ruud Smit"`)
 
 	t.Run("bad input is named and kept", func(t *testing.T) {
-		r := expect(t, c.post(ws+"/contacts", url.Values{"date": {"31-9-2026"}, "with": {"Ruud Smitt, Niemand Bekend"}, "about": {"AI-basis"}, "channel": {"meeting"}, "summary": {"Begroting"}}), http.StatusUnprocessableEntity)
+		r := expect(t, c.post(ws+"/contacts", url.Values{"date": {"31-9-2026"}, "with": {"Ruud Smitt, Niemand Bekend"}, "about": {"AI-basis"}, "channel": {"meeting"}, "summary": {"Begroting"}}), http.StatusOK)
 		r.has(t, "31-9-2026 bestaat niet: september heeft 30 dagen.", "Onbekend: Ruud Smitt. Bedoelt u Ruud Smit?", "Onbekend: Niemand Bekend.", `value="Ruud Smitt, Niemand Bekend"`, ">Begroting</textarea>")
 	})
 	r := expect(t, c.post(ws+"/contacts", url.Values{"date": {today}, "with": {"ruud smit"}, "about": {"AI-basisvaardigheden"}, "channel": {"meeting"}, "summary": {"Begroting 2027"}}), http.StatusSeeOther)
@@ -226,9 +226,9 @@ func TestRelationshipForms(t *testing.T) {
 		t.Error("influence Noor Bos → controller 0.8 not stored")
 	}
 	expect(t, c.get(p), http.StatusOK).has(t, "Noor Bos", "0,8")
-	r := expect(t, c.post(p+"/influences", url.Values{"direction": {"out"}, "other": {"Ruud Smit"}, "strength": {"2"}}), http.StatusUnprocessableEntity)
+	r := expect(t, c.post(p+"/influences", url.Values{"direction": {"out"}, "other": {"Ruud Smit"}, "strength": {"2"}}), http.StatusOK)
 	r.has(t, "Iemand kan niet met zichzelf verbonden zijn.", "Kies een sterkte groter dan 0 en hooguit 1")
-	expect(t, c.post(p+"/manager", url.Values{"manager": {"Sanne Mulder"}}), http.StatusUnprocessableEntity).has(t, "Dit verband bestaat al.")
+	expect(t, c.post(p+"/manager", url.Values{"manager": {"Sanne Mulder"}}), http.StatusOK).has(t, "Dit verband bestaat al.")
 	expect(t, c.post(p+"/manager", url.Values{"manager": {"Henk Jansen"}}), http.StatusSeeOther)
 	if !has(graph.RelReportsTo, graph.RelKey{A: "controller", B: "gemeentesecretaris"}) {
 		t.Error("manager not set")

@@ -122,7 +122,7 @@ func newEnv(tb testing.TB, opts ...option) *env {
 	be := backend{st, analysis.New(st)}
 	role := func(r string) map[string]string { return map[string]string{demo.ID: r} }
 	auth := &fakeAuth{sessions: map[string]access.Principal{}, accounts: map[string]account{
-		adminMail:   {password, access.Principal{Via: access.ViaSession, AccountID: "a1", Email: adminMail, Name: "Anna Admin", Workspaces: role(access.RoleAdmin)}},
+		adminMail:   {password, access.Principal{Via: access.ViaSession, AccountID: "a1", Email: adminMail, Name: "Anna Admin", Global: access.RoleAdmin}},
 		editorMail:  {password, access.Principal{Via: access.ViaSession, AccountID: "a2", Email: editorMail, Name: "Ruud Redacteur", Lang: "nl", Workspaces: role(access.RoleEditor)}},
 		englishMail: {password, access.Principal{Via: access.ViaSession, AccountID: "a3", Email: englishMail, Name: "Emma Editor", Lang: "en", Workspaces: role(access.RoleEditor)}},
 		viewerMail:  {password, access.Principal{Via: access.ViaSession, AccountID: "a4", Email: viewerMail, Name: "Kees Kijker", Workspaces: role(access.RoleViewer)}},

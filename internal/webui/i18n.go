@@ -344,7 +344,11 @@ var enumLabels = map[string]map[string][2]string{
 		"system": {"systeem", "system"}, "process": {"proces", "process"}, "hr-instrument": {"hr-instrument", "HR instrument"},
 		"policy": {"beleid", "policy"}, "budget": {"budget", "budget"}, "other": {"overig", "other"},
 	},
-	"estatus":  {"missing": {"ontbreekt", "missing"}, "planned": {"gepland", "planned"}, "ready": {"gereed", "ready"}},
+	"estatus": {"missing": {"ontbreekt", "missing"}, "planned": {"gepland", "planned"}, "ready": {"gereed", "ready"}},
+	"nodekind": {
+		"stakeholder": {"belanghebbende", "stakeholder"}, "trajectory": {"traject", "trajectory"}, "goal": {"doel", "goal"},
+		"enabler": {"randvoorwaarde", "enabler"}, "engagement": {"contactmoment", "contact"},
+	},
 	"language": {"nl": {"Nederlands", "Dutch"}, "en": {"Engels", "English"}},
 	"mode":     {graph.ModeShortest: {"kortste", "shortest"}, graph.ModeStrongest: {"sterkste", "strongest"}},
 	"map": {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -117,14 +118,14 @@ func (s *Server) importCheck(w http.ResponseWriter, r *http.Request, v *view) {
 		} else {
 			f.Errors["file"] = v.T("p.file")
 		}
-		s.showImport(w, v, importData{}, f, http.StatusUnprocessableEntity)
+		s.showImport(w, v, importData{}, f, refused)
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		f.Errors["file"] = v.T("p.file")
-		s.showImport(w, v, importData{}, f, http.StatusUnprocessableEntity)
+		s.showImport(w, v, importData{}, f, refused)
 		return
 	}
 	defer file.Close()
@@ -139,7 +140,7 @@ func (s *Server) importCheck(w http.ResponseWriter, r *http.Request, v *view) {
 		} else {
 			f.Errors["file"] = v.T("im.unreadable", err.Error())
 		}
-		s.showImport(w, v, d, f, http.StatusUnprocessableEntity)
+		s.showImport(w, v, d, f, refused)
 		return
 	}
 	b.Workspace.ID = v.WS.ID
@@ -156,18 +157,18 @@ func (s *Server) importCheck(w http.ResponseWriter, r *http.Request, v *view) {
 	d := importData{Checked: true, Empty: cmp.Empty()}
 	names := index(b, "")
 	for _, n := range cmp.Nodes.Added {
-		d.Added = append(d.Added, changeLine{Kind: string(n.Kind), Name: names.Name(n.ID)})
+		d.Added = append(d.Added, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: names.Name(n.ID)})
 	}
 	for _, n := range cmp.Nodes.Removed {
-		d.Removed = append(d.Removed, changeLine{Kind: string(n.Kind), Name: cur.Name(n.ID)})
+		d.Removed = append(d.Removed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: cur.Name(n.ID)})
 	}
 	for _, n := range cmp.Nodes.Changed {
 		var fields []string
 		for k, fc := range n.Fields {
-			fields = append(fields, fmt.Sprintf("%s: %s → %s", v.T("f."+k), fc.From, fc.To))
+			fields = append(fields, fmt.Sprintf("%s: %s → %s", v.T("f."+k), showValue(v, k, fc.From), showValue(v, k, fc.To)))
 		}
 		slices.Sort(fields)
-		d.Changed = append(d.Changed, changeLine{Kind: string(n.Kind), Name: cur.Name(n.ID), Fields: strings.Join(fields, "; ")})
+		d.Changed = append(d.Changed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: cur.Name(n.ID), Fields: strings.Join(fields, "; ")})
 	}
 	d.Rels = [3]int{len(cmp.Relations.Added), len(cmp.Relations.Changed), len(cmp.Relations.Removed)}
 	d.Pending = s.pending.put(&pendingImport{ws: v.WS.ID, rev: cur.Rev, owner: v.P.AccountID + "/" + v.P.TokenID + "/" + v.P.Via, b: b, at: s.cfg.Now()})
@@ -185,17 +186,17 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *view) {
 	pi := s.pending.take(f.V("pending"), v.WS.ID, v.P.AccountID+"/"+v.P.TokenID+"/"+v.P.Via, s.cfg.Now())
 	if pi == nil {
 		f.Errors["file"] = v.T("im.expired")
-		s.showImport(w, v, importData{}, f, http.StatusGone)
+		s.showImport(w, v, importData{}, f, refused)
 		return
 	}
 	if err := s.store.ImportBundle(r.Context(), pi.b, graph.Precondition{Revision: pi.rev}); err != nil {
 		switch {
 		case errors.Is(err, graph.ErrStale):
 			f.Error = v.T("err.stale")
-			s.showImport(w, v, importData{}, f, http.StatusConflict)
+			s.showImport(w, v, importData{}, f, refused)
 		case errors.Is(err, graph.ErrInvalid):
 			f.Errors["file"] = v.T("p.other", err.Error())
-			s.showImport(w, v, importData{}, f, http.StatusUnprocessableEntity)
+			s.showImport(w, v, importData{}, f, refused)
 		default:
 			s.fail(w, v, err)
 		}
@@ -226,4 +227,32 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, v *view) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+v.WS.ID+"."+format+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
+}
+
+// showValue shows a field value of a comparison as people read it: text
+// without quotes, enumerated values in the person's language, dates their
+// way, nothing as a dash.
+func showValue(v *view, field string, raw json.RawMessage) string {
+	var x any
+	if err := json.Unmarshal(raw, &x); err != nil || x == nil {
+		return "—"
+	}
+	switch x := x.(type) {
+	case string:
+		if _, ok := enumValues[field]; ok {
+			return v.Enum(field, x)
+		}
+		if graph.ValidDate(x) {
+			return v.Date(x)
+		}
+		return x
+	case float64:
+		return v.Num(x)
+	case bool:
+		if x {
+			return "✓"
+		}
+		return "✗"
+	}
+	return string(raw)
 }

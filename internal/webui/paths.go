@@ -83,7 +83,7 @@ func (s *Server) pathsPage(w http.ResponseWriter, r *http.Request, v *view) {
 			}
 		}
 		if f.Bad() {
-			status = http.StatusUnprocessableEntity
+			status = refused
 		}
 	}
 	v.Forms = map[string]*form{"path": f}

@@ -65,7 +65,7 @@ func (s *Server) personDone(w http.ResponseWriter, r *http.Request, v *view, nam
 		s.fail(w, v, err)
 		return
 	}
-	s.showStakeholder(w, r, v, id, map[string]*form{name: f}, http.StatusUnprocessableEntity)
+	s.showStakeholder(w, r, v, id, map[string]*form{name: f}, refused)
 }
 
 func (s *Server) personRoleAdd(w http.ResponseWriter, r *http.Request, v *view) {

@@ -44,12 +44,12 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ws := graph.Workspace{ID: v.WS.ID, Name: c.text("name", graph.MaxShortText, false, true),
 		Language: c.enum("language", "language", true), LDUnit: c.text("ldUnit", graph.MaxShortText, false, false)}
 	if f.Bad() {
-		s.showSettings(w, v, d, f, http.StatusUnprocessableEntity)
+		s.showSettings(w, v, d, f, refused)
 		return
 	}
 	if d.Rev != f.V("version") {
 		f.Error, f.Stale = v.T("err.stale"), true
-		s.showSettings(w, v, d, f, http.StatusConflict)
+		s.showSettings(w, v, d, f, refused)
 		return
 	}
 	b := d.B.Clone()
@@ -58,9 +58,9 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 		switch {
 		case errors.Is(err, graph.ErrStale):
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showSettings(w, v, d, f, http.StatusConflict)
+			s.showSettings(w, v, d, f, refused)
 		case c.problems(err):
-			s.showSettings(w, v, d, f, http.StatusUnprocessableEntity)
+			s.showSettings(w, v, d, f, refused)
 		default:
 			s.fail(w, v, err)
 		}

@@ -224,7 +224,7 @@ func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *vi
 		p.ID = graph.NewID(p.Name, "", d.taken)
 	}
 	if f.Bad() {
-		s.showStakeholderNew(w, r, v, f, http.StatusUnprocessableEntity)
+		s.showStakeholderNew(w, r, v, f, refused)
 		return
 	}
 	if _, err := s.store.CreateNode(ctx, v.WS.ID, p); err != nil {
@@ -236,7 +236,7 @@ func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *vi
 			s.fail(w, v, err)
 			return
 		}
-		s.showStakeholderNew(w, r, v, f, http.StatusUnprocessableEntity)
+		s.showStakeholderNew(w, r, v, f, refused)
 		return
 	}
 	seeOther(w, r, withFlash(v.U("stakeholders", p.ID), "saved"))
@@ -256,7 +256,7 @@ func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view
 	f.Values["id"] = id
 	p := stakeholderForm(v.tr, f)
 	if f.Bad() {
-		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, http.StatusUnprocessableEntity)
+		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 		return
 	}
 	if _, err := s.store.UpdateNode(ctx, v.WS.ID, p, version(f)); err != nil {
@@ -264,7 +264,7 @@ func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view
 		switch {
 		case errors.Is(err, graph.ErrStale):
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, http.StatusConflict)
+			s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 			return
 		case errors.Is(err, graph.ErrNotFound):
 			s.fail(w, v, err)
@@ -273,7 +273,7 @@ func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view
 			s.fail(w, v, err)
 			return
 		}
-		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, http.StatusUnprocessableEntity)
+		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 		return
 	}
 	seeOther(w, r, withFlash(v.U("stakeholders", id), "saved"))
@@ -307,7 +307,7 @@ func (s *Server) stakeholderDelete(w http.ResponseWriter, r *http.Request, v *vi
 	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindStakeholder, id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showStakeholder(w, r, v, id, map[string]*form{"delete": f}, http.StatusConflict)
+			s.showStakeholder(w, r, v, id, map[string]*form{"delete": f}, refused)
 			return
 		}
 		s.fail(w, v, err)

@@ -94,7 +94,7 @@ func (s *Server) trajectoryCreate(w http.ResponseWriter, r *http.Request, v *vie
 		t.ID = graph.NewID(t.Name, "", d.taken)
 	}
 	if f.Bad() {
-		s.showTrajectoryNew(w, v, f, http.StatusUnprocessableEntity)
+		s.showTrajectoryNew(w, v, f, refused)
 		return
 	}
 	if _, err := s.store.CreateNode(ctx, v.WS.ID, t); err != nil {
@@ -106,7 +106,7 @@ func (s *Server) trajectoryCreate(w http.ResponseWriter, r *http.Request, v *vie
 			s.fail(w, v, err)
 			return
 		}
-		s.showTrajectoryNew(w, v, f, http.StatusUnprocessableEntity)
+		s.showTrajectoryNew(w, v, f, refused)
 		return
 	}
 	seeOther(w, r, withFlash(v.U("trajectories", t.ID), "saved"))
@@ -300,18 +300,18 @@ func (s *Server) trajectorySave(w http.ResponseWriter, r *http.Request, v *view)
 	f.Values["id"] = id
 	t := trajectoryForm(v.tr, f)
 	if f.Bad() {
-		s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, http.StatusUnprocessableEntity)
+		s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, refused)
 		return
 	}
 	if _, err := s.store.UpdateNode(ctx, v.WS.ID, t, version(f)); err != nil {
 		switch {
 		case errors.Is(err, graph.ErrStale):
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, http.StatusConflict)
+			s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, refused)
 		case errors.Is(err, graph.ErrNotFound):
 			s.fail(w, v, err)
 		case (checker{v.tr, f}).problems(err):
-			s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, http.StatusUnprocessableEntity)
+			s.showTrajectory(w, r, v, id, map[string]*form{"traj": f}, refused)
 		default:
 			s.fail(w, v, err)
 		}
@@ -342,7 +342,7 @@ func (s *Server) trajectoryDelete(w http.ResponseWriter, r *http.Request, v *vie
 	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindTrajectory, id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showTrajectory(w, r, v, id, map[string]*form{"delete": f}, http.StatusConflict)
+			s.showTrajectory(w, r, v, id, map[string]*form{"delete": f}, refused)
 			return
 		}
 		s.fail(w, v, err)
@@ -382,7 +382,8 @@ func (s *Server) trajDone(w http.ResponseWriter, r *http.Request, v *view, name 
 	}
 	if r.Header.Get("X-Stakemap-Fetch") != "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusUnprocessableEntity)
+		w.Header().Set("X-Stakemap-Refused", "1")
+		w.WriteHeader(refused)
 		msg := f.Error
 		for _, e := range f.Errors {
 			msg += " " + e
@@ -390,7 +391,7 @@ func (s *Server) trajDone(w http.ResponseWriter, r *http.Request, v *view, name 
 		w.Write([]byte(msg))
 		return
 	}
-	s.showTrajectory(w, r, v, id, map[string]*form{name: f}, http.StatusUnprocessableEntity)
+	s.showTrajectory(w, r, v, id, map[string]*form{name: f}, refused)
 }
 
 func (s *Server) trajectoryRoleAdd(w http.ResponseWriter, r *http.Request, v *view) {

@@ -176,3 +176,9 @@ func withFlash(path, key string) string {
 // flashKeys are the messages a redirect may ask the next page to show;
 // nothing else from the query is ever shown as a message.
 var flashKeys = map[string]bool{"saved": true, "deleted": true, "ov.logged": true, "im.applied": true}
+
+// refused is the status of a page that shows a refused form again (bad
+// input, a wrong password, a change made meanwhile). It is 200: the page
+// is what the person should see, and Chromium writes every error status
+// of a page to the console, where no page of ours may write errors.
+const refused = http.StatusOK

@@ -11,28 +11,39 @@ export function enhanceBoards(root) {
     const cellAt = (influence, interest) =>
       board.querySelector(`td.cell[data-influence="${influence}"][data-interest="${interest}"]`);
 
-    async function move(chip, influence, interest) {
-      influence = clamp(influence);
-      interest = clamp(interest);
-      if (String(influence) === chip.dataset.influence && String(interest) === chip.dataset.interest) return;
-      const body = new URLSearchParams({ stakeholder: chip.dataset.id, influence, interest });
-      const res = await fetch(board.dataset.board, {
-        method: "POST", body, credentials: "same-origin", headers: { "X-Stakemap-Fetch": "1" },
-      });
-      if (!res.ok) {
-        if (status) status.textContent = await res.text();
-        return;
-      }
+    // place shows the chip in its cell at once, so that quick key presses
+    // build on each other; the saves follow one by one, in order.
+    function place(chip, influence, interest) {
       const cell = cellAt(influence, interest);
       cell.appendChild(chip);
       chip.dataset.influence = influence;
       chip.dataset.interest = interest;
-      const name = chip.textContent.trim();
-      const label = cell.querySelector(".visually-hidden");
-      chip.setAttribute("aria-label", `${name}: ${label ? label.textContent.replace(/:$/, "") : ""}`);
+      const where = cell.querySelector(".visually-hidden").textContent.replace(/:$/, "");
+      const text = `${chip.textContent.trim()}: ${where}`;
+      chip.setAttribute("aria-label", text);
       chip.focus();
-      if (status) status.textContent = `${name}: ${label ? label.textContent.replace(/:$/, "") : ""}`;
-      board.dispatchEvent(new CustomEvent("stakemap:moved", { bubbles: true, detail: { id: chip.dataset.id, influence, interest } }));
+      return text;
+    }
+
+    let saving = Promise.resolve();
+    function move(chip, influence, interest) {
+      influence = clamp(influence);
+      interest = clamp(interest);
+      const from = [chip.dataset.influence, chip.dataset.interest];
+      if (String(influence) === from[0] && String(interest) === from[1]) return;
+      const text = place(chip, influence, interest);
+      const body = new URLSearchParams({ stakeholder: chip.dataset.id, influence, interest });
+      saving = saving.then(async () => {
+        const res = await fetch(board.dataset.board, {
+          method: "POST", body, credentials: "same-origin", headers: { "X-Stakemap-Fetch": "1" },
+        });
+        if (!res.ok || res.headers.get("X-Stakemap-Refused")) {
+          place(chip, from[0], from[1]);
+          if (status) status.textContent = await res.text();
+          return;
+        }
+        if (status) status.textContent = text;
+      }).catch(() => place(chip, from[0], from[1]));
     }
 
     board.addEventListener("keydown", (e) => {
