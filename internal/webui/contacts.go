@@ -116,12 +116,12 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		return
 	}
-	after, err := s.load(ctx, v.WS.ID)
+	rev, err := s.store.Revision(ctx, v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
-	now, err := s.findings(ctx, v, after)
+	now, err := s.findingsAt(ctx, v, rev)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -26,7 +26,14 @@ type wsData struct {
 	stakesOn    map[string][]graph.Stake // by trajectory
 	lastContact map[string]string        // stakeholder → latest engagement date
 	contactsOf  map[string][]*graph.Engagement
+	// folded holds each stakeholder's name, title, unit and id as FoldName
+	// forms, and peopleNames their names sorted, for search, sorting and
+	// the type-ahead lists: computed once per revision, not per request.
+	folded      map[string]foldedPerson
+	peopleNames []string
 }
+
+type foldedPerson struct{ name, title, unit, all string }
 
 // load reads a workspace for a page: from the cache when nothing changed
 // since the last read.
@@ -91,6 +98,20 @@ func index(b *graph.Bundle, rev string) *wsData {
 	for _, es := range d.contactsOf {
 		slices.SortFunc(es, newestFirst)
 	}
+	d.folded = make(map[string]foldedPerson, len(b.Stakeholders))
+	byName := make([]*graph.Stakeholder, len(b.Stakeholders))
+	for i := range b.Stakeholders {
+		p := &b.Stakeholders[i]
+		f := foldedPerson{name: graph.FoldName(p.Name), title: graph.FoldName(p.Title), unit: graph.FoldName(p.Unit)}
+		f.all = f.name + " " + f.title + " " + f.unit + " " + p.ID
+		d.folded[p.ID] = f
+		byName[i] = p
+	}
+	slices.SortFunc(byName, func(a, b *graph.Stakeholder) int { return cmp.Compare(d.folded[a.ID].name, d.folded[b.ID].name) })
+	for _, p := range byName {
+		d.peopleNames = append(d.peopleNames, p.Name)
+	}
+	d.peopleNames = slices.Compact(d.peopleNames)
 	return d
 }
 
@@ -221,7 +242,13 @@ func (d *wsData) taken(id string) bool { return d.names.Has(id) }
 // findings returns the findings as of today in the page's language, from
 // the cache when nothing changed.
 func (s *Server) findings(ctx context.Context, v *view, d *wsData) ([]graph.Finding, error) {
-	key := "f\x00" + v.WS.ID + "\x00" + d.Rev + "\x00" + v.lang + "\x00" + v.Today
+	return s.findingsAt(ctx, v, d.Rev)
+}
+
+// findingsAt is findings for the workspace at a revision, for a handler
+// that has just written and need not read the whole workspace again.
+func (s *Server) findingsAt(ctx context.Context, v *view, rev string) ([]graph.Finding, error) {
+	key := "f\x00" + v.WS.ID + "\x00" + rev + "\x00" + v.lang + "\x00" + v.Today
 	if f, ok := s.findingCache.Get(key); ok {
 		return f, nil
 	}

@@ -116,15 +116,8 @@ func (s *Server) showStakeholder(w http.ResponseWriter, r *http.Request, v *view
 	s.render(w, v, "stakeholder", status)
 }
 
-// peopleNames lists every stakeholder's name, for the type-ahead list.
-func peopleNames(d *wsData) []string {
-	out := make([]string, len(d.B.Stakeholders))
-	for i, p := range d.B.Stakeholders {
-		out[i] = p.Name
-	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(graph.FoldName(a), graph.FoldName(b)) })
-	return slices.Compact(out)
-}
+// peopleNames lists every stakeholder's name, for the type-ahead lists.
+func peopleNames(d *wsData) []string { return d.peopleNames }
 
 // relationFailed shows a refused relationship form on the page it came
 // from, with the problem next to the field it concerns; it reports false

@@ -79,7 +79,7 @@ func (s *Server) stakeholderList(w http.ResponseWriter, r *http.Request, v *view
 			rd.Quadrant != "" && !inQuadrant[p.ID]:
 			continue
 		}
-		if needle != "" && !strings.Contains(graph.FoldName(p.Name+" "+p.Title+" "+p.Unit+" "+p.ID), needle) {
+		if needle != "" && !strings.Contains(d.folded[p.ID].all, needle) {
 			continue
 		}
 		rows = append(rows, personRow{Stakeholder: p, LevelLabel: v.Enum("level", p.Level),
@@ -95,12 +95,13 @@ func (s *Server) stakeholderList(w http.ResponseWriter, r *http.Request, v *view
 		key = "name"
 	}
 	slices.SortStableFunc(rows, func(a, b personRow) int {
+		fa, fb := d.folded[a.ID], d.folded[b.ID]
 		var c int
 		switch key {
 		case "title":
-			c = cmp.Compare(graph.FoldName(a.Title), graph.FoldName(b.Title))
+			c = cmp.Compare(fa.title, fb.title)
 		case "unit":
-			c = cmp.Compare(graph.FoldName(a.Unit), graph.FoldName(b.Unit))
+			c = cmp.Compare(fa.unit, fb.unit)
 		case "level":
 			c = cmp.Compare(slices.Index(graph.Levels, a.Level), slices.Index(graph.Levels, b.Level))
 		case "influence":
@@ -115,7 +116,7 @@ func (s *Server) stakeholderList(w http.ResponseWriter, r *http.Request, v *view
 		if desc {
 			c = -c
 		}
-		return cmp.Or(c, cmp.Compare(graph.FoldName(a.Name), graph.FoldName(b.Name)), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(c, cmp.Compare(fa.name, fb.name), cmp.Compare(a.ID, b.ID))
 	})
 	for i := range rows {
 		rows[i].LastContact = v.Date(rows[i].LastContact)
