@@ -84,7 +84,7 @@ func (s *Server) renderMap(c *gin.Context) {
 		Trajectory: c.Query("trajectory"), From: c.Query("from"), To: c.Query("to"),
 		Mode: c.Query("mode"), Lang: c.Query("lang")}
 	var err error
-	if req.K, err = queryInt(c, "k", 0, 1, 100); err != nil {
+	if req.K, err = queryInt(c, "k", 0, 1, graph.MaxK); err != nil {
 		fail(c, err)
 		return
 	}

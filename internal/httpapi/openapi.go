@@ -119,8 +119,8 @@ var paramDocs = map[string]string{
 	"asOf": "date YYYY-MM-DD (default today, UTC)", "high": "threshold 1–5 (default 4)", "window": "days an engagement counts as recent (default 90)",
 	"only": "co-ownership | visibility | strategy", "lang": "nl | en (default: the workspace's language)",
 	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "shortest | strongest (default strongest)",
-	"k": "number of alternative paths (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
-	"top": "number of brokers (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
+	"k": "number of alternative paths, 1–20 (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
+	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
 	"download": "true: Content-Disposition attachment",
 }
 
