@@ -136,11 +136,3 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	seeOther(w, r, withFlash(v.U(), "ov.logged")+"&settled="+strconv.Itoa(settled))
 }
-
-func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request, v *view) {
-	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindEngagement, r.PathValue("id"), 0); err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	seeOther(w, r, withFlash(v.U("contacts"), "deleted"))
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -253,4 +254,82 @@ func TestRelationshipForms(t *testing.T) {
 	expect(t, c.get(tp), http.StatusOK).has(t, `data-id="arbo-adviseur" data-influence="5" data-interest="4"`)
 	// A trajectory without a sponsor shows the empty, marked slot.
 	expect(t, c.get(ws+"/trajectories/wijkgericht"), http.StatusOK).has(t, `class="slot missing"`, "Er is geen sponsor voor dit traject.")
+}
+
+func TestTrajectoryForms(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn(editorMail)
+	ctx := context.Background()
+	r := expect(t, c.post(ws+"/trajectories", url.Values{"name": {"Feedback geven"}, "status": {"planned"}, "start": {"1-2-2027"},
+		"end": {"30-6-2027"}, "reviewBy": {"2027-03-15"}, "measure": {"360-graden-feedback"}}), http.StatusSeeOther)
+	if !strings.HasPrefix(r.location, ws+"/trajectories/feedback-geven?") {
+		t.Fatalf("location %q", r.location)
+	}
+	tr, _, err := graph.Get[graph.Trajectory](ctx, e.store, demo.ID, "feedback-geven")
+	if err != nil || tr.Start != "2027-02-01" || tr.End != "2027-06-30" || tr.ReviewBy != "2027-03-15" {
+		t.Fatalf("stored %+v %v", tr, err)
+	}
+	expect(t, c.get(r.location), http.StatusOK).has(t, `value="01-02-2027"`, "Ontbreekt")
+	r = expect(t, c.post(ws+"/trajectories", url.Values{"name": {"X"}, "status": {"bezig"}, "start": {"29-2-2027"}}), http.StatusOK)
+	r.has(t, "29-2-2027 bestaat niet: februari heeft 28 dagen.", "Kies een van: idee, gepland, lopend, afgerond, gestopt.")
+
+	p := ws + "/trajectories/feedback-geven"
+	expect(t, c.post(p+"/goals", url.Values{"goal": {"Digitale gemeente"}}), http.StatusOK).has(t, "Onbekend: Digitale gemeente.")
+	goal := e.demo.Goals[0]
+	expect(t, c.post(p+"/goals", url.Values{"goal": {goal.Name}}), http.StatusSeeOther)
+	expect(t, c.post(p+"/dependencies", url.Values{"on": {"AI-basisvaardigheden"}, "note": {"eerst de basis"}}), http.StatusSeeOther)
+	page := expect(t, c.get(p), http.StatusOK)
+	page.has(t, goal.Name, "AI-basisvaardigheden", "eerst de basis")
+	expect(t, c.post(p+"/dependencies/remove", url.Values{"on": {"ai-basis"}}), http.StatusSeeOther)
+	expect(t, c.post(p+"/goals/remove", url.Values{"goal": {goal.ID}}), http.StatusSeeOther)
+	if ds, _ := e.store.Relations(ctx, demo.ID, graph.RelDependsOn); slices.ContainsFunc(ds, func(r graph.Relation) bool { return r.Key().A == "feedback-geven" }) {
+		t.Error("dependency not removed")
+	}
+	// Delete after confirming.
+	confirm := expect(t, c.get(p+"/delete"), http.StatusOK)
+	confirm.has(t, "Feedback geven verwijderen?")
+	ver := between(confirm.body, `name="version" value="`, `"`)
+	expect(t, c.post(p+"/delete", url.Values{"version": {ver}}), http.StatusSeeOther)
+	expect(t, c.get(p), http.StatusNotFound)
+}
+
+func TestSettingsAndExport(t *testing.T) {
+	e := newEnv(t, withBundles())
+	admin := e.signIn(adminMail)
+	page := expect(t, admin.get(ws+"/settings"), http.StatusOK)
+	ver := between(page.body, `name="version" value="`, `"`)
+	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"en"}, "ldUnit": {"HR & Organisatie"}}), http.StatusSeeOther)
+	w, _ := e.store.Workspace(context.Background(), demo.ID)
+	if w.Language != "en" || w.LDUnit != "HR & Organisatie" {
+		t.Fatalf("stored %+v", w)
+	}
+	// The workspace language is now English for people without their own.
+	expect(t, admin.get(ws), http.StatusOK).has(t, "Overview")
+	// A stale settings form is refused and changes nothing.
+	r := expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Anders"}, "language": {"nl"}}), http.StatusOK)
+	r.has(t, "Someone else changed this meanwhile")
+	if w, _ := e.store.Workspace(context.Background(), demo.ID); w.Name != "Gemeente Oostvoorde" {
+		t.Error("a stale settings form was saved")
+	}
+	for _, f := range []struct{ file, ctype, magic string }{
+		{"oostvoorde.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK"},
+		{"oostvoorde.json", "application/json", "{"},
+	} {
+		r := expect(t, admin.get(ws+"/export/"+f.file), http.StatusOK)
+		if r.header.Get("Content-Type") != f.ctype || !strings.HasPrefix(r.body, f.magic) || !strings.Contains(r.header.Get("Content-Disposition"), f.file) {
+			t.Errorf("%s: %s %q", f.file, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"))
+		}
+	}
+	expect(t, admin.get(ws+"/export/oostvoorde.exe"), http.StatusNotFound)
+}
+
+func TestPathsForm(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn(editorMail)
+	r := expect(t, c.get(ws+"/paths?from=Noor+Boss&to=Henk+Jansen&mode=strongest&k=50"), http.StatusOK)
+	r.has(t, "Onbekend: Noor Boss. Bedoelt u Noor Bos?", "Kies een aantal van 1 tot en met 20.", `value="Noor Boss"`)
+	r = expect(t, c.get(ws+"/paths?from=Noor+Bos&to=Henk+Jansen&mode=shortest&k=2"), http.StatusOK)
+	if strings.Count(between(r.body, `<ol class="paths">`, `</ol>`), "<li>") != 2 {
+		t.Errorf("want 2 paths:\n%s", between(r.body, `<ol class="paths">`, `</ol>`))
+	}
 }

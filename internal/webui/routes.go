@@ -66,7 +66,6 @@ func (s *Server) routes() *http.ServeMux {
 
 	ws("GET /w/{ws}/contacts", viewer, s.contactPage)
 	ws("POST /w/{ws}/contacts", editor, s.contactSave)
-	ws("POST /w/{ws}/contacts/{id}/delete", editor, s.contactDelete)
 	ws("GET /w/{ws}/findings", viewer, s.findingsPage)
 	ws("GET /w/{ws}/paths", viewer, s.pathsPage)
 	ws("GET /w/{ws}/maps", viewer, s.mapsPage)
