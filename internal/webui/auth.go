@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +121,8 @@ func (s *Server) inWorkspace(role string, h wsHandler) http.HandlerFunc {
 	}
 }
 
-// home lists the workspaces the person may see; with only one, it opens it.
+// home lists the workspaces the person may see; with only one, it opens
+// it, unless the person may start new ones here.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.signedIn(w, r)
 	if !ok {
@@ -138,12 +140,75 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			mine = append(mine, ws)
 		}
 	}
-	if len(mine) == 1 {
+	if len(mine) == 1 && p.Global != access.RoleAdmin {
 		http.Redirect(w, r, "/w/"+url.PathEscape(mine[0].ID), http.StatusSeeOther)
 		return
 	}
-	v.Title, v.Data = v.T("ws.title"), mine
+	v.Title, v.Data = v.T("ws.title"), workspacesData{List: mine, CanCreate: p.Global == access.RoleAdmin}
+	if v.Forms == nil {
+		f := newForm()
+		f.Values["language"] = v.lang
+		v.Forms = map[string]*form{"ws": f}
+	}
 	s.render(w, v, "workspaces", http.StatusOK)
+}
+
+type workspacesData struct {
+	List      []graph.Workspace
+	CanCreate bool
+}
+
+// createWorkspace lets a global admin start a workspace for a new client
+// from the browser; the id is made from the name unless one is typed.
+func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, p, nil)
+	if p.Global != access.RoleAdmin {
+		s.fail(w, v, errForbidden)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	f, err := posted(r)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	c := checker{v.tr, f}
+	ws := graph.Workspace{ID: c.id("id"), Name: c.text("name", graph.MaxShortText, false, true), Language: c.enum("language", "language", true)}
+	if ws.ID == "" && ws.Name != "" {
+		all, err := s.store.Workspaces(r.Context())
+		if err != nil {
+			s.fail(w, v, err)
+			return
+		}
+		ws.ID = graph.NewID(ws.Name, "", func(id string) bool {
+			return slices.ContainsFunc(all, func(x graph.Workspace) bool { return x.ID == id })
+		})
+	}
+	if !f.Bad() {
+		err = s.store.CreateWorkspace(access.NewContext(r.Context(), p), ws)
+		switch {
+		case err == nil:
+			seeOther(w, r, "/w/"+url.PathEscape(ws.ID)+"/stakeholders")
+			return
+		case errors.Is(err, graph.ErrConflict):
+			c.bad("id", v.T("err.exists"))
+		case !c.problems(err):
+			s.fail(w, v, err)
+			return
+		}
+	}
+	v.Forms = map[string]*form{"ws": f}
+	all, err := s.store.Workspaces(r.Context())
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	v.Title, v.Data = v.T("ws.title"), workspacesData{List: all, CanCreate: true}
+	s.render(w, v, "workspaces", refused)
 }
 
 // safeNext returns where to go after signing in: a path on this site,

@@ -333,3 +333,19 @@ func TestPathsForm(t *testing.T) {
 		t.Errorf("want 2 paths:\n%s", between(r.body, `<ol class="paths">`, `</ol>`))
 	}
 }
+
+// TestNewWorkspace: a global admin starts a workspace for a new client in
+// the browser; nobody else may.
+func TestNewWorkspace(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn(adminMail)
+	expect(t, admin.get("/"), http.StatusOK).has(t, "Nieuwe werkruimte", "Gemeente Oostvoorde")
+	r := expect(t, admin.post("/", url.Values{"name": {"Zorggroep Noord"}, "language": {"nl"}}), http.StatusSeeOther)
+	if r.location != "/w/zorggroep-noord/stakeholders" {
+		t.Fatalf("location %q", r.location)
+	}
+	expect(t, admin.get(r.location), http.StatusOK).has(t, "Zorggroep Noord", "0 van 0 belanghebbenden")
+	expect(t, admin.post("/", url.Values{"name": {""}, "language": {"fr"}, "id": {"zorggroep-noord"}}), http.StatusOK).has(t, "Vul dit veld in.", "Kies een van: Nederlands, Engels.")
+	expect(t, admin.post("/", url.Values{"name": {"Nog eens"}, "language": {"nl"}, "id": {"zorggroep-noord"}}), http.StatusOK).has(t, "Deze id is al in gebruik.")
+	expect(t, e.signIn(editorMail).post("/", url.Values{"name": {"Stiekem"}, "language": {"nl"}}), http.StatusForbidden)
+}

@@ -307,6 +307,8 @@ var catalogue = map[string][2]string{
 	// Workspaces.
 	"ws.title": {"Werkruimtes", "Workspaces"},
 	"ws.none":  {"U hebt nog geen toegang tot een werkruimte.", "You have no access to any workspace yet."},
+	"ws.new":   {"Nieuwe werkruimte", "New workspace"},
+	"ws.help":  {"Eén werkruimte per organisatie: werkruimtes zien elkaar nooit.", "One workspace per organisation: workspaces never see each other."},
 }
 
 // enumLabels translates the values of the enumerated fields. The Dutch

@@ -21,6 +21,7 @@ func (s *Server) routes() *http.ServeMux {
 		admin  = access.RoleAdmin
 	)
 	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("POST /{$}", s.createWorkspace)
 	m.HandleFunc("GET /login", s.loginPage)
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.logout)
