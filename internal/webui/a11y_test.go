@@ -26,7 +26,7 @@ func TestAccessibility(t *testing.T) {
 	tb := e.tab(t)
 	tb.signIn(adminMail)
 	for _, path := range []string{
-		ws, ws + "/findings", ws + "/stakeholders", ws + "/stakeholders?attitude=critic&sort=influence&desc=1",
+		"/", ws, ws + "/findings", ws + "/stakeholders", ws + "/stakeholders?attitude=critic&sort=influence&desc=1",
 		ws + "/stakeholders/new", ws + "/stakeholders/controller", ws + "/stakeholders/controller/delete",
 		ws + "/trajectories", ws + "/trajectories/new", ws + "/trajectories/veiligheidscultuur", ws + "/trajectories/wijkgericht",
 		ws + "/contacts", ws + "/paths?from=Noor+Bos&to=Henk+Jansen&mode=strongest&k=3", ws + "/maps",
