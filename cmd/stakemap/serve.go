@@ -135,6 +135,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		Renderer:     mapRenderer{renderer},
 		DecodeBundle: bundle.Decode,
 		EncodeBundle: bundle.Encode,
+		ReadInput:    bundle.ReadInputFrom,
 		Logger:       log,
 	})
 	if err != nil {

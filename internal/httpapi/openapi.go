@@ -118,10 +118,12 @@ var paramDocs = map[string]string{
 	"limit": "page size, 1–1000 (default 100)", "offset": "items to skip (default 0)", "q": "case-insensitive text search",
 	"asOf": "date YYYY-MM-DD (default today, UTC)", "high": "threshold 1–5 (default 4)", "window": "days an engagement counts as recent (default 90)",
 	"only": "co-ownership | visibility | strategy", "lang": "nl | en (default: the workspace's language)",
-	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "shortest | strongest (default strongest)",
+	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "paths: shortest | strongest (default strongest); import: merge | replace (default merge, replace for JSON)",
 	"k": "number of alternative paths, 1–20 (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
 	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
 	"download": "true: Content-Disposition attachment",
+	"dryRun":   "true: answer what the import would change and write nothing", "prefer": "sheet | stakemap: which side wins a conflict",
+	"prune": "true: merge also removes what the file's sheets lack",
 }
 
 // OpenAPI returns the OpenAPI 3 document of every route.

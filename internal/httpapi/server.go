@@ -23,6 +23,7 @@ import (
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/lru"
+	"github.com/stakemap/stakemap/internal/merge"
 )
 
 // Body limits: a whole workspace may be large, a single entity never is.
@@ -46,6 +47,10 @@ type Config struct {
 	// writes one canonically. Nil: plain strict JSON.
 	DecodeBundle func(io.Reader) (*graph.Bundle, error)
 	EncodeBundle func(io.Writer, *graph.Bundle) error
+	// ReadInput reads an uploaded workbook, CSV file or stakemap/v1
+	// document (name tells the format) for the import route; nil makes
+	// that route answer 503.
+	ReadInput func(r io.Reader, name string) (*merge.Input, error)
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
