@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/bundle"
@@ -35,34 +32,6 @@ func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapR
 		return webui.MapResult{}, err
 	}
 	return webui.MapResult{Data: res.Data, ContentType: res.ContentType, FileName: res.FileName}, nil
-}
-
-// readUpload reads a file uploaded on the import page as stakemap import
-// reads a path (a workbook, one CSV sheet or a stakemap/v1 document), into
-// the page's workspace: its id, name and language stay as they are.
-func readUpload(name string, r io.Reader, ws graph.Workspace) (*graph.Bundle, error) {
-	dir, err := os.MkdirTemp("", "stakemap-upload-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	base := filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if base == "." || base == "/" || base == "" {
-		base = "upload"
-	}
-	path := filepath.Join(dir, base)
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	_, err = io.Copy(f, io.LimitReader(r, webui.MaxUpload+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", base, err)
-	}
-	return bundle.ReadPath(path, bundle.Options{Workspace: ws})
 }
 
 // writeDownload writes a workspace for the export buttons.

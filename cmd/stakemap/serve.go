@@ -149,7 +149,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		Backend:     backend,
 		Auth:        signIn,
 		Renderer:    pageMaps{renderer},
-		ReadBundle:  readUpload,
+		ReadInput:   bundle.ReadInputFrom,
 		WriteBundle: writeDownload,
 		Logger:      log,
 	})

@@ -106,3 +106,6 @@ func (v *view) Box(name string) box { return box{v, name} }
 
 // EnumValues lists the allowed values of an enumerated field.
 func (v *view) EnumValues(enum string) []string { return enumValues[enum] }
+
+// ImportModes lists the choices of the import form.
+func (v *view) ImportModes() []string { return importModes }

@@ -1,7 +1,9 @@
 package webui_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
 )
 
@@ -348,4 +351,70 @@ func TestNewWorkspace(t *testing.T) {
 	expect(t, admin.post("/", url.Values{"name": {""}, "language": {"fr"}, "id": {"zorggroep-noord"}}), http.StatusOK).has(t, "Vul dit veld in.", "Kies een van: Nederlands, Engels.")
 	expect(t, admin.post("/", url.Values{"name": {"Nog eens"}, "language": {"nl"}, "id": {"zorggroep-noord"}}), http.StatusOK).has(t, "Deze id is al in gebruik.")
 	expect(t, e.signIn(editorMail).post("/", url.Values{"name": {"Stiekem"}, "language": {"nl"}}), http.StatusForbidden)
+}
+
+// postFile posts a form with a file, as the import page does.
+func (c *client) postFile(path, field, name string, data []byte, values url.Values) response {
+	c.e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range values {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+// TestImportMerge: a register kept in Excel (here its CSV sheet, without
+// ids) is merged into the workspace: the check shows what it adds and
+// changes and writes nothing; applying writes exactly that; a file of
+// another workspace and a changed workspace are refused.
+func TestImportMerge(t *testing.T) {
+	e := newEnv(t, withBundles())
+	c := e.signIn(editorMail)
+	ctx := context.Background()
+	sheet := "Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding\nRuud Smit;Concerncontroller;Financiën;management;4;2;voorstander\nJan de Vries;Inkoper;Financiën;medewerker;2;3;neutraal\n"
+	r := expect(t, c.postFile(ws+"/import", "file", "belanghebbenden.csv", []byte(sheet), url.Values{"mode": {"auto"}}), http.StatusOK)
+	r.has(t, "Manier: samenvoegen", "Toegevoegd (1)", "Jan de Vries", "Gewijzigd (1)", "Ruud Smit", "Houding: criticus → voorstander")
+	r.lacks(t, "Verwijderd (")
+	if _, _, err := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "jan-de-vries"); err == nil {
+		t.Fatal("the check wrote to the store")
+	}
+	pending := between(r.body, `name="pending" value="`, `"`)
+	expect(t, c.post(ws+"/import/apply", url.Values{"pending": {pending}}), http.StatusSeeOther)
+	if p, _, err := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "jan-de-vries"); err != nil || p.Title != "Inkoper" {
+		t.Fatalf("after applying: %+v %v", p, err)
+	}
+	all, _ := graph.List[graph.Stakeholder](ctx, e.store, demo.ID)
+	if len(all) != len(e.demo.Stakeholders)+1 {
+		t.Errorf("%d people after merging one in; nothing should have gone", len(all))
+	}
+	// Applying twice does nothing: the check is gone.
+	expect(t, c.post(ws+"/import/apply", url.Values{"pending": {pending}}), http.StatusOK).has(t, "Deze controle is verlopen")
+
+	// A check, then someone else changes the workspace: applying is refused.
+	r = expect(t, c.postFile(ws+"/import", "file", "belanghebbenden.csv", []byte(strings.Replace(sheet, "Inkoper", "Hoofd Inkoop", 1)), nil), http.StatusOK)
+	pending = between(r.body, `name="pending" value="`, `"`)
+	expect(t, e.signIn(adminMail).post(ws+"/contacts", url.Values{"date": {"1-12-2026"}, "with": {"Noor Bos"}, "channel": {"meeting"}}), http.StatusSeeOther)
+	r = expect(t, c.post(ws+"/import/apply", url.Values{"pending": {pending}}), http.StatusOK)
+	r.has(t, "De werkruimte is gewijzigd sinds de controle")
+	if p, _, _ := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "jan-de-vries"); p.Title != "Inkoper" {
+		t.Error("a stale import was applied")
+	}
+
+	// A stakemap/v1 document of another workspace.
+	other := e.demo.Clone()
+	other.Workspace.ID = "elders"
+	var buf bytes.Buffer
+	bundle.Encode(&buf, other)
+	expect(t, c.postFile(ws+"/import", "file", "elders.json", buf.Bytes(), nil), http.StatusOK).has(t, "Dit bestand hoort bij werkruimte elders, niet bij oostvoorde.")
+	// Something that is no workspace at all.
+	expect(t, c.postFile(ws+"/import", "file", "notities.txt", []byte("hallo"), nil), http.StatusOK).has(t, "aria-invalid=\"true\"")
 }

@@ -278,7 +278,7 @@ func TestJourneyPathsMapsImport(t *testing.T) {
 	tb.open(ws + "/import")
 	tb.run("upload", chromedp.SetUploadFiles(field("", "Bestand"), []string{file}))
 	tb.submit("//form", "Controleren")
-	tb.sees("Wat deze import verandert", "Gewijzigd (1)", "Ruud Smit (belanghebbende): Houding: criticus → voorstander")
+	tb.sees("Wat deze import verandert", "Manier: vervangen", "Gewijzigd (1)", "Ruud Smit (belanghebbende): Houding: criticus → voorstander")
 	if p, _, _ := graph.Get[graph.Stakeholder](context.Background(), e.store, demo.ID, "controller"); p.Attitude != "critic" {
 		t.Fatal("the check wrote to the store")
 	}
@@ -326,9 +326,7 @@ func withMaps(t *testing.T) option {
 
 func withBundles() option {
 	return func(c *webui.Config) {
-		c.ReadBundle = func(name string, r io.Reader, ws graph.Workspace) (*graph.Bundle, error) {
-			return bundle.DecodeWith(r, bundle.Options{Workspace: ws})
-		}
+		c.ReadInput = bundle.ReadInputFrom
 		c.WriteBundle = func(w io.Writer, b *graph.Bundle, format string) error {
 			if format == "xlsx" {
 				return bundle.WriteXLSX(w, b)

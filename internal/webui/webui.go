@@ -20,6 +20,7 @@ import (
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/lru"
+	"github.com/stakemap/stakemap/internal/merge"
 	"github.com/stakemap/stakemap/web"
 )
 
@@ -75,10 +76,10 @@ type Config struct {
 	Auth Auth
 	// Renderer draws maps; nil leaves the maps out.
 	Renderer Renderer
-	// ReadBundle reads an uploaded workbook, CSV file or stakemap/v1
-	// document (told apart by name and content) into a bundle for ws.
-	// Nil: the import page is off.
-	ReadBundle func(name string, r io.Reader, ws graph.Workspace) (*graph.Bundle, error)
+	// ReadInput reads an uploaded workbook, CSV sheet or stakemap/v1
+	// document (told apart by name and content) for an import. Nil: the
+	// import page only exports.
+	ReadInput func(r io.Reader, name string) (*merge.Input, error)
 	// WriteBundle writes a workspace as "xlsx" or "json". Nil: no export.
 	WriteBundle func(w io.Writer, b *graph.Bundle, format string) error
 	// Logger receives internal errors (never names of people); nil
