@@ -3,6 +3,8 @@ package webui_test
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,6 +52,14 @@ func TestAccessibility(t *testing.T) {
 	tb.fill("//form", "Met", "Niemand Bekend")
 	tb.submit("//form[.//label[.='Met']]", "Opslaan")
 	tb.sees("september heeft 30 dagen")
+	tb.axe()
+	// The import check, with what it would change.
+	file := filepath.Join(t.TempDir(), "belanghebbenden.csv")
+	os.WriteFile(file, []byte("Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding\nRuud Smit;Concerncontroller;Financiën;management;4;2;voorstander\nJan de Vries;Inkoper;Financiën;medewerker;2;3;neutraal\n"), 0o644)
+	tb.open(ws + "/import")
+	tb.run("upload", chromedp.SetUploadFiles(field("", "Bestand"), []string{file}))
+	tb.submit("//form[.//label[.='Bestand']]", "Controleren")
+	tb.sees("Wat deze import verandert", "Jan de Vries")
 	tb.axe()
 	// The 404 page (whose status Chromium logs, as it should).
 	if r := e.signIn(adminMail).get(ws + "/stakeholders/nobody"); r.status != http.StatusNotFound {

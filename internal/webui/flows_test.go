@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
@@ -417,4 +419,58 @@ func TestImportMerge(t *testing.T) {
 	expect(t, c.postFile(ws+"/import", "file", "elders.json", buf.Bytes(), nil), http.StatusOK).has(t, "Dit bestand hoort bij werkruimte elders, niet bij oostvoorde.")
 	// Something that is no workspace at all.
 	expect(t, c.postFile(ws+"/import", "file", "notities.txt", []byte("hallo"), nil), http.StatusOK).has(t, "aria-invalid=\"true\"")
+}
+
+// TestImportConflicts: a workbook exported from stakemap, edited in Excel
+// while a colleague changed the same field in stakemap, shows the
+// conflict; applying asks which side wins and then writes that side.
+func TestImportConflicts(t *testing.T) {
+	e := newEnv(t, withBundles())
+	c := e.signIn(editorMail)
+	ctx := context.Background()
+	wb := expect(t, c.get(ws+"/export/oostvoorde.xlsx"), http.StatusOK).body
+	x, err := excelize.OpenReader(strings.NewReader(wb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := false
+	for _, sheet := range x.GetSheetList() {
+		rows, _ := x.GetRows(sheet)
+		if len(rows) == 0 {
+			continue
+		}
+		col := slices.Index(rows[0], "Houding")
+		for i, row := range rows {
+			if col >= 0 && slices.Contains(row, "Ruud Smit") {
+				cell, _ := excelize.CoordinatesToCellName(col+1, i+1)
+				x.SetCellValue(sheet, cell, "voorstander")
+				edited = true
+			}
+		}
+	}
+	if !edited {
+		t.Fatal("no Houding of Ruud Smit in the export")
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile a colleague records another attitude in stakemap.
+	p, ver, _ := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "controller")
+	p.Attitude = "blocker"
+	if _, err := e.store.UpdateNode(ctx, demo.ID, p, ver); err != nil {
+		t.Fatal(err)
+	}
+	r := expect(t, c.postFile(ws+"/import", "file", "oostvoorde.xlsx", buf.Bytes(), url.Values{"mode": {"auto"}}), http.StatusOK)
+	r.has(t, "Tegenstrijdig", "Ruud Smit", "<td>Houding</td><td>criticus</td><td>voorstander</td><td>blokkeerder</td>", "Wie wint bij een tegenstrijdigheid?")
+	pending := between(r.body, `name="pending" value="`, `"`)
+	r = expect(t, c.post(ws+"/import/apply", url.Values{"pending": {pending}}), http.StatusOK)
+	r.has(t, "Er zijn tegenstrijdigheden: kies wie wint")
+	if p, _, _ := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "controller"); p.Attitude != "blocker" {
+		t.Fatalf("written without a choice: %q", p.Attitude)
+	}
+	expect(t, c.post(ws+"/import/apply", url.Values{"pending": {pending}, "prefer": {"sheet"}}), http.StatusSeeOther)
+	if p, _, _ := graph.Get[graph.Stakeholder](ctx, e.store, demo.ID, "controller"); p.Attitude != "supporter" {
+		t.Errorf("the sheet should have won: %q", p.Attitude)
+	}
 }
