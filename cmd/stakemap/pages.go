@@ -12,8 +12,9 @@ import (
 	"github.com/stakemap/stakemap/internal/webui"
 )
 
-// mux sends the API's paths to the API and everything else to the pages.
-func mux(api, pages http.Handler) http.Handler {
+// routeServe sends the API's paths to the API and every other path to the
+// pages (sign-in and single sign-on included).
+func routeServe(api, pages http.Handler) *http.ServeMux {
 	m := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
 		m.Handle(p, api)

@@ -311,6 +311,12 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return notFound("workspace", id)
 		}
+		if err != nil {
+			return err
+		}
+		// Tokens, memberships and share links of the workspace go with it,
+		// so that none of them reaches a later workspace of the same id.
+		_, err = deleteRecordsTx(tx, graph.RecordQuery{Workspace: id})
 		return err
 	})
 	return op("DeleteWorkspace", id, err)

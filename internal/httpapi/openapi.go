@@ -92,13 +92,18 @@ func (s *Server) schemas() schemaSet {
 	ss := schemaSet{}
 	for _, v := range []any{graph.Workspace{}, graph.Bundle{}, graph.Stakeholder{}, graph.Trajectory{}, graph.Goal{},
 		graph.Enabler{}, graph.Engagement{}, graph.Stake{}, graph.Influence{}, graph.ReportsTo{}, graph.Supports{},
-		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, TokenRequest{}, NewToken{}, Grant{}, ErrorBody{}} {
+		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, ErrorBody{}} {
 		ss.schemaOf(reflect.TypeOf(v))
+	}
+	for _, v := range accessSchemas {
+		ss.schemaOf(reflect.TypeOf(v))
+	}
+	for _, l := range accessLists {
+		ss[l[0]] = wrap(l[1], map[string]any{"type": "array", "items": ref(l[2])})
 	}
 	ss["Status"] = wrap("status", map[string]any{"type": "string"})
 	ss["OpenAPI"] = map[string]any{"type": "object"}
 	ss["WorkspaceList"] = wrap("workspaces", map[string]any{"type": "array", "items": ref("Workspace")})
-	ss["TokenList"] = wrap("tokens", map[string]any{"type": "array", "items": ref("Grant")})
 	ss["Findings"] = wrap("findings", map[string]any{"type": "array", "items": ref("Finding")})
 	ss["Paths"] = wrap("paths", map[string]any{"type": "array", "items": ref("Path")})
 	ss["Brokers"] = wrap("brokers", map[string]any{"type": "array", "items": ref("Broker")})
@@ -188,13 +193,15 @@ func (s *Server) buildOpenAPI() []byte {
 		"info": map[string]any{
 			"title":   "stakemap API",
 			"version": "1",
-			"description": "Stakeholder maps for learning trajectories. Every /api/v1 route needs Authorization: Bearer <token>. " +
+			"description": "Stakeholder maps for learning trajectories. Every /api/v1 route needs Authorization: Bearer <token> or the session cookie of a signed-in person (same roles); cookie-authenticated writes from another origin are refused. " +
 				"Errors have one shape: {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"value\", \"reason\"}]}}.",
 		},
-		"servers":    []any{map[string]any{"url": "/"}},
-		"security":   []any{map[string]any{"bearer": []any{}}},
-		"paths":      paths,
-		"components": map[string]any{"schemas": s.schemas(), "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"servers":  []any{map[string]any{"url": "/"}},
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+		"paths":    paths,
+		"components": map[string]any{"schemas": s.schemas(), "securitySchemes": map[string]any{
+			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "stakemap_session", "description": "__Host-stakemap_session behind https"}}},
 	}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // allowedNames are the only labels and relationship types the backend may
 // use: those of the design.
 var allowedNames = []string{
-	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
+	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement", "Record",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
 }
 
@@ -109,10 +109,18 @@ func TestStatementsUseOnlyAllowedLabelsAndTypes(t *testing.T) {
 }
 
 func TestStatementsScopeToWorkspace(t *testing.T) {
-	// Every statement except the schema, the database-wide sequences and
-	// the list of all workspaces must be bound to one workspace.
+	// Every statement except the schema, the database-wide sequences, the
+	// list of all workspaces and the records (the service's own state,
+	// found by kind and id; those of a workspace carry it as a property)
+	// must be bound to one workspace.
 	for _, s := range Statements() {
 		if strings.HasPrefix(s.Name, "schema-") || strings.HasPrefix(s.Name, "sequence-") || s.Name == stWorkspaceList {
+			continue
+		}
+		if strings.HasPrefix(s.Name, "record-") {
+			if !strings.Contains(s.Statement, "$kind") {
+				t.Errorf("record statement %s does not take $kind", s.Name)
+			}
 			continue
 		}
 		if !slices.Contains(statementParams(s.Statement), "workspace") && !strings.Contains(s.Statement, "UNWIND $rows") {

@@ -141,6 +141,7 @@ func (s *Store) verify(ctx context.Context) error {
 var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+	stSchemaRecordID, stSchemaRecordWS, stSchemaRecordOwner,
 	stSchemaSequenceName,
 }
 
@@ -574,6 +575,9 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := run(ctx, tx, stWorkspaceRecordsClear, params{"workspace": id}); err != nil {
 			return struct{}{}, err
 		}
 		_, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id})

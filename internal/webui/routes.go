@@ -26,7 +26,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.logout)
 	m.HandleFunc("POST /lang", s.switchLang)
-	if o, ok := s.cfg.Auth.(OIDC); ok {
+	if o, ok := s.cfg.Auth.(OIDC); ok && o.OIDCEnabled() {
 		m.HandleFunc("GET /login/oidc", o.OIDCLogin)
 		m.HandleFunc("GET /login/oidc/callback", o.OIDCCallback)
 	}
