@@ -24,6 +24,10 @@ func TestAccessibility(t *testing.T) {
 	stranger := e.tab(t)
 	stranger.open("/login")
 	stranger.axe()
+	stranger.open("/s/traject-anoniem")
+	stranger.axe()
+	stranger.open("/s/werkruimte")
+	stranger.axe()
 
 	tb := e.tab(t)
 	tb.signIn(adminMail)

@@ -474,3 +474,33 @@ func TestImportConflicts(t *testing.T) {
 		t.Errorf("the sheet should have won: %q", p.Attitude)
 	}
 }
+
+// TestShareLinks: a share link shows what it was made for and nothing
+// else, to anyone, without signing in; its image is drawn from the same.
+func TestShareLinks(t *testing.T) {
+	e := newEnv(t, withMaps(t))
+	anyone := e.client()
+	expect(t, anyone.get("/s/geraden"), http.StatusNotFound)
+	expect(t, anyone.get("/s/geraden.svg"), http.StatusNotFound)
+
+	r := expect(t, anyone.get("/s/traject-anoniem"), http.StatusOK)
+	r.has(t, "Veiligheidscultuur Buitendienst", "sponsor", "eigenaar", "Personen staan erin met functie en afdeling")
+	r.lacks(t, "Wim Hoekstra", "Mehmet Yıldız", "AI-basisvaardigheden", "Afmelden", `href="/w/`)
+
+	r = expect(t, anyone.get("/s/werkruimte"), http.StatusOK)
+	r.has(t, "Gemeente Oostvoorde", "AI-basisvaardigheden", "Veiligheidscultuur Buitendienst")
+	r.lacks(t, "Beslist mee over het decentrale opleidingsbudget") // notes never show
+
+	img := expect(t, anyone.get("/s/kaart.svg"), http.StatusOK)
+	if !strings.HasPrefix(img.header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(img.body, "<svg") {
+		t.Fatalf("map image: %s", img.header.Get("Content-Type"))
+	}
+	if strings.Contains(img.body, "Sanne Mulder") {
+		t.Error("an anonymised map names a person")
+	}
+	// No query parameter widens a link.
+	if again := anyone.get("/s/kaart.svg?anonymize=false&trajectory=veiligheidscultuur"); again.body != img.body {
+		t.Error("a query parameter changed what a link shows")
+	}
+	expect(t, anyone.get("/s/kaart.exe"), http.StatusNotFound)
+}

@@ -31,6 +31,7 @@ type fakeAuth struct {
 	mu       sync.Mutex
 	accounts map[string]account
 	sessions map[string]access.Principal
+	shares   map[string]access.ShareLink
 }
 
 type account struct {
@@ -121,7 +122,11 @@ func newEnv(tb testing.TB, opts ...option) *env {
 	}
 	be := backend{st, analysis.New(st)}
 	role := func(r string) map[string]string { return map[string]string{demo.ID: r} }
-	auth := &fakeAuth{sessions: map[string]access.Principal{}, accounts: map[string]account{
+	auth := &fakeAuth{sessions: map[string]access.Principal{}, shares: map[string]access.ShareLink{
+		"traject-anoniem": {ID: "l1", Workspace: demo.ID, Target: "trajectory:veiligheidscultuur", ExpiresAt: "2099-12-31", Anonymize: true},
+		"werkruimte":      {ID: "l2", Workspace: demo.ID, Target: "workspace", ExpiresAt: "2099-12-31"},
+		"kaart":           {ID: "l3", Workspace: demo.ID, Target: "map:grid", Params: &access.ShareParams{Trajectory: "ai-basis"}, ExpiresAt: "2099-12-31", Anonymize: true},
+	}, accounts: map[string]account{
 		adminMail:   {password, access.Principal{Via: access.ViaSession, AccountID: "a1", Email: adminMail, Name: "Anna Admin", Global: access.RoleAdmin}},
 		editorMail:  {password, access.Principal{Via: access.ViaSession, AccountID: "a2", Email: editorMail, Name: "Ruud Redacteur", Lang: "nl", Workspaces: role(access.RoleEditor)}},
 		englishMail: {password, access.Principal{Via: access.ViaSession, AccountID: "a3", Email: englishMail, Name: "Emma Editor", Lang: "en", Workspaces: role(access.RoleEditor)}},
@@ -235,4 +240,16 @@ type testLog struct{ tb testing.TB }
 func (l testLog) Write(p []byte) (int, error) {
 	l.tb.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// ShareLink makes the fake sign-in serve share links: the secrets of
+// links are the keys of shares.
+func (a *fakeAuth) ShareLink(_ context.Context, secret string) (access.ShareLink, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l, ok := a.shares[secret]
+	if !ok {
+		return access.ShareLink{}, access.ErrBadCredentials
+	}
+	return l, nil
 }

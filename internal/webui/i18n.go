@@ -323,6 +323,12 @@ var catalogue = map[string][2]string{
 	"s.title": {"Instellingen van de werkruimte", "Workspace settings"},
 	"s.help":  {"De L&D-afdeling telt nooit als onzichtbare afdeling.", "The L&D unit never counts as an invisible unit."},
 
+	// Share links.
+	"sh.readonly":  {"Gedeeld om te bekijken, geldig tot %s.", "Shared for viewing, valid until %s."},
+	"sh.anonymous": {"Personen staan erin met functie en afdeling, niet met naam.", "People are shown by title and unit, not by name."},
+	"sh.map":       {"Kaart", "Map"},
+	"sh.download":  {"Deze afbeelding", "This image"},
+
 	// Workspaces.
 	"ws.title": {"Werkruimtes", "Workspaces"},
 	"ws.none":  {"U hebt nog geen toegang tot een werkruimte.", "You have no access to any workspace yet."},

@@ -31,6 +31,7 @@ func (s *Server) routes() *http.ServeMux {
 		m.HandleFunc("GET /login/oidc/callback", o.OIDCCallback)
 	}
 	m.HandleFunc("GET /static/{file...}", s.asset)
+	m.HandleFunc("GET /s/{secret}", s.share)
 
 	ws := func(pattern, role string, h wsHandler) { m.HandleFunc(pattern, s.inWorkspace(role, h)) }
 	ws("GET /w/{ws}", viewer, s.overview)

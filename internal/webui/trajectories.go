@@ -179,41 +179,9 @@ func (s *Server) showTrajectory(w http.ResponseWriter, r *http.Request, v *view,
 		return
 	}
 	td := trajectoryData{T: &t, Version: ver, People: peopleNames(d)}
-	for _, role := range panelRoles {
-		sl := slot{Role: role, RoleLabel: v.Enum("role", role)}
-		for _, st := range d.stakesOn[id] {
-			if st.Role == role {
-				sl.People = append(sl.People, relRow{ID: st.Stakeholder, Name: d.Name(st.Stakeholder)})
-			}
-		}
-		td.Slots = append(td.Slots, sl)
-	}
 	// Everyone with a stake, whatever the role, placed by the highest
 	// effective values among their stakes (as the grid analysis does).
-	byPerson := map[string]*stakeRow{}
-	var order []string
-	for _, st := range d.stakesOn[id] {
-		p := d.people[st.Stakeholder]
-		if p == nil {
-			continue
-		}
-		row, ok := byPerson[p.ID]
-		if !ok {
-			row = &stakeRow{ID: p.ID, Name: p.Name}
-			byPerson[p.ID] = row
-			order = append(order, p.ID)
-		}
-		if row.Roles != "" {
-			row.Roles += ", "
-		}
-		row.Roles += v.Enum("role", st.Role)
-		row.Influence = max(row.Influence, st.EffectiveInfluence(*p))
-		row.Interest = max(row.Interest, st.EffectiveInterest(*p))
-	}
-	for _, pid := range order {
-		td.Everyone = append(td.Everyone, *byPerson[pid])
-	}
-	slices.SortFunc(td.Everyone, func(a, b stakeRow) int { return cmp.Compare(graph.FoldName(a.Name), graph.FoldName(b.Name)) })
+	td.Slots, td.Everyone = rolesOf(v, d, id)
 	for infl := 5; infl >= 1; infl-- {
 		var row []gridCell
 		for intr := 1; intr <= 5; intr++ {

@@ -102,6 +102,7 @@ type Server struct {
 	// view reads nothing twice.
 	cache        *lru.Cache[*wsData]
 	findingCache *lru.Cache[[]graph.Finding]
+	shareCache   *shareImages
 }
 
 // MaxUpload bounds an uploaded import file (DESIGN §14: imports ≤ 64 MB).
@@ -127,7 +128,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Backend, log: cfg.Logger, pages: pages, pending: newPendingImports(8, 30*time.Minute),
 		cache:        lru.New(16, 256<<20, func(d *wsData) int64 { return d.size() }),
-		findingCache: lru.New(64, 32<<20, func(fs []graph.Finding) int64 { return int64(len(fs)) * 512 })}
+		findingCache: lru.New(64, 32<<20, func(fs []graph.Finding) int64 { return int64(len(fs)) * 512 }),
+		shareCache:   &shareImages{max: 256, m: map[string]shareImage{}}}
 	s.mux = s.routes()
 	return s, nil
 }
