@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/render"
 	"github.com/stakemap/stakemap/internal/webui"
@@ -45,3 +46,11 @@ func writeDownload(w io.Writer, b *graph.Bundle, format string) error {
 	}
 	return fmt.Errorf("export: unknown format %q: %w", format, graph.ErrInvalid)
 }
+
+// The pages take access.Service for all of their sign-in needs.
+var (
+	_ webui.Auth       = (*access.Service)(nil)
+	_ webui.OIDC       = (*access.Service)(nil)
+	_ webui.ShareLinks = (*access.Service)(nil)
+	_ webui.Accounts   = (*access.Service)(nil)
+)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 )
 
 // fieldView is one labelled form field for the "field" and "select"
@@ -53,6 +54,7 @@ var enumValues = map[string][]string{
 	"mode":  {graph.ModeStrongest, graph.ModeShortest},
 	"map":   {"stakeholders", "grid", "dependencies"},
 	"scale": {"1", "2", "3", "4", "5"},
+	"accessrole": access.Roles,
 }
 
 // Select describes a drop-down of an enumerated field, its values shown in

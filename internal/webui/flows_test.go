@@ -504,3 +504,29 @@ func TestShareLinks(t *testing.T) {
 	}
 	expect(t, anyone.get("/s/kaart.exe"), http.StatusNotFound)
 }
+
+// TestAccountPage: change the password, make and revoke a personal token
+// (shown once), and sign out everywhere.
+func TestAccountPage(t *testing.T) {
+	e := newEnv(t)
+	c, other := e.signIn(editorMail), e.signIn(editorMail)
+	expect(t, c.get("/account"), http.StatusOK).has(t, "Mijn account", "Wachtwoord wijzigen", "Persoonlijke tokens", "Overal afmelden")
+	r := expect(t, c.post("/account/password", url.Values{"current": {"fout"}, "next": {"nieuw-wachtwoord"}}), http.StatusOK)
+	r.has(t, "Ongeldig: is not your current password")
+	r.lacks(t, "nieuw-wachtwoord")
+	expect(t, c.post("/account/password", url.Values{"current": {password}, "next": {"een nieuw wachtwoord"}}), http.StatusSeeOther)
+
+	r = expect(t, c.post("/account/tokens", url.Values{"name": {"rapportage"}, "workspace": {demo.ID}, "role": {"admin"}}), http.StatusOK)
+	r.has(t, "Uw rol in deze werkruimte staat dit niet toe.")
+	r = expect(t, c.post("/account/tokens", url.Values{"name": {"rapportage"}, "workspace": {demo.ID}, "role": {"viewer"}, "expiresAt": {"31-12-2026"}}), http.StatusOK)
+	r.has(t, "smk_t1.geheim", "rapportage", "31-12-2026")
+	again := expect(t, c.get("/account"), http.StatusOK)
+	again.has(t, "rapportage")
+	again.lacks(t, "smk_t1.geheim")
+	expect(t, c.post("/account/tokens/revoke", url.Values{"id": {"t1"}}), http.StatusSeeOther)
+	expect(t, c.get("/account"), http.StatusOK).has(t, "Nog geen tokens.")
+
+	expect(t, c.post("/account/signout-everywhere", nil), http.StatusSeeOther)
+	expect(t, c.get(ws), http.StatusSeeOther)
+	expect(t, other.get(ws), http.StatusSeeOther)
+}

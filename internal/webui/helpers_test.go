@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"fmt"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
@@ -32,6 +33,7 @@ type fakeAuth struct {
 	accounts map[string]account
 	sessions map[string]access.Principal
 	shares   map[string]access.ShareLink
+	tokens   map[string]access.Token
 }
 
 type account struct {
@@ -252,4 +254,70 @@ func (a *fakeAuth) ShareLink(_ context.Context, secret string) (access.ShareLink
 		return access.ShareLink{}, access.ErrBadCredentials
 	}
 	return l, nil
+}
+
+// The account side of the fake: passwords change in the account table,
+// tokens live in a map, signing out everywhere drops every session of
+// the account.
+func (a *fakeAuth) ChangePassword(_ context.Context, p access.Principal, current, next string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc := a.accounts[p.Email]
+	if acc.password != current {
+		return graph.Invalid([]graph.Problem{{Field: "current", Reason: "is not your current password"}})
+	}
+	if len(next) < 8 {
+		return graph.Invalid([]graph.Problem{{Field: "password", Reason: "needs 8 characters or more"}})
+	}
+	acc.password = next
+	a.accounts[p.Email] = acc
+	return nil
+}
+
+func (a *fakeAuth) PersonalTokens(_ context.Context, p access.Principal) ([]access.Token, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []access.Token
+	for _, t := range a.tokens {
+		if t.Account == p.AccountID {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (a *fakeAuth) CreateToken(_ context.Context, by access.Principal, req access.TokenRequest) (string, access.Token, error) {
+	if !by.Can(req.Workspace, req.Role) {
+		return "", access.Token{}, access.ErrForbidden
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	id := fmt.Sprintf("t%d", len(a.tokens)+1)
+	t := access.Token{ID: id, Name: req.Name, Workspace: req.Workspace, Role: req.Role, Account: by.AccountID, ExpiresAt: req.ExpiresAt}
+	if a.tokens == nil {
+		a.tokens = map[string]access.Token{}
+	}
+	a.tokens[id] = t
+	return "smk_" + id + ".geheim", t, nil
+}
+
+func (a *fakeAuth) RevokeToken(_ context.Context, by access.Principal, id string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if t, ok := a.tokens[id]; !ok || t.Account != by.AccountID {
+		return graph.ErrNotFound
+	}
+	delete(a.tokens, id)
+	return nil
+}
+
+func (a *fakeAuth) SignOutEverywhere(_ context.Context, p access.Principal) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, s := range a.sessions {
+		if s.AccountID == p.AccountID {
+			delete(a.sessions, k)
+		}
+	}
+	return nil
 }

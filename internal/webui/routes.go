@@ -26,6 +26,11 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.logout)
 	m.HandleFunc("POST /lang", s.switchLang)
+	m.HandleFunc("GET /account", s.account)
+	m.HandleFunc("POST /account/password", s.accountPassword)
+	m.HandleFunc("POST /account/tokens", s.accountTokenCreate)
+	m.HandleFunc("POST /account/tokens/revoke", s.accountTokenRevoke)
+	m.HandleFunc("POST /account/signout-everywhere", s.accountSignOutEverywhere)
 	if o, ok := s.cfg.Auth.(OIDC); ok && o.OIDCEnabled() {
 		m.HandleFunc("GET /login/oidc", o.OIDCLogin)
 		m.HandleFunc("GET /login/oidc/callback", o.OIDCCallback)
