@@ -51,9 +51,9 @@ var enumValues = map[string][]string{
 	"kind": graph.StakeholderKinds, "level": graph.Levels, "attitude": graph.Attitudes,
 	"status": graph.TrajectoryStatus, "channel": graph.Channels, "role": graph.Roles,
 	"language": graph.Languages, "quadrant": graph.Quadrants,
-	"mode":  {graph.ModeStrongest, graph.ModeShortest},
-	"map":   {"stakeholders", "grid", "dependencies"},
-	"scale": {"1", "2", "3", "4", "5"},
+	"mode":       {graph.ModeStrongest, graph.ModeShortest},
+	"map":        {"stakeholders", "grid", "dependencies"},
+	"scale":      {"1", "2", "3", "4", "5"},
 	"accessrole": access.Roles,
 }
 
