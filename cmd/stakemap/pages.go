@@ -53,4 +53,5 @@ var (
 	_ webui.OIDC       = (*access.Service)(nil)
 	_ webui.ShareLinks = (*access.Service)(nil)
 	_ webui.Accounts   = (*access.Service)(nil)
+	_ webui.Members    = (*access.Service)(nil)
 )

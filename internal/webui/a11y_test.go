@@ -36,7 +36,7 @@ func TestAccessibility(t *testing.T) {
 		ws + "/stakeholders/new", ws + "/stakeholders/controller", ws + "/stakeholders/controller/delete",
 		ws + "/trajectories", ws + "/trajectories/new", ws + "/trajectories/veiligheidscultuur", ws + "/trajectories/wijkgericht",
 		ws + "/contacts", ws + "/paths?from=Noor+Bos&to=Henk+Jansen&mode=strongest&k=3", ws + "/maps",
-		ws + "/import", ws + "/settings", "/account",
+		ws + "/import", ws + "/settings", ws + "/members", "/account",
 	} {
 		t.Run(path, func(t *testing.T) {
 			tb.t = t

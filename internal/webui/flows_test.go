@@ -530,3 +530,22 @@ func TestAccountPage(t *testing.T) {
 	expect(t, c.get(ws), http.StatusSeeOther)
 	expect(t, other.get(ws), http.StatusSeeOther)
 }
+
+// TestMembersPage: a workspace admin gives someone a role by e-mail,
+// changes it and takes it away; nobody else reaches the page.
+func TestMembersPage(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn(adminMail)
+	// The service admin has no membership of their own; make Kees an admin
+	// of the workspace to manage it as a workspace admin would.
+	expect(t, admin.post(ws+"/members", url.Values{"account": {viewerMail}, "role": {"admin"}}), http.StatusSeeOther)
+	kees := e.signIn(viewerMail)
+	expect(t, kees.get(ws+"/members"), http.StatusOK).has(t, "Wie heeft toegang", editorMail, viewerMail)
+	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"editor"}}), http.StatusSeeOther)
+	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusOK)
+	expect(t, kees.post(ws+"/members", url.Values{"account": {"onbekend@example.org"}, "role": {"viewer"}}), http.StatusOK).has(t, "Er is geen account met onbekend@example.org")
+	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"baas"}}), http.StatusOK).has(t, "Kies een van: lezer, redacteur, beheerder.")
+	expect(t, kees.post(ws+"/members/remove", url.Values{"account": {otherMail}}), http.StatusSeeOther)
+	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusNotFound)
+	expect(t, e.signIn(editorMail).get(ws+"/members"), http.StatusForbidden)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -319,5 +320,59 @@ func (a *fakeAuth) SignOutEverywhere(_ context.Context, p access.Principal) erro
 			delete(a.sessions, k)
 		}
 	}
+	return nil
+}
+
+// The members side of the fake: roles on the demo workspace live in the
+// account table, as the principal's Workspaces.
+func (a *fakeAuth) Members(_ context.Context, by access.Principal, ws string) ([]access.Member, error) {
+	if !by.Can(ws, access.RoleAdmin) {
+		return nil, access.ErrForbidden
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []access.Member
+	for mail, acc := range a.accounts {
+		if r := acc.p.Workspaces[ws]; r != "" {
+			out = append(out, access.Member{Account: acc.p.AccountID, Email: mail, Name: acc.p.Name, Role: r})
+		}
+	}
+	return out, nil
+}
+
+func (a *fakeAuth) SetMember(_ context.Context, by access.Principal, ws, account, role string) (access.Member, error) {
+	if !by.Can(ws, access.RoleAdmin) {
+		return access.Member{}, access.ErrForbidden
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc, ok := a.accounts[account]
+	if !ok {
+		return access.Member{}, graph.ErrNotFound
+	}
+	m := maps.Clone(acc.p.Workspaces)
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[ws] = role
+	acc.p.Workspaces = m
+	a.accounts[account] = acc
+	return access.Member{Account: acc.p.AccountID, Email: account, Name: acc.p.Name, Role: role}, nil
+}
+
+func (a *fakeAuth) RemoveMember(_ context.Context, by access.Principal, ws, account string) error {
+	if !by.Can(ws, access.RoleAdmin) {
+		return access.ErrForbidden
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	acc, ok := a.accounts[account]
+	if !ok || acc.p.Workspaces[ws] == "" {
+		return graph.ErrNotFound
+	}
+	m := maps.Clone(acc.p.Workspaces)
+	delete(m, ws)
+	acc.p.Workspaces = m
+	a.accounts[account] = acc
 	return nil
 }

@@ -344,6 +344,14 @@ var catalogue = map[string][2]string{
 	"f.accessrole":      {"Rol", "Role"},
 	"f.expiresAt":       {"Verloopt op", "Expires on"},
 
+	// Members.
+	"mb.title":     {"Wie heeft toegang", "Who has access"},
+	"mb.nav":       {"Toegang", "Access"},
+	"mb.help":      {"Lezers bekijken, redacteuren wijzigen, beheerders regelen ook toegang en instellingen. Beheerders van de hele dienst staan hier niet: zij kunnen overal bij.", "Viewers read, editors change, admins also manage access and settings. Admins of the whole service are not listed: they reach everything."},
+	"mb.none":      {"Nog niemand.", "Nobody yet."},
+	"mb.add":       {"Iemand toegang geven", "Give someone access"},
+	"mb.noaccount": {"Er is geen account met %s: maak het eerst aan (stakemap user add).", "There is no account for %s: create it first (stakemap user add)."},
+
 	// Share links.
 	"sh.readonly":  {"Gedeeld om te bekijken, geldig tot %s.", "Shared for viewing, valid until %s."},
 	"sh.anonymous": {"Personen staan erin met functie en afdeling, niet met naam.", "People are shown by title and unit, not by name."},

@@ -81,6 +81,9 @@ func (s *Server) routes() *http.ServeMux {
 	ws("POST /w/{ws}/import", editor, s.importCheck)
 	ws("POST /w/{ws}/import/apply", editor, s.importApply)
 	ws("GET /w/{ws}/export/{file}", viewer, s.export)
+	ws("GET /w/{ws}/members", admin, s.membersPage)
+	ws("POST /w/{ws}/members", admin, s.memberSet)
+	ws("POST /w/{ws}/members/remove", admin, s.memberRemove)
 	ws("GET /w/{ws}/settings", admin, s.settingsPage)
 	ws("POST /w/{ws}/settings", admin, s.settingsSave)
 

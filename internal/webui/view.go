@@ -30,7 +30,9 @@ type view struct {
 	CanEdit bool
 	IsAdmin bool
 	HasMaps bool
-	Forms   map[string]*form
+	// HasMembers: sign-in manages who has access (not so under --no-auth).
+	HasMembers bool
+	Forms      map[string]*form
 }
 
 // form is one form's state: the values as typed and the problems by field,
