@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"DuplicateIDs", testDuplicateIDs},
 		{"Versions", testVersions},
 		{"VersionsNeverReused", testVersionsNeverReused},
+		{"CreateNamed", testCreateNamed},
 		{"Relations", testRelations},
 		{"RelationValidation", testRelationValidation},
 		{"DeleteCascade", testDeleteCascade},

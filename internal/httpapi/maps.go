@@ -122,11 +122,10 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tag := `"` + res.Key + `"`
+	tag := quoteTag(res.Key)
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "private, no-cache")
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	name := res.FileName
