@@ -324,7 +324,7 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 			return res, nil
 		}
 	}
-	m, err := buildMap(req, b)
+	m, err := buildMap(ctx, req, b)
 	if err != nil {
 		return Result{}, err
 	}
@@ -405,18 +405,18 @@ type mapSource struct {
 }
 
 // buildMap writes the DOT source of the requested map.
-func buildMap(req Request, b *graph.Bundle) (mapSource, error) {
+func buildMap(ctx context.Context, req Request, b *graph.Bundle) (mapSource, error) {
 	m := newMapper(req, b)
 	var err error
 	switch req.Kind {
 	case KindStakeholders:
-		err = m.stakeholders()
+		err = m.stakeholders(ctx)
 	case KindGrid:
 		err = m.grid()
 	case KindPath:
-		err = m.path()
+		err = m.path(ctx)
 	case KindDependencies:
-		err = m.dependencies()
+		err = m.dependencies(ctx)
 	}
 	if err != nil {
 		return mapSource{}, err
