@@ -113,7 +113,7 @@ func newRenderWorkerCmd() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return render.ServeWorker(os.Stdin, os.Stdout)
+			return render.ServeWorker(os.Stdin, os.Stdout, nil)
 		},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,7 @@ func newServeCmd() *cobra.Command {
 		noAuth     bool
 		logJSON    bool
 		workers    int
+		memoryMiB  int
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -57,7 +59,7 @@ then the store is closed.`,
 				return fmt.Errorf("serve: --no-auth is only allowed on a loopback address such as 127.0.0.1:8080, not %s: %w", addr, graph.ErrInvalid)
 			}
 			return runServe(cmd.Context(), log, serveOptions{
-				addr: addr, demo: withDemo, tokens: tokensPath, noAuth: noAuth, workers: workers,
+				addr: addr, demo: withDemo, tokens: tokensPath, noAuth: noAuth, workers: workers, workerMemory: int64(memoryMiB) << 20,
 				announce: func(token string) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "\nAdmin token (shown once; only its hash is stored):\n\n    %s\n\n", token)
 				},
@@ -71,6 +73,7 @@ then the store is closed.`,
 	f.BoolVar(&noAuth, "no-auth", false, "serve without tokens (loopback addresses only)")
 	f.BoolVar(&logJSON, "log-json", false, "write logs as JSON lines instead of text")
 	f.IntVar(&workers, "render-workers", 2, "map rendering worker processes")
+	f.IntVar(&memoryMiB, "render-memory", 512, "memory one map rendering worker may use, in MiB")
 	return cmd
 }
 
@@ -78,6 +81,7 @@ type serveOptions struct {
 	addr, tokens string
 	demo, noAuth bool
 	workers      int
+	workerMemory int64
 	announce     func(token string)
 }
 
@@ -120,7 +124,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		}
 	}
 
-	renderer, err := render.NewRenderer(render.Options{Workers: o.workers})
+	renderer, err := render.NewRenderer(render.Options{Workers: o.workers, WorkerMemory: o.workerMemory})
 	if err != nil {
 		return err
 	}
@@ -183,10 +187,17 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full,
 	})
 	switch {
+	case errors.Is(err, render.ErrOutOfMemory):
+		field, value := "format", req.Format
+		if req.Scale > 0 {
+			field, value = "scale", strconv.FormatFloat(req.Scale, 'g', -1, 64)
+		}
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: field, Value: value,
+			Reason: "the map needs more memory than a renderer may use: ask for a smaller scale, SVG, or one trajectory"}}))
 	case errors.Is(err, render.ErrTooLarge):
 		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: req.Trajectory,
 			Reason: "the map has too many nodes to draw: narrow it to one trajectory"}}))
-	case errors.Is(err, render.ErrTimeout):
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, render.ErrBusy):
 		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
 	}
 	if err != nil {
