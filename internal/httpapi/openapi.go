@@ -120,7 +120,7 @@ var paramDocs = map[string]string{
 	"only": "co-ownership | visibility | strategy", "lang": "nl | en (default: the workspace's language)",
 	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "shortest | strongest (default strongest)",
 	"k": "number of alternative paths, 1–20 (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
-	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
+	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG pixels per point, (0, 4]; at most 40 megapixels",
 	"download": "true: Content-Disposition attachment",
 }
 

@@ -62,6 +62,7 @@ type Server struct {
 	routes []route
 
 	maps        *lru.Cache[MapResult]
+	mapsBusy    *inflight
 	openapiOnce sync.Once
 	openapiDoc  []byte
 
@@ -89,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
 	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
-		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
+		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) }), mapsBusy: newInflight(MapsInFlight)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
 		Help: "HTTP requests served, by method, route template and status.",
