@@ -3,7 +3,9 @@ package render_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +52,18 @@ func TestPaintingHappensInTheLimitedWorker(t *testing.T) {
 	if testing.Short() {
 		t.Skip("paints a large PNG")
 	}
-	r := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1, WorkerMemory: 150 << 20})
+	// What a worker holds once it has drawn a small map differs between
+	// builds (the race detector's is larger): the limit leaves 100 MiB
+	// above it, too little for the 150 MB image below.
+	probe := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1})
+	mustRender(t, probe, render.Request{Bundle: demoBundle(t), Kind: render.KindGrid, Format: "png"})
+	idle, _ := render.WorkerPIDs(probe)
+	base := 0
+	for _, pid := range idle {
+		base = max(base, vmDataKB(t, pid))
+	}
+	probe.Close()
+	r := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1, WorkerMemory: int64(base+100<<10) << 10})
 	big := storetest.Generate(5, 600, 40, 1800)
 	before := rssKB(t, os.Getpid())
 	// About 37 megapixels: within the pixel budget, not within 150 MiB.
@@ -106,7 +119,28 @@ func TestDeadlineCoversPainting(t *testing.T) {
 	if grown := rssKB(t, os.Getpid()) - before; grown > 100<<10 {
 		t.Errorf("the serving process grew by %d KB", grown)
 	}
-	mustRender(t, r, render.Request{Bundle: demoBundle(t), Kind: render.KindGrid, Format: "png"})
+	mustRender(t, r, render.Request{Bundle: demoBundle(t), Kind: render.KindGrid, Format: "svg"})
+}
+
+// vmDataKB reads the size of a process's data segment, which the worker's
+// memory limit bounds.
+func vmDataKB(tb testing.TB, pid int) int {
+	tb.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Skipf("no /proc: %v", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(line, "VmData:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err != nil {
+				tb.Fatalf("VmData of %d: %q", pid, v)
+			}
+			return kb
+		}
+	}
+	tb.Fatalf("no VmData for %d", pid)
+	return 0
 }
 
 // TestAbandonedRenderStops: when the client gives up, its render fails

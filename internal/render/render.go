@@ -134,7 +134,9 @@ type Result struct {
 
 // Options configure a Renderer. Zero values mean the defaults.
 type Options struct {
-	// Workers is the number of render worker processes (default 2).
+	// Workers is the number of jobs that run at once, each in its own
+	// worker process (default 2); one more process is kept loaded as a
+	// spare.
 	Workers int
 	// PerWorkspace is the most workers the jobs of one workspace may hold
 	// at once (default: Workers−1, at least 1), so that another
@@ -280,7 +282,11 @@ func NewRenderer(opts Options) (*Renderer, error) {
 			argv = []string{exe, "render-worker"}
 		}
 		env := append(slices.Clone(opts.WorkerEnv), envWorkerMemory+"="+strconv.FormatInt(opts.WorkerMemory, 10))
-		r.pool = newPool(argv, env, opts.Workers, opts.RecycleAfter, opts.WorkerMemory/2)
+		// One process more than the queue lets work: when a worker is
+		// killed, the next job of its workspace takes an idle one, and the
+		// spare keeps another workspace's map from waiting for a worker to
+		// load Graphviz.
+		r.pool = newPool(argv, env, opts.Workers+1, opts.RecycleAfter, opts.WorkerMemory/2)
 		r.queue = newQueue(opts.Workers, opts.PerWorkspace, opts.MaxWaiting)
 		// Started now, so that the first maps do not wait for Graphviz to
 		// load.

@@ -294,10 +294,11 @@ func (w *worker) stop() {
 
 // fatal returns the first line of a dead worker's last words that says
 // why it died (the Go runtime's "fatal error: …", a thread it could not
-// start, a panic), or "".
+// start, the race detector's allocator, a panic), or "".
 func (w *worker) fatal() string {
 	for line := range strings.Lines(w.stderr.String()) {
-		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") || strings.Contains(line, "pthread_create failed") {
+		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") ||
+			strings.Contains(line, "pthread_create failed") || strings.Contains(line, "failed to allocate") {
 			return strings.TrimSpace(line)
 		}
 	}
@@ -307,12 +308,18 @@ func (w *worker) fatal() string {
 // outOfMemory reports whether a dead worker hit its memory limit: the Go
 // runtime then ends with "fatal error: out of memory", "fatal error:
 // runtime: cannot allocate memory" or the like, depending on where it was;
-// or the C library fails to start a thread, whose stack counts against
-// the same limit ("pthread_create failed: Resource temporarily
-// unavailable").
+// the C library fails to start a thread, whose stack counts against the
+// same limit ("pthread_create failed: Resource temporarily unavailable");
+// or, in a build with the race detector, its allocator "failed to
+// allocate".
 func (w *worker) outOfMemory() bool {
 	f := w.fatal()
-	return strings.Contains(f, "out of memory") || strings.Contains(f, "cannot allocate memory") || strings.Contains(f, "pthread_create failed")
+	for _, s := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to allocate"} {
+		if strings.Contains(f, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // pool keeps the worker processes: it starts one when no idle one is left
@@ -406,6 +413,9 @@ func (p *pool) start(ctx context.Context) (*worker, error) {
 	case err := <-ready:
 		if err != nil {
 			w.kill()
+			if w.outOfMemory() {
+				return nil, fmt.Errorf("start render worker: its memory limit (%s) is too small to start it", p.memory())
+			}
 			if f := w.fatal(); f != "" {
 				err = fmt.Errorf("%v (%s)", err, f)
 			}
@@ -417,6 +427,18 @@ func (p *pool) start(ctx context.Context) (*worker, error) {
 		<-ready
 		return nil, ctx.Err()
 	}
+}
+
+// memory is the workers' memory limit as their environment says it.
+func (p *pool) memory() string {
+	for _, kv := range p.env {
+		if v, ok := strings.CutPrefix(kv, envWorkerMemory+"="); ok {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return strconv.FormatInt(n>>20, 10) + " MiB"
+			}
+		}
+	}
+	return "none"
 }
 
 // get returns an idle worker, or starts one when none is idle; ctx bounds
