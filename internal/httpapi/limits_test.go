@@ -131,3 +131,24 @@ func TestLeavingClientCancelsTheRender(t *testing.T) {
 		t.Fatal("the renderer's context did not end when the client left")
 	}
 }
+
+// slowBrokers is a backend whose brokers take as long as they are let.
+type slowBrokers struct{ graph.Backend }
+
+func (slowBrokers) Brokers(ctx context.Context, _ string, _ int) ([]graph.Broker, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestAnalysisDeadline: an analysis past the service's analysis deadline
+// is stopped and answered 503 with Retry-After.
+func TestAnalysisDeadline(t *testing.T) {
+	e := newEnv(t, func(c *httpapi.Config) {
+		c.Backend = slowBrokers{c.Backend}
+		c.AnalysisTimeout = 200 * time.Millisecond
+	})
+	r := e.expect(e.do("GET", "/api/v1/workspaces/"+demo.ID+"/brokers", e.viewer, nil), http.StatusServiceUnavailable)
+	if r.header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+}

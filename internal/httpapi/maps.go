@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -125,16 +124,7 @@ func (s *Server) renderMap(c *gin.Context) {
 	}
 	res, err := s.mapFor(c.Request.Context(), req)
 	if err != nil {
-		if c.Request.Context().Err() != nil {
-			// The client went away and the render with it: nobody reads
-			// an answer, and it is no failure of ours.
-			c.AbortWithStatus(statusClientClosed)
-			return
-		}
-		if errors.Is(err, ErrUnavailable) {
-			c.Header("Retry-After", mapRetryAfter)
-		}
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	tag := `"` + res.Key + `"`
@@ -171,14 +161,6 @@ const maxCachedMap = 8 << 20
 // workspace while it waits for the renderer, so this bounds the memory a
 // client can tie up by asking for many maps together.
 const MapsInFlight = 16
-
-// mapRetryAfter is the Retry-After of a 503 from a map route, in seconds:
-// about one render's deadline.
-const mapRetryAfter = "30"
-
-// statusClientClosed is the status logged for a request whose client went
-// away before the answer (nginx's 499); no client ever sees it.
-const statusClientClosed = 499
 
 // inflight counts the maps being drawn per workspace.
 type inflight struct {

@@ -49,6 +49,9 @@ type Config struct {
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
+	// AnalysisTimeout bounds one analysis request; 0 means
+	// DefaultAnalysisTimeout.
+	AnalysisTimeout time.Duration
 }
 
 // Server is the HTTP service. Create it with New and serve Handler.
@@ -88,6 +91,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.EncodeBundle == nil {
 		cfg.EncodeBundle = encodeBundleJSON
+	}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
 	}
 	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
 		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) }), mapsBusy: newInflight(MapsInFlight)}
