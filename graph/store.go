@@ -9,6 +9,11 @@ import (
 // concurrent use. Errors wrap ErrNotFound, ErrConflict (ErrStale for a
 // version mismatch) or ErrInvalid (a *ValidationError) where the method says
 // so; any other error is the backend's own failure.
+//
+// Node versions are positive and never reused for one node id: every write
+// gives the nodes it changes a version that no node of that id had before,
+// in this workspace or in an earlier workspace of the same id, so a version
+// (an ETag) read before a delete never matches what is created after it.
 type Store interface {
 	// Workspaces lists every workspace, sorted by id.
 	Workspaces(ctx context.Context) ([]Workspace, error)
@@ -17,12 +22,12 @@ type Store interface {
 	// CreateWorkspace adds an empty workspace: ErrInvalid for a bad one,
 	// ErrConflict when the id is taken.
 	CreateWorkspace(ctx context.Context, w Workspace) error
-	// DeleteWorkspace removes a workspace and everything in it, or returns
-	// ErrNotFound. pre is checked in the same transaction: ErrStale when it
-	// does not hold.
+	// DeleteWorkspace removes a workspace and everything in it, its
+	// records included, or returns ErrNotFound. pre is checked in the same
+	// transaction: ErrStale when it does not hold.
 	DeleteWorkspace(ctx context.Context, id string, pre Precondition) error
 
-	// CreateNode adds a node and returns its version (1). ErrNotFound: no
+	// CreateNode adds a node and returns its version. ErrNotFound: no
 	// such workspace. ErrInvalid: the node or its references are bad.
 	// ErrConflict: the id is taken by a node of any kind.
 	CreateNode(ctx context.Context, ws string, n Node) (int64, error)
@@ -64,6 +69,10 @@ type Store interface {
 	// workspace changes and is never reused for other content, for cache
 	// keys and ETags. ErrNotFound: no such workspace.
 	Revision(ctx context.Context, ws string) (string, error)
+
+	// RecordStore keeps the service's own state (accounts, sessions,
+	// tokens, share links) beside the workspaces.
+	RecordStore
 
 	// Close releases the store; it must not be used afterwards.
 	Close() error

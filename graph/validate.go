@@ -23,7 +23,11 @@ var (
 	Languages        = []string{LangNL, LangEN}
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// IDPattern is the regular expression every id matches (DESIGN §2), for
+// documents that describe ids, such as the API's OpenAPI schemas.
+const IDPattern = `^[a-z0-9][a-z0-9._-]{0,63}$`
+
+var idPattern = regexp.MustCompile(IDPattern)
 
 // ValidID reports whether id is a well-formed slug.
 func ValidID(id string) bool { return idPattern.MatchString(id) }
@@ -154,6 +158,9 @@ func TextProblem(v string, max int, long bool) string {
 func (p *problems) text(field, v string, max int, long bool) {
 	if reason := TextProblem(v, max, long); reason != "" {
 		p.add(field, clip(v), reason)
+		// Text that is not UTF-8 never came through JSON, as every value
+		// stored before the limits did: it is damage, not an old value.
+		p.list[len(p.list)-1].textLimit = utf8.ValidString(v)
 	}
 }
 
@@ -240,6 +247,7 @@ func ValidateNode(n Node, entry string) []Problem {
 		p.text("notes", n.Notes, MaxLongText, true)
 		if len(n.Tags) > MaxTags {
 			p.add("tags", strconv.Itoa(len(n.Tags))+" tags", fmt.Sprintf("at most %d tags are allowed", MaxTags))
+			p.list[len(p.list)-1].textLimit = true
 		}
 		for i, t := range n.Tags {
 			p.required(fmt.Sprintf("tags[%d]", i), t)

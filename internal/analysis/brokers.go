@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/stakemap/stakemap/graph"
@@ -13,26 +12,14 @@ import (
 
 // Brokers returns the top stakeholders by betweenness centrality on the
 // influence network (directed, unweighted, not normalised), ties by id.
-// top 0 means the default; a negative top gives ErrInvalid. The work
+// top 0 means the default; a top out of range gives ErrInvalid. The work
 // stops when ctx ends.
 func Brokers(ctx context.Context, b *graph.Bundle, top int) ([]graph.Broker, error) {
-	top, err := normalizeTop(top)
+	top, err := graph.NormalizeTop(top)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	return prepare(b).brokers(ctx, top)
-}
-
-func normalizeTop(top int) (int, error) {
-	if top == 0 {
-		return graph.DefaultTop, nil
-	}
-	if top < 0 {
-		return 0, fmt.Errorf("brokers: %w", graph.Invalid([]graph.Problem{{
-			Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number",
-		}}))
-	}
-	return top, nil
 }
 
 func (ix *index) brokers(ctx context.Context, top int) ([]graph.Broker, error) {

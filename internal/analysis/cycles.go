@@ -18,6 +18,23 @@ const (
 	MaxCycleSteps = 100_000
 )
 
+// DependencyCycles returns every elementary cycle of the bundle's
+// DependsOn relationships, each starting at its smallest id and following
+// the edges, in the order the dependency-cycle findings list them. It runs
+// in time linear in the graph when there is no cycle, so that a backend
+// can hand its dependencies to Go rather than search paths itself. More
+// than MaxCycles cycles, or MaxCycleSteps steps in them, give ErrInvalid
+// naming dependsOn; the search stops when ctx ends.
+func DependencyCycles(ctx context.Context, b *graph.Bundle) ([][]string, error) {
+	cycles, err := prepare(b).dependencyCycles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cycles = slices.Clone(cycles)
+	slices.SortFunc(cycles, slices.Compare)
+	return cycles, nil
+}
+
 // dependencyCycles returns every elementary cycle of the DependsOn graph,
 // each starting at its smallest id and following the edges, computed once
 // per index.
@@ -29,16 +46,14 @@ func (ix *index) dependencyCycles(ctx context.Context) ([][]string, error) {
 				edges = append(edges, [2]string{from, on})
 			}
 		}
-		return Cycles(ctx, edges)
+		return cyclesOf(ctx, edges)
 	})
 }
 
-// Cycles lists every elementary cycle of the directed graph with the given
-// edges (from, to), each starting at its smallest id and following the
-// edges; both backends find the dependency cycles with it. More than
-// MaxCycles cycles give ErrInvalid naming dependsOn, and the search stops
-// when ctx ends.
-func Cycles(ctx context.Context, edges [][2]string) ([][]string, error) {
+// cyclesOf lists every elementary cycle of the directed graph with the
+// given edges (from, to), each starting at its smallest id and following
+// the edges.
+func cyclesOf(ctx context.Context, edges [][2]string) ([][]string, error) {
 	ids := make([]string, 0, 2*len(edges))
 	for _, e := range edges {
 		ids = append(ids, e[0], e[1])

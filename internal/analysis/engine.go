@@ -27,9 +27,9 @@ func (s *Snapshot) Findings(ctx context.Context, p graph.FindingParams) ([]graph
 // Grid is the package-level Grid on the prepared bundle; it takes time
 // linear in the stakes, so it needs no context.
 func (s *Snapshot) Grid(trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
-		return graph.Grid{}, err
+		return graph.Grid{}, fmt.Errorf("grid: %w", err)
 	}
 	return s.ix.grid(trajectory, high)
 }
@@ -46,9 +46,9 @@ func (s *Snapshot) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, 
 // centrality is computed once per snapshot (a computation whose caller
 // gave up is not kept).
 func (s *Snapshot) Brokers(ctx context.Context, top int) ([]graph.Broker, error) {
-	top, err := normalizeTop(top)
+	top, err := graph.NormalizeTop(top)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	return s.ix.brokers(ctx, top)
 }
@@ -181,8 +181,8 @@ func (e *Engine) Findings(ctx context.Context, ws string, p graph.FindingParams)
 
 // Grid implements graph.Analyzer.
 func (e *Engine) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
-	if _, err := normalizeHigh(high); err != nil {
-		return graph.Grid{}, err
+	if _, err := graph.NormalizeHigh(high); err != nil {
+		return graph.Grid{}, fmt.Errorf("grid: %w", err)
 	}
 	s, err := e.Snapshot(ctx, ws)
 	if err != nil {
@@ -205,8 +205,8 @@ func (e *Engine) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]gra
 
 // Brokers implements graph.Analyzer.
 func (e *Engine) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
-	if _, err := normalizeTop(top); err != nil {
-		return nil, err
+	if _, err := graph.NormalizeTop(top); err != nil {
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	s, err := e.Snapshot(ctx, ws)
 	if err != nil {

@@ -116,8 +116,9 @@ func encodeBundle(b *graph.Bundle) (*plan, error) {
 }
 
 // ImportBundle validates b and replaces its workspace with it in one
-// transaction. A node that existed before keeps counting up its version,
-// so a caller holding an old version cannot overwrite imported data.
+// transaction. Every node gets the version of the import, a number the
+// file has never given before, so a caller holding an older version
+// cannot overwrite imported data.
 func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
@@ -140,14 +141,18 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 			return err
 		}
 		if old != nil {
-			carryVersions(old, p)
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
 				return err
 			}
 		}
-		w, err := createWorkspace(tx, p.ws, importFill)
+		w, seq, err := createWorkspace(tx, p.ws, importFill)
 		if err != nil {
 			return err
+		}
+		for _, list := range p.nodes {
+			for _, e := range list {
+				binary.BigEndian.PutUint64(e.v, uint64(seq))
+			}
 		}
 		if err := putSorted(w.Bucket(bucketIDs), p.ids); err != nil {
 			return err
@@ -176,23 +181,6 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 	return op("ImportBundle", ws, err)
 }
 
-// carryVersions sets each planned node's version to one past the version
-// it had in the old workspace, when it was there.
-func carryVersions(old *bolt.Bucket, p *plan) {
-	look := lookup(old)
-	for _, list := range p.nodes {
-		for _, e := range list {
-			oldKind, ok := look(string(e.k))
-			if !ok {
-				continue
-			}
-			if v := old.Bucket(nodeBucket(oldKind)).Get(e.k); v != nil {
-				binary.BigEndian.PutUint64(e.v, uint64(nodeVersion(v)+1))
-			}
-		}
-	}
-}
-
 func putSorted(b *bolt.Bucket, list []kv) error {
 	for _, e := range list {
 		if err := b.Put(e.k, e.v); err != nil {
@@ -203,8 +191,26 @@ func putSorted(b *bolt.Bucket, list []kv) error {
 }
 
 // ExportBundle reads the whole workspace in one read transaction, so the
-// document is a consistent snapshot.
+// document is a consistent snapshot. A workspace whose records are damaged
+// is an error matching graph.ErrCorrupt rather than a document that would
+// not import back.
 func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
+	b, err := s.readBundle(ctx, ws)
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	// Every record decoded; now the whole must be what an import could
+	// have written, or the document would not import back: a damaged file
+	// can decode into valid JSON with a wrong value or a lost reference.
+	if err := s.damaged(b); err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	return b, nil
+}
+
+// readBundle reads and decodes a workspace in one read transaction, in
+// canonical order with defaults applied.
+func (s *Store) readBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
 	b := &graph.Bundle{Format: graph.Format}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
@@ -238,7 +244,7 @@ func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, err
 		)
 	})
 	if err != nil {
-		return nil, op("ExportBundle", ws, err)
+		return nil, err
 	}
 	b.ApplyDefaults()
 	// Stored order is canonical already; sorting sorted data is linear and

@@ -10,22 +10,19 @@ import (
 
 // The analysis handlers answer with the same JSON documents as the CLI's
 // --json output, computed by the backend's graph.Analyzer. Parameter
-// problems come back as 400 naming the parameter: the names of
-// FindingParams and PathQuery problems are the query parameters' names.
-// Each analysis stops at the analysis deadline (503) or when the client
-// goes away.
+// problems come back as 400 naming the parameter: the route's parameters
+// are checked against their specs (params.go) before a handler runs, and
+// the names of FindingParams and PathQuery problems are the query
+// parameters' names. Each analysis stops at the analysis deadline (503)
+// or when the client goes away.
 
 func (s *Server) findings(c *gin.Context) {
-	if err := checkQuery(c, []string{"asOf", "high", "window", "only", "lang"}); err != nil {
-		fail(c, err)
-		return
-	}
-	high, err := queryInt(c, "high", 0, 1, 5)
+	high, err := intQuery(c, "high", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	window, err := queryInt(c, "window", 0, 1, 36500)
+	window, err := intQuery(c, "window", 0)
 	if err != nil {
 		fail(c, err)
 		return
@@ -45,11 +42,7 @@ func (s *Server) findings(c *gin.Context) {
 }
 
 func (s *Server) grid(c *gin.Context) {
-	if err := checkQuery(c, []string{"trajectory", "high"}); err != nil {
-		fail(c, err)
-		return
-	}
-	high, err := queryInt(c, "high", 0, 1, 5)
+	high, err := intQuery(c, "high", 0)
 	if err != nil {
 		fail(c, err)
 		return
@@ -65,27 +58,19 @@ func (s *Server) grid(c *gin.Context) {
 }
 
 func (s *Server) paths(c *gin.Context) {
-	if err := checkQuery(c, []string{"from", "to", "mode", "k", "maxHops", "hierarchyStrength"}); err != nil {
-		fail(c, err)
-		return
-	}
-	k, err := queryInt(c, "k", 0, 1, graph.MaxK)
+	k, err := intQuery(c, "k", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hops, err := queryInt(c, "maxHops", 0, 1, graph.MaxMaxHops)
+	hops, err := intQuery(c, "maxHops", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hs, err := queryFloat(c, "hierarchyStrength")
+	hs, err := queryFloat(c, "hierarchyStrength") // its range is checked with the route's parameters
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if _, set := c.GetQuery("hierarchyStrength"); set && !(hs > 0 && hs <= 1) {
-		fail(c, badParam("hierarchyStrength", c.Query("hierarchyStrength"), "must be greater than 0 and at most 1"))
 		return
 	}
 	q := graph.PathQuery{From: c.Query("from"), To: c.Query("to"), Mode: c.Query("mode"), K: k, MaxHops: hops, HierarchyStrength: hs}
@@ -103,11 +88,7 @@ func (s *Server) paths(c *gin.Context) {
 }
 
 func (s *Server) brokers(c *gin.Context) {
-	if err := checkQuery(c, []string{"top"}); err != nil {
-		fail(c, err)
-		return
-	}
-	top, err := queryInt(c, "top", 0, 1, graph.MaxTop)
+	top, err := intQuery(c, "top", 0)
 	if err != nil {
 		fail(c, err)
 		return

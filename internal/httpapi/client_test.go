@@ -81,7 +81,15 @@ func TestClientScript(t *testing.T) {
 	if sh.ID != id {
 		t.Fatalf("got %q, want %q", sh.ID, id)
 	}
+	// A PUT that changes nothing keeps the version: clients holding the
+	// ETag are not told their copy is stale when it is not.
 	r = e.expect(e.do("PUT", path, e.editor, r.body, "If-Match", tag1), http.StatusOK)
+	if got := r.header.Get("ETag"); got != tag1 {
+		t.Errorf("ETag changed by a PUT that changed nothing: %s, was %s", got, tag1)
+	}
+	edited := sh
+	edited.Notes = "first edit"
+	r = e.expect(e.do("PUT", path, e.editor, edited, "If-Match", tag1), http.StatusOK)
 	tag2 := r.header.Get("ETag")
 	if tag2 == tag1 {
 		t.Errorf("ETag did not change on write: %s", tag2)

@@ -104,11 +104,6 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// The upper bound is the renderer's, which says it naming scale.
-	if _, set := c.GetQuery("scale"); set && !(req.Scale > 0) {
-		fail(c, badParam("scale", c.Query("scale"), "must be greater than 0"))
-		return
-	}
 	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
 		fail(c, badParam("lang", req.Lang, "must be nl or en"))
 		return
@@ -127,11 +122,10 @@ func (s *Server) renderMap(c *gin.Context) {
 		failBounded(c, err)
 		return
 	}
-	tag := `"` + res.Key + `"`
+	tag := quoteTag(res.Key)
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "private, no-cache")
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	name := res.FileName

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -18,7 +17,7 @@ var findingCodes = []string{
 	graph.CodeMissingSponsor, graph.CodeMissingOwner, graph.CodeMissingLearnerVoice,
 	graph.CodeSponsorWithoutMandate, graph.CodeSingleOwner, graph.CodeOpposedOwner, graph.CodeWeakSponsor,
 	graph.CodeUnengagedKeyStakeholder, graph.CodeAttitudeUnknown, graph.CodeResultsNotShared,
-	graph.CodeGoalWithoutTrajectory, graph.CodeInvisibleUnit,
+	graph.CodeGoalWithoutTrajectory, graph.CodeInvisibleUnit, graph.CodeContactDue,
 	graph.CodeNoStrategicGoal, graph.CodeNoImpactMeasure, graph.CodeReviewOverdue, graph.CodeBlocked,
 	graph.CodeDependencyCycle,
 }
@@ -37,38 +36,15 @@ func pick(name string, all params) (params, error) {
 	return p, nil
 }
 
-// Findings runs the finding statements of the requested groups in one read
-// transaction and words each finding with graph.Describe.
+// Findings runs the finding statements of the requested groups on one
+// consistent view of the workspace (see consistentRead) and words each
+// finding with graph.DescribeWithRoles.
 func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) ([]graph.Finding, error) {
 	if err := p.Normalize(); err != nil {
 		return nil, op("Findings", ws, err)
 	}
-	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
-	type result struct {
-		findings []graph.Finding
-		lang     string
-		names    map[string]string
-	}
-	r, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		w, _, err := workspace(ctx, tx, ws)
-		if err != nil {
-			return result{}, err
-		}
-		res := result{lang: w.Language, findings: []graph.Finding{}}
-		for _, code := range findingCodes {
-			if p.Only != "" && graph.CodeGroups[code] != p.Only {
-				continue
-			}
-			fs, err := runFinding(ctx, tx, code, all)
-			if err != nil {
-				return result{}, err
-			}
-			res.findings = append(res.findings, fs...)
-		}
-		if res.names, err = names(ctx, tx, ws); err != nil {
-			return result{}, err
-		}
-		return res, nil
+	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (findingsRead, error) {
+		return readFindings(ctx, tx, w, p)
 	})
 	if err != nil {
 		return nil, op("Findings", ws, err)
@@ -84,15 +60,65 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 		}
 		return id
 	}
+	roles := func(trajectory, stakeholder string) []string {
+		rs := slices.Clone(r.roles[[2]string{trajectory, stakeholder}])
+		slices.Sort(rs)
+		return slices.Compact(rs)
+	}
 	for i := range r.findings {
-		r.findings[i].Message = graph.Describe(r.findings[i], lang, name)
+		r.findings[i].Message = graph.DescribeWithRoles(r.findings[i], lang, name, roles)
 		r.findings[i].Severity = graph.SeverityOf(r.findings[i].Code)
 	}
 	return r.findings, nil
 }
 
+// findingsRead is what Findings reads in its transaction.
+type findingsRead struct {
+	findings []graph.Finding
+	lang     string
+	names    map[string]string
+	roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
+}
+
+// readFindings runs the finding statements of the groups p asks for and
+// reads what their messages need, in tx; p is normalised.
+func readFindings(ctx context.Context, tx neo4j.ManagedTransaction, w graph.Workspace, p graph.FindingParams) (findingsRead, error) {
+	ws := w.ID
+	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
+	res := findingsRead{lang: w.Language, findings: []graph.Finding{}}
+	opposed := false
+	for _, code := range findingCodes {
+		if p.Only != "" && graph.CodeGroups[code] != p.Only {
+			continue
+		}
+		fs, err := runFinding(ctx, tx, code, all)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
+		res.findings = append(res.findings, fs...)
+	}
+	var err error
+	if res.names, err = names(ctx, tx, ws); err != nil {
+		return findingsRead{}, err
+	}
+	if opposed {
+		stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		res.roles = map[[2]string][]string{}
+		for _, rel := range stakes {
+			st := rel.(graph.Stake)
+			k := [2]string{st.Trajectory, st.Stakeholder}
+			res.roles[k] = append(res.roles[k], st.Role)
+		}
+	}
+	return res, nil
+}
+
 // runFinding runs one finding statement. The dependency-cycle statement
-// returns the dependencies that lie on a cycle; Go lists the cycles.
+// returns the dependencies between trajectories; Go lists the cycles.
 func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, all params) ([]graph.Finding, error) {
 	p, err := pick(code, all)
 	if err != nil {
@@ -108,7 +134,14 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 		if err != nil {
 			return nil, err
 		}
-		return cycleFindings(ctx, edges)
+		cycles, err := dependencyCycles(ctx, edges)
+		if err != nil {
+			return nil, err
+		}
+		for _, cyc := range cycles {
+			out = append(out, graph.Finding{Code: code, Subject: cyc[0], Related: cyc})
+		}
+		return out, nil
 	}
 	for _, r := range recs {
 		subject, err := str(r, "subject")
@@ -126,6 +159,17 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 		out = append(out, graph.Finding{Code: code, Subject: subject, Related: slices.Compact(related)})
 	}
 	return out, nil
+}
+
+// dependencyCycles lists the elementary cycles of fetched dependencies
+// with the analysis code both backends share, bounded the same way
+// (analysis.MaxCycles) and stopped by ctx.
+func dependencyCycles(ctx context.Context, edges []edge) ([][]string, error) {
+	b := &graph.Bundle{DependsOn: make([]graph.DependsOn, len(edges))}
+	for i, e := range edges {
+		b.DependsOn[i] = graph.DependsOn{Trajectory: e.from, On: e.to}
+	}
+	return analysis.DependencyCycles(ctx, b)
 }
 
 // names maps the ids of the workspace's named nodes to their names.
@@ -168,20 +212,10 @@ func decodeEdges(recs []*neo4j.Record, withStrength bool) ([]edge, error) {
 	return out, nil
 }
 
-func normalizeHigh(high int) (int, error) {
-	if high == 0 {
-		return graph.DefaultHigh, nil
-	}
-	if high < 1 || high > 5 {
-		return 0, graph.Invalid([]graph.Problem{{Field: "high", Value: strconv.Itoa(high), Reason: "must be a whole number from 1 to 5"}})
-	}
-	return high, nil
-}
-
 // Grid places stakeholders in the power–interest grid, computed by the
 // grid statements.
 func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
 		return graph.Grid{}, op("Grid", ws, err)
 	}
@@ -189,10 +223,7 @@ func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (grap
 	for _, q := range graph.Quadrants {
 		g.Quadrants[q] = []string{}
 	}
-	placed, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([][2]string, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return nil, err
-		}
+	placed, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) ([][2]string, error) {
 		var recs []*neo4j.Record
 		var err error
 		if trajectory == "" {
@@ -254,10 +285,7 @@ func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]grap
 	if err := q.Normalize(); err != nil {
 		return nil, op("Paths", ws, err)
 	}
-	edges, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([]edge, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return nil, err
-		}
+	edges, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) ([]edge, error) {
 		if err := stakeholderExists(ctx, tx, ws, "from", q.From); err != nil {
 			return nil, err
 		}
@@ -312,20 +340,15 @@ func networkBundle(edges []edge, ids ...string) *graph.Bundle {
 // Brokers fetches the influence network with the brokers statement and
 // ranks stakeholders by betweenness centrality computed in Go.
 func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
-	if top == 0 {
-		top = graph.DefaultTop
-	}
-	if top < 0 {
-		return nil, op("Brokers", ws, graph.Invalid([]graph.Problem{{Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number"}}))
+	top, err := graph.NormalizeTop(top)
+	if err != nil {
+		return nil, op("Brokers", ws, err)
 	}
 	type network struct {
 		ids     []string
 		targets map[string][]string
 	}
-	nw, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (network, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return network{}, err
-		}
+	nw, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) (network, error) {
 		recs, err := run(ctx, tx, stBrokers, params{"workspace": ws})
 		if err != nil {
 			return network{}, err

@@ -1,6 +1,8 @@
 package neo4jstore
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -13,13 +15,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/stakemap/stakemap/graph"
 )
 
 // allowedNames are the only labels and relationship types the backend may
 // use: those of the design.
 var allowedNames = []string{
-	"Node", "Workspace", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
+	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement", "Record",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
 }
 
@@ -106,10 +109,18 @@ func TestStatementsUseOnlyAllowedLabelsAndTypes(t *testing.T) {
 }
 
 func TestStatementsScopeToWorkspace(t *testing.T) {
-	// Every statement except the schema and the list of all workspaces
+	// Every statement except the schema, the database-wide sequences, the
+	// list of all workspaces and the records (the service's own state,
+	// found by kind and id; those of a workspace carry it as a property)
 	// must be bound to one workspace.
 	for _, s := range Statements() {
-		if strings.HasPrefix(s.Name, "schema-") || s.Name == stWorkspaceList {
+		if strings.HasPrefix(s.Name, "schema-") || strings.HasPrefix(s.Name, "sequence-") || s.Name == stWorkspaceList {
+			continue
+		}
+		if strings.HasPrefix(s.Name, "record-") {
+			if !strings.Contains(s.Statement, "$kind") {
+				t.Errorf("record statement %s does not take $kind", s.Name)
+			}
 			continue
 		}
 		if !slices.Contains(statementParams(s.Statement), "workspace") && !strings.Contains(s.Statement, "UNWIND $rows") {
@@ -270,7 +281,8 @@ func TestRowsCarryTheFieldsTheStatementsRead(t *testing.T) {
 func TestNodesRoundTripThroughProperties(t *testing.T) {
 	nodes := []graph.Node{
 		graph.Stakeholder{ID: "cfo", Name: "Chief", Kind: "person", Title: "CFO", Unit: "Financiën", Level: "executive",
-			Influence: 5, Interest: 2, Attitude: "neutral", Notes: "n", Tags: []string{"b", "a"}},
+			Influence: 5, Interest: 2, Attitude: "neutral", Notes: "n", Tags: []string{"b", "a"}, ContactEvery: 30},
+		graph.Stakeholder{ID: "hr", Name: "HR", Kind: "unit", Level: "management", Influence: 1, Interest: 1, Attitude: "unknown"},
 		graph.Trajectory{ID: "ai", Name: "AI", Purpose: "p", Status: "running", Start: "2026-01-01", End: "2026-12-31",
 			ReviewBy: "2026-06-01", Measure: "m"},
 		graph.Goal{ID: "g", Name: "Goal", Horizon: "2030"},
@@ -307,5 +319,91 @@ func TestNodesRoundTripThroughProperties(t *testing.T) {
 	}
 	if _, _, err := decodeNode(graph.KindGoal, map[string]any{"id": "g", "name": 3}, nil, nil); err == nil {
 		t.Error("a property of the wrong type must be an error")
+	}
+}
+
+// unboundedPatterns finds variable-length relationships without an upper
+// bound ([:T*], [*2..], [:T*1..]) and quantified path patterns without
+// one (+, *, {n,}), whose cost grows with the number of paths in the data.
+var unboundedPatterns = regexp.MustCompile(`\[[^\]]*\*\s*(\d+\s*)?(\.\.\s*)?\]|\)\s*[+*]|\{\s*\d*\s*,\s*\}|(?i)shortestPath|allShortestPaths`)
+
+func TestStatementsHaveNoUnboundedPaths(t *testing.T) {
+	for _, tc := range []struct {
+		text      string
+		unbounded bool
+	}{
+		{"MATCH (a)-[:DEPENDS_ON*]->(b)", true},
+		{"MATCH (a)-[r:DEPENDS_ON*2..]->(b)", true},
+		{"MATCH (a)-[* ]->(b)", true},
+		{"MATCH p = (a)(()-[:X]->())+(b)", true},
+		{"MATCH p = (a)(()-[:X]->()){1,}(b)", true},
+		{"MATCH p = shortestPath((a)-[:X*..5]->(b))", true},
+		{"MATCH (a)-[:DEPENDS_ON*1..3]->(b)", false},
+		{"MATCH (a)-[:X]->(b) RETURN count(*) AS n, a.x * 2 AS y", false},
+	} {
+		if got := unboundedPatterns.MatchString(tc.text); got != tc.unbounded {
+			t.Fatalf("the check says unbounded=%v for %q", got, tc.text)
+		}
+	}
+	for _, s := range Statements() {
+		if m := unboundedPatterns.FindString(s.Statement); m != "" {
+			t.Errorf("statement %s has an unbounded path pattern %q: fetch the edges and search in Go", s.Name, m)
+		}
+	}
+}
+
+// TestParametersBoundedBeforeAnyStatement shows that the Neo4j backend
+// refuses out-of-range parameters as the embedded one does, before it
+// sends anything: a window of millions of days would otherwise leave
+// Neo4j's date range in date($asOf) - duration({days: $window}) and fail
+// as a server error where the embedded backend answered. (The store has
+// no driver here: reaching the server would panic.)
+func TestParametersBoundedBeforeAnyStatement(t *testing.T) {
+	s := &Store{}
+	ctx := t.Context()
+	for _, err := range []error{
+		func() error { _, err := s.Findings(ctx, "w", graph.FindingParams{Window: 1_000_000_000}); return err }(),
+		func() error {
+			_, err := s.Findings(ctx, "w", graph.FindingParams{Window: graph.MaxWindow + 1})
+			return err
+		}(),
+		func() error { _, err := s.Grid(ctx, "w", "", 6); return err }(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", MaxHops: 21})
+			return err
+		}(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", K: graph.MaxK + 1})
+			return err
+		}(),
+		func() error { _, err := s.Brokers(ctx, "w", graph.MaxTop+1); return err }(),
+	} {
+		if !errors.Is(err, graph.ErrInvalid) {
+			t.Errorf("got %v, want ErrInvalid", err)
+		}
+	}
+}
+
+func TestMapError(t *testing.T) {
+	tests := []struct {
+		name string
+		in   error
+		want error
+	}{
+		{"ErrConflict", &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "exists"}, graph.ErrConflict},
+		// A write that raced DeleteWorkspace: not found, as the embedded
+		// backend answers, rather than a server error.
+		{"ErrNotFound", fmt.Errorf("node-update: %w", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.EntityNotFound", Msg: "Node with id 7 has been deleted in this transaction"}), graph.ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mapError(tc.in); !errors.Is(got, tc.want) {
+				t.Errorf("mapError(%v) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+	other := &neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable"}
+	if got := mapError(other); errors.Is(got, graph.ErrNotFound) || errors.Is(got, graph.ErrConflict) {
+		t.Errorf("mapError(%v) = %v: other errors stay as they are", other, got)
 	}
 }
