@@ -129,7 +129,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		}
 	}
 
-	renderer, err := render.NewRenderer(render.Options{Workers: o.workers, WorkerMemory: int64(o.workerMemoryMiB) << 20})
+	renderer, err := render.NewRenderer(render.Options{Workers: o.workers, WorkerMemory: int64(o.workerMemoryMiB) << 20, Handlers: renderJobs})
 	if err != nil {
 		return err
 	}
