@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,13 +93,14 @@ then the store is closed.`,
 	f.StringVar(&domains, "oidc-allowed-domains", os.Getenv("STAKEMAP_OIDC_ALLOWED_DOMAINS"), "comma-separated e-mail domains whose people get an account (no role yet) at their first single sign-on (env STAKEMAP_OIDC_ALLOWED_DOMAINS)")
 	f.BoolVar(&logJSON, "log-json", false, "write logs as JSON lines instead of text")
 	f.IntVar(&o.workers, "render-workers", 2, "map rendering worker processes")
+	f.IntVar(&o.workerMemoryMiB, "render-memory", 512, "memory one map rendering worker may use, in MiB")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokens, externalURL string
 	demo, noAuth              bool
-	workers                   int
+	workers, workerMemoryMiB  int
 	adminToken                string
 	adminEmail, adminPassword string
 	oidcIssuer, oidcClientID  string
@@ -128,7 +130,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		}
 	}
 
-	renderer, err := render.NewRenderer(render.Options{Workers: o.workers})
+	renderer, err := render.NewRenderer(render.Options{Workers: o.workers, WorkerMemory: int64(o.workerMemoryMiB) << 20, Handlers: renderJobs})
 	if err != nil {
 		return err
 	}
@@ -278,10 +280,17 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full,
 	})
 	switch {
+	case errors.Is(err, render.ErrOutOfMemory):
+		field, value := "format", req.Format
+		if req.Scale > 0 {
+			field, value = "scale", strconv.FormatFloat(req.Scale, 'g', -1, 64)
+		}
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: field, Value: value,
+			Reason: "the map needs more memory than a renderer may use: ask for a smaller scale, SVG, or one trajectory"}}))
 	case errors.Is(err, render.ErrTooLarge):
 		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: req.Trajectory,
 			Reason: "the map has too many nodes to draw: narrow it to one trajectory"}}))
-	case errors.Is(err, render.ErrTimeout):
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, render.ErrBusy):
 		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
 	}
 	if err != nil {

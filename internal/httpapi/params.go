@@ -59,7 +59,7 @@ var paramSpecs = map[string]paramSpec{
 	"top":               intSpec(1, graph.MaxTop, "10", "number of brokers"),
 	"anonymize":         boolSpec("names replaced by title and unit"),
 	"full":              boolSpec("draw every stakeholder of a large workspace instead of the summary (slow)"),
-	"scale":             {typ: "number", lo: 0, hi: 8, openLo: true, doc: "PNG scale"},
+	"scale":             {typ: "number", lo: 0, hi: 4, openLo: true, doc: "PNG pixels per point; a PNG has at most 40 megapixels (the renderer's limits, checked there too)"},
 	"download":          boolSpec("Content-Disposition: attachment"),
 
 	// The import of a workbook, CSV or stakemap/v1 file.
