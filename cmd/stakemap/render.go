@@ -115,16 +115,21 @@ which can take minutes for very large workspaces.`,
 	return cmd
 }
 
+// renderJobs are the kinds of render jobs besides maps (a slide deck, say):
+// a command's file adds its kind here, and then the render workers run it
+// and serve's renderer queues it with the maps (Renderer.Run).
+var renderJobs = map[string]render.Handler{}
+
 // newRenderWorkerCmd is the hidden command a map server starts its render
 // workers with: it speaks the render package's protocol on stdin/stdout.
 func newRenderWorkerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:    "render-worker",
-		Short:  "Internal: Graphviz layout worker of the map renderer",
+		Short:  "Internal: map rendering worker (builds, lays out and paints maps)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return render.ServeWorker(os.Stdin, os.Stdout)
+			return render.ServeWorker(os.Stdin, os.Stdout, renderJobs)
 		},
 	}
 }

@@ -34,7 +34,7 @@ func Compare(ctx context.Context, s Store, ws string, from, to Point, p CompareP
 	if err != nil {
 		return nil, err
 	}
-	return withFindings(c, a, b, from, to, p)
+	return withFindings(ctx, c, a, b, from, to, p)
 }
 
 // States returns the workspace at from and at to, read together. from
@@ -89,16 +89,16 @@ func after(p Point, e graph.Event) bool {
 }
 
 // CompareBundles is Compare on two states already at hand.
-func CompareBundles(a, b *graph.Bundle, from, to Point, p CompareParams) (*graph.Comparison, error) {
+func CompareBundles(ctx context.Context, a, b *graph.Bundle, from, to Point, p CompareParams) (*graph.Comparison, error) {
 	c, err := graph.Compare(a, b)
 	if err != nil {
 		return nil, err
 	}
-	return withFindings(c, a, b, from, to, p)
+	return withFindings(ctx, c, a, b, from, to, p)
 }
 
 // withFindings fills in the sides and the findings of a comparison.
-func withFindings(c *graph.Comparison, a, b *graph.Bundle, from, to Point, p CompareParams) (*graph.Comparison, error) {
+func withFindings(ctx context.Context, c *graph.Comparison, a, b *graph.Bundle, from, to Point, p CompareParams) (*graph.Comparison, error) {
 	c.From.At, c.To.At = from.String(), to.String()
 	// The two analyses are independent: run them side by side.
 	var (
@@ -107,9 +107,9 @@ func withFindings(c *graph.Comparison, a, b *graph.Bundle, from, to Point, p Com
 		wg     sync.WaitGroup
 	)
 	wg.Go(func() {
-		fa, errA = analysis.Findings(a, graph.FindingParams{AsOf: from.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
+		fa, errA = analysis.Findings(ctx, a, graph.FindingParams{AsOf: from.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
 	})
-	fb, err := analysis.Findings(b, graph.FindingParams{AsOf: to.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
+	fb, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: to.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
 	wg.Wait()
 	if err = cmp.Or(errA, err); err != nil {
 		return nil, err

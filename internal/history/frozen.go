@@ -188,14 +188,14 @@ func (f *Frozen) snapshot() *analysis.Snapshot {
 }
 
 // Findings analyses the state, as of the point's date unless p says.
-func (f *Frozen) Findings(_ context.Context, ws string, p graph.FindingParams) ([]graph.Finding, error) {
+func (f *Frozen) Findings(ctx context.Context, ws string, p graph.FindingParams) ([]graph.Finding, error) {
 	if err := f.own(ws); err != nil {
 		return nil, err
 	}
 	if p.AsOf == "" {
 		p.AsOf = f.point.Date()
 	}
-	return f.snapshot().Findings(p)
+	return f.snapshot().Findings(ctx, p)
 }
 
 // Grid places the stakeholders as they were.
@@ -207,17 +207,17 @@ func (f *Frozen) Grid(_ context.Context, ws, trajectory string, high int) (graph
 }
 
 // Paths finds influence paths as they were.
-func (f *Frozen) Paths(_ context.Context, ws string, q graph.PathQuery) ([]graph.Path, error) {
+func (f *Frozen) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]graph.Path, error) {
 	if err := f.own(ws); err != nil {
 		return nil, err
 	}
-	return f.snapshot().Paths(q)
+	return f.snapshot().Paths(ctx, q)
 }
 
 // Brokers ranks brokers as they were.
-func (f *Frozen) Brokers(_ context.Context, ws string, top int) ([]graph.Broker, error) {
+func (f *Frozen) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
 	if err := f.own(ws); err != nil {
 		return nil, err
 	}
-	return f.snapshot().Brokers(top)
+	return f.snapshot().Brokers(ctx, top)
 }

@@ -143,7 +143,7 @@ func TestRandomHistory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			whole, err := history.CompareBundles(a, b, from, to, history.CompareParams{})
+			whole, err := history.CompareBundles(ctx, a, b, from, to, history.CompareParams{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,8 @@ import (
 // problems come back as 400 naming the parameter: the route's parameters
 // are checked against their specs (params.go) before a handler runs, and
 // the names of FindingParams and PathQuery problems are the query
-// parameters' names.
+// parameters' names. Each analysis stops at the analysis deadline (503)
+// or when the client goes away.
 
 func (s *Server) findings(c *gin.Context) {
 	high, err := intQuery(c, "high", 0)
@@ -27,9 +28,11 @@ func (s *Server) findings(c *gin.Context) {
 		return
 	}
 	p := graph.FindingParams{AsOf: c.Query("asOf"), High: high, Window: window, Only: c.Query("only"), Lang: c.Query("lang")}
-	fs, err := s.store.Findings(c.Request.Context(), c.Param("ws"), p)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	fs, err := s.store.Findings(ctx, c.Param("ws"), p)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if fs == nil {
@@ -44,9 +47,11 @@ func (s *Server) grid(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	g, err := s.store.Grid(c.Request.Context(), c.Param("ws"), c.Query("trajectory"), high)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	g, err := s.store.Grid(ctx, c.Param("ws"), c.Query("trajectory"), high)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, g)
@@ -69,9 +74,11 @@ func (s *Server) paths(c *gin.Context) {
 		return
 	}
 	q := graph.PathQuery{From: c.Query("from"), To: c.Query("to"), Mode: c.Query("mode"), K: k, MaxHops: hops, HierarchyStrength: hs}
-	ps, err := s.store.Paths(c.Request.Context(), c.Param("ws"), q)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	ps, err := s.store.Paths(ctx, c.Param("ws"), q)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if ps == nil {
@@ -86,9 +93,11 @@ func (s *Server) brokers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	bs, err := s.store.Brokers(c.Request.Context(), c.Param("ws"), top)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	bs, err := s.store.Brokers(ctx, c.Param("ws"), top)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if bs == nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,7 +57,10 @@ type MapResult struct {
 
 // Renderer draws a map of a workspace snapshot. The service needs only this
 // method; the command wires the real renderer in. Errors wrapping
-// graph.ErrInvalid or graph.ErrNotFound become 400 and 404.
+// graph.ErrInvalid or graph.ErrNotFound become 400 and 404, ErrUnavailable
+// (a render past its deadline, no renderer free) 503 with Retry-After. The
+// renderer owns the limits of a map (its scale and pixels, its nodes, its
+// time) and must stop when ctx ends: the client went away.
 type Renderer interface {
 	RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
 }
@@ -106,10 +110,6 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, set := c.GetQuery("scale"); set && !(req.Scale > 0 && req.Scale <= 8) {
-		fail(c, badParam("scale", c.Query("scale"), "must be greater than 0 and at most 8"))
-		return
-	}
 	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
 		fail(c, badParam("lang", req.Lang, "must be nl or en"))
 		return
@@ -133,7 +133,7 @@ func (s *Server) renderMap(c *gin.Context) {
 		res, err = s.mapFor(c.Request.Context(), req)
 	}
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	tag := quoteTag(res.Key)
@@ -164,6 +164,40 @@ func (s *Server) renderMap(c *gin.Context) {
 // its 32 MiB, so that one huge map cannot evict everything else.
 const maxCachedMap = 8 << 20
 
+// MapsInFlight is the most maps of one workspace the service draws at
+// once; more are answered 503 at once. Each holds an export of the
+// workspace while it waits for the renderer, so this bounds the memory a
+// client can tie up by asking for many maps together.
+const MapsInFlight = 16
+
+// inflight counts the maps being drawn per workspace.
+type inflight struct {
+	mu  sync.Mutex
+	max int
+	n   map[string]int
+}
+
+func newInflight(max int) *inflight { return &inflight{max: max, n: map[string]int{}} }
+
+// enter takes a place for a map of ws, or reports that all are taken.
+func (f *inflight) enter(ws string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[ws] >= f.max {
+		return false
+	}
+	f.n[ws]++
+	return true
+}
+
+func (f *inflight) leave(ws string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[ws]--; f.n[ws] <= 0 {
+		delete(f.n, ws)
+	}
+}
+
 // mapFor serves a map from the service's own cache when the workspace's
 // revision, the request and the day (findings depend on it) are unchanged,
 // so that a repeated map costs a revision lookup instead of an export,
@@ -177,6 +211,10 @@ func (s *Server) mapFor(ctx context.Context, req MapRequest) (MapResult, error) 
 	if res, ok := s.maps.Get(key); ok {
 		return res, nil
 	}
+	if !s.mapsBusy.enter(req.Workspace) {
+		return MapResult{}, fmt.Errorf("%w: %d maps of this workspace are being drawn already", ErrUnavailable, MapsInFlight)
+	}
+	defer s.mapsBusy.leave(req.Workspace)
 	b, err := s.store.ExportBundle(ctx, req.Workspace)
 	if err != nil {
 		return MapResult{}, err

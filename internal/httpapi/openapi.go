@@ -453,7 +453,6 @@ var nodeSchemas = []string{"Stakeholder", "Trajectory", "Goal", "Enabler", "Enga
 
 var tagDocs = map[string]string{
 	"service":       "health, readiness, metrics and this document",
-	"ui":            "the web page",
 	"workspaces":    "workspaces and their stakemap/v1 documents",
 	"tokens":        "API tokens",
 	"analyses":      "findings, grid, influence paths and brokers",

@@ -46,7 +46,7 @@ var paramSpecs = map[string]paramSpec{
 	"q":                 {typ: "string", doc: "case-insensitive text search"},
 	"asOf":              {typ: "string", date: true, doc: "date YYYY-MM-DD the analyses look from (default: today, UTC)"},
 	"high":              intSpec(1, 5, "4", "a value on the 1–5 scales at or above this is high"),
-	"window":            intSpec(1, 36500, "90", "days an engagement counts as recent"),
+	"window":            intSpec(1, graph.MaxWindow, "90", "days an engagement counts as recent"),
 	"only":              enumSpec(graph.Groups, "one group of findings"),
 	"lang":              enumSpec(graph.Languages, "language of messages and maps (default: the workspace's)"),
 	"trajectory":        {typ: "string", doc: "trajectory id"},
@@ -59,7 +59,7 @@ var paramSpecs = map[string]paramSpec{
 	"top":               intSpec(1, graph.MaxTop, "10", "number of brokers"),
 	"anonymize":         boolSpec("names replaced by title and unit"),
 	"full":              boolSpec("draw every stakeholder of a large workspace instead of the summary (slow)"),
-	"scale":             {typ: "number", lo: 0, hi: 8, openLo: true, doc: "PNG scale"},
+	"scale":             {typ: "number", lo: 0, hi: 4, openLo: true, doc: "PNG pixels per point; a PNG has at most 40 megapixels (the renderer's limits, checked there too)"},
 	"download":          boolSpec("Content-Disposition: attachment"),
 
 	// The import of a workbook, CSV or stakemap/v1 file.

@@ -14,7 +14,7 @@ import (
 type accessRule int
 
 const (
-	// accessPublic: no token (health, readiness, metrics, OpenAPI, page).
+	// accessPublic: no token (health, readiness, metrics, OpenAPI).
 	accessPublic accessRule = iota
 	// accessService: anyone signed in (session or token) whose strongest
 	// role anywhere is at least the route's role, if it names one; the
@@ -74,8 +74,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/readyz", tag: "service", summary: "Readiness: the store answers", status: 200, resp: "Status", handler: s.readyz},
 		{method: "GET", path: "/metrics", tag: "service", summary: "Prometheus metrics", status: 200, content: []string{"text/plain"}, handler: s.metrics()},
 		{method: "GET", path: "/api/openapi.json", tag: "service", summary: "This OpenAPI document (ETag)", status: 200, resp: "OpenAPI", etag: true, handler: s.openapi},
-		{method: "GET", path: "/", tag: "ui", summary: "Read-only web page (Dutch and English)", status: 200, content: []string{"text/html"}, handler: s.page},
-		{method: "GET", path: "/static/*file", tag: "ui", summary: "Assets of the web page", status: 200, content: []string{"text/css", "text/javascript"}, handler: s.asset},
 
 		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces the token can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
 		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace (ETag: its revision)", status: 200, resp: "Workspace", etag: true, handler: s.getWorkspace},

@@ -1,7 +1,7 @@
 // Package httpapi is stakemap's HTTP service: the JSON API under /api/v1
-// (gin), its OpenAPI document, health and metrics endpoints, sign-in by
-// session cookie or bearer token (through internal/access) and the
-// embedded read-only web page.
+// (gin), its OpenAPI document, health and metrics endpoints and sign-in by
+// session cookie or bearer token (through internal/access). The web pages
+// are internal/webui's.
 package httpapi
 
 import (
@@ -63,6 +63,9 @@ type Config struct {
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
+	// AnalysisTimeout bounds one analysis request; 0 means
+	// DefaultAnalysisTimeout.
+	AnalysisTimeout time.Duration
 }
 
 // Server is the HTTP service. Create it with New and serve Handler.
@@ -77,6 +80,7 @@ type Server struct {
 	routes []route
 
 	maps        *lru.Cache[MapResult]
+	mapsBusy    *inflight
 	openapiOnce sync.Once
 	openapiDoc  []byte
 	openapiTag  string
@@ -104,8 +108,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.EncodeBundle == nil {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
+	}
 	s := &Server{cfg: cfg, store: pastAware{cfg.Backend}, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
-		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
+		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) }), mapsBusy: newInflight(MapsInFlight)}
 	s.hist, _ = cfg.Backend.(graph.History)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",

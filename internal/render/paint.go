@@ -66,9 +66,6 @@ const mmPerPt = 25.4 / 72
 // minWidthPx is the default PNG width: a full-HD slide.
 const minWidthPx = 1920
 
-// maxPixels bounds a PNG's memory (about 4 bytes a pixel).
-const maxPixels = 60e6
-
 type gvOp struct {
 	Op       string      `json:"op"`
 	Color    string      `json:"color"`
@@ -151,11 +148,12 @@ func paint(js []byte, format string, scale float64) ([]byte, error) {
 	var buf bytes.Buffer
 	switch format {
 	case FormatPNG:
+		// The pixel budget is checked before the image is allocated: an
+		// automatic scale is lowered to fit it, an asked-for one refused.
 		if scale == 0 {
-			scale = minWidthPx / wpt
-		}
-		if px := wpt * hpt * scale * scale; px > maxPixels {
-			scale = math.Sqrt(maxPixels / (wpt * hpt))
+			scale = min(minWidthPx/wpt, math.Sqrt(MaxPixels/(wpt*hpt)))
+		} else if px := wpt * hpt * scale * scale; px > MaxPixels {
+			return nil, tooManyPixels(scale, px)
 		}
 		img := rasterizer.Draw(c, canvas.DPMM(scale/mmPerPt), canvas.DefaultColorSpace)
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
