@@ -175,38 +175,79 @@ func (b *Bundle) Validate() error {
 	ps = append(ps, ValidateWorkspace(b.Workspace)...)
 
 	look := b.Lookup()
-	first := map[string]string{}
+	// Entries are named only when they have a problem: formatting a name
+	// for each of a large workspace's entities cost more than checking it.
+	type at struct {
+		array string
+		i     int
+	}
+	first := make(map[string]at, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements))
 	b.Nodes(func(array string, i int, n Node) {
-		entry := fmt.Sprintf("%s[%d]", array, i)
-		if n.NodeID() != "" {
-			entry += fmt.Sprintf(" %q", n.NodeID())
-		}
-		ps = append(ps, ValidateNode(n, entry)...)
+		np := ValidateNode(n, array)
 		if prev, dup := first[n.NodeID()]; dup && n.NodeID() != "" {
-			ps = append(ps, Problem{Entry: entry, Field: "id", Value: n.NodeID(), Reason: "is already used by " + prev + ": ids are unique across all kinds"})
+			np = append(np, Problem{Field: "id", Value: n.NodeID(), Reason: "is already used by " + nodeEntry(prev.array, prev.i, n.NodeID()) + ": ids are unique across all kinds"})
 		} else {
-			first[n.NodeID()] = entry
+			first[n.NodeID()] = at{array, i}
 		}
-		ps = append(ps, NodeRefProblems(n, entry, look)...)
+		np = append(np, NodeRefProblems(n, array, look)...)
+		if len(np) > 0 {
+			ps = appendAt(ps, np, nodeEntry(array, i, n.NodeID()))
+		}
 	})
 
-	seen := map[RelKind]map[RelKey]string{}
+	seen := map[RelKind]map[RelKey]int{}
 	b.Relations(func(array string, i int, r Relation) {
-		entry := fmt.Sprintf("%s[%d]", array, i)
-		ps = append(ps, ValidateRelation(r, entry)...)
-		ps = append(ps, RelationRefProblems(r, entry, look)...)
+		rp := append(ValidateRelation(r, array), RelationRefProblems(r, array, look)...)
 		keys := seen[r.RelKind()]
 		if keys == nil {
-			keys = map[RelKey]string{}
+			keys = make(map[RelKey]int, b.relationCount(r.RelKind()))
 			seen[r.RelKind()] = keys
 		}
 		if prev, dup := keys[r.Key()]; dup {
-			ps = append(ps, Problem{Entry: entry, Field: string(r.RelKind()), Value: describeKey(r), Reason: "duplicates " + prev})
+			rp = append(rp, Problem{Field: string(r.RelKind()), Value: describeKey(r), Reason: "duplicates " + fmt.Sprintf("%s[%d]", array, prev)})
 		} else {
-			keys[r.Key()] = entry
+			keys[r.Key()] = i
+		}
+		if len(rp) > 0 {
+			ps = appendAt(ps, rp, fmt.Sprintf("%s[%d]", array, i))
 		}
 	})
 	return Invalid(ps)
+}
+
+// nodeEntry names a node entry in a problem: `stakeholders[3] "cfo"`.
+func nodeEntry(array string, i int, id string) string {
+	entry := fmt.Sprintf("%s[%d]", array, i)
+	if id != "" {
+		entry += fmt.Sprintf(" %q", id)
+	}
+	return entry
+}
+
+// appendAt appends an entry's problems to ps, named by entry.
+func appendAt(ps, entryProblems []Problem, entry string) []Problem {
+	for _, p := range entryProblems {
+		p.Entry = entry
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// relationCount is how many relationships of a kind the bundle holds.
+func (b *Bundle) relationCount(k RelKind) int {
+	switch k {
+	case RelStake:
+		return len(b.Stakes)
+	case RelInfluence:
+		return len(b.Influences)
+	case RelReportsTo:
+		return len(b.ReportsTo)
+	case RelSupports:
+		return len(b.Supports)
+	case RelDependsOn:
+		return len(b.DependsOn)
+	}
+	return 0
 }
 
 func describeKey(r Relation) string {

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,10 +26,24 @@ var (
 // documents that describe ids, such as the API's OpenAPI schemas.
 const IDPattern = `^[a-z0-9][a-z0-9._-]{0,63}$`
 
-var idPattern = regexp.MustCompile(IDPattern)
-
-// ValidID reports whether id is a well-formed slug.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+// ValidID reports whether id is a well-formed slug: IDPattern, checked
+// byte by byte because every reference of every import and export is
+// checked so (a regular expression took a tenth of a comparison's time).
+func ValidID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // ValidDate reports whether s is a calendar date written YYYY-MM-DD.
 func ValidDate(s string) bool {

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,6 +19,24 @@ func TestValidID(t *testing.T) {
 	for _, id := range []string{"", "CFO", "Cfo", "-a", ".a", "_a", "a b", "a/b", "é", "a\n", strings.Repeat("x", 65)} {
 		if graph.ValidID(id) {
 			t.Errorf("ValidID(%q) = true, want false", id)
+		}
+	}
+}
+
+// TestValidIDMatchesPattern checks the hand-written ValidID against the
+// documented IDPattern on every string of up to two bytes from an
+// alphabet that holds each class of byte, plus long ones.
+func TestValidIDMatchesPattern(t *testing.T) {
+	re := regexp.MustCompile(graph.IDPattern)
+	alphabet := []string{"", "a", "z", "0", "9", ".", "_", "-", "A", " ", "/", "\n", "\x00", "é", "\xff"}
+	for _, x := range alphabet {
+		for _, y := range alphabet {
+			for _, z := range []string{"", "b", "-", strings.Repeat("q", 62), strings.Repeat("q", 63)} {
+				id := x + y + z
+				if got, want := graph.ValidID(id), re.MatchString(id); got != want {
+					t.Errorf("ValidID(%q) = %v, IDPattern says %v", id, got, want)
+				}
+			}
 		}
 	}
 }
