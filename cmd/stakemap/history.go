@@ -296,7 +296,7 @@ func newPersonCmd() *cobra.Command {
 				return err
 			}
 			defer b.Close()
-			pd, err := httpapi.PersonalDataOf(ctx, b, hs, wsID, id)
+			pd, err := history.PersonalDataOf(ctx, b, hs, wsID, id)
 			if err != nil {
 				return fmt.Errorf("person %q: %w", id, err)
 			}
@@ -325,26 +325,15 @@ func newEraseCmd() *cobra.Command {
 				return err
 			}
 			defer b.Close()
-			if _, _, err := graph.Get[graph.Stakeholder](ctx, b, wsID, id); err != nil {
-				return fmt.Errorf("erase %q: %w", id, err)
-			}
-			// Share links naming the person are revoked first, so that none
-			// outlives the erasure, and rewritten after it.
 			links, err := access.New(ctx, access.Config{Store: b})
 			if err != nil {
 				return err
 			}
-			revoked, err := links.RevokeShareLinksNaming(ctx, wsID, id)
+			out, err := history.Erase(ctx, hs, links, wsID, id)
 			if err != nil {
-				return fmt.Errorf("erase %q: %w", id, err)
+				return err
 			}
-			alias, err := hs.EraseStakeholder(ctx, wsID, id)
-			if err != nil {
-				return fmt.Errorf("erase %q: %w", id, err)
-			}
-			if _, err := links.ScrubShareLinks(ctx, wsID, id, alias); err != nil {
-				return fmt.Errorf("erased as %s, but rewriting the share links that named them failed: %w", alias, err)
-			}
+			alias, revoked := out.Alias, out.Revoked
 			fmt.Fprintf(cmd.OutOrStdout(), "erased; history names them %s now; %d share link(s) revoked\n", alias, revoked)
 			if _, ok := b.(embeddedBackend); ok {
 				fmt.Fprintln(cmd.ErrOrStderr(), "run 'stakemap compact' so that no free page of the file still holds them")

@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -487,75 +485,12 @@ func (s *Server) patchWorkspace(c *gin.Context) {
 }
 
 // PersonalData is the art. 15 answer: everything held about one person.
-type PersonalData struct {
-	Workspace   string             `json:"workspace"`
-	Stakeholder graph.Stakeholder  `json:"stakeholder"`
-	Stakes      []graph.Stake      `json:"stakes"`
-	Influences  []graph.Influence  `json:"influences"`
-	ReportsTo   []graph.ReportsTo  `json:"reportsTo"`
-	Enablers    []graph.Enabler    `json:"enablers"`
-	Engagements []graph.Engagement `json:"engagements"`
-	Snapshots   []graph.Snapshot   `json:"snapshots"`
-	History     []graph.Event      `json:"history"`
-}
+type PersonalData = history.PersonalData
 
-// PersonalDataOf collects everything a store holds about one stakeholder:
-// the record, every relationship and engagement naming them, and every
-// event whose id, key or values name them. ErrNotFound when they are not
-// in the current data.
+// PersonalDataOf collects everything a store holds about one stakeholder
+// (see history.PersonalDataOf).
 func PersonalDataOf(ctx context.Context, st graph.Store, h graph.History, ws, id string) (*PersonalData, error) {
-	s, _, err := graph.Get[graph.Stakeholder](ctx, st, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	b, err := st.ExportBundle(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	pd := &PersonalData{Workspace: ws, Stakeholder: s, Stakes: []graph.Stake{}, Influences: []graph.Influence{},
-		ReportsTo: []graph.ReportsTo{}, Enablers: []graph.Enabler{}, Engagements: []graph.Engagement{}, Snapshots: []graph.Snapshot{}, History: []graph.Event{}}
-	for _, x := range b.Stakes {
-		if x.Stakeholder == id {
-			pd.Stakes = append(pd.Stakes, x)
-		}
-	}
-	for _, x := range b.Influences {
-		if x.From == id || x.To == id {
-			pd.Influences = append(pd.Influences, x)
-		}
-	}
-	for _, x := range b.ReportsTo {
-		if x.From == id || x.To == id {
-			pd.ReportsTo = append(pd.ReportsTo, x)
-		}
-	}
-	for _, x := range b.Enablers {
-		if x.Owner == id {
-			pd.Enablers = append(pd.Enablers, x)
-		}
-	}
-	for _, x := range b.Engagements {
-		for _, w := range x.With {
-			if w == id {
-				pd.Engagements = append(pd.Engagements, x)
-				break
-			}
-		}
-	}
-	events, err := h.Events(ctx, ws, graph.EventQuery{})
-	if err != nil {
-		return nil, err
-	}
-	needle := []byte(strconv.Quote(id))
-	for _, e := range events {
-		if graph.EventNames(e, id) || bytes.Contains(e.Before, needle) || bytes.Contains(e.After, needle) {
-			pd.History = append(pd.History, e)
-		}
-	}
-	if pd.Snapshots, err = h.Snapshots(ctx, ws); err != nil {
-		return nil, err
-	}
-	return pd, nil
+	return history.PersonalDataOf(ctx, st, h, ws, id)
 }
 
 func (s *Server) personalData(c *gin.Context) {
@@ -583,10 +518,7 @@ func (s *Server) personalData(c *gin.Context) {
 
 // Erasure is the answer of …/erase: the alias the person has in history
 // now, and how many share links naming them were revoked.
-type Erasure struct {
-	Alias   string `json:"alias"`
-	Revoked int    `json:"revokedShareLinks"`
-}
+type Erasure = history.Erasure
 
 func (s *Server) erase(c *gin.Context) {
 	if !s.needHistory(c) {
@@ -596,33 +528,14 @@ func (s *Server) erase(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx, ws, id := c.Request.Context(), c.Param("ws"), c.Param("id")
-	var out Erasure
-	// Links first: should revoking fail, the person is still there to
-	// erase again, and no link outlives the erasure.
+	var links history.Links
 	if s.access != nil {
-		if _, _, err := graph.Get[graph.Stakeholder](ctx, s.store, ws, id); err != nil {
-			fail(c, err)
-			return
-		}
-		n, err := s.access.RevokeShareLinksNaming(ctx, ws, id)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		out.Revoked = n
+		links = s.access
 	}
-	alias, err := s.hist.EraseStakeholder(ctx, ws, id)
+	out, err := history.Erase(c.Request.Context(), s.historyStore(), links, c.Param("ws"), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
-	}
-	out.Alias = alias
-	if s.access != nil {
-		if _, err := s.access.ScrubShareLinks(ctx, ws, id, alias); err != nil {
-			fail(c, fmt.Errorf("erased as %s, but rewriting the share links that named them failed: %w", alias, err))
-			return
-		}
 	}
 	c.JSON(http.StatusOK, out)
 }
