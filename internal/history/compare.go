@@ -21,20 +21,30 @@ type CompareParams struct {
 // Compare returns the compare document of DESIGN §10 between the
 // workspace at from and at to. from after to is ErrInvalid.
 func Compare(ctx context.Context, s Store, ws string, from, to Point, p CompareParams) (*graph.Comparison, error) {
+	c, _, _, err := CompareStates(ctx, s, ws, from, to, p)
+	return c, err
+}
+
+// CompareStates is Compare that also returns the two states it compared,
+// for a caller that shows the comparison with the names of what was
+// removed (from a) and added (from b).
+func CompareStates(ctx context.Context, s Store, ws string, from, to Point, p CompareParams) (c *graph.Comparison, a, b *graph.Bundle, err error) {
 	if from.At.After(to.At) {
-		return nil, errOrder(from, to)
+		return nil, nil, nil, errOrder(from, to)
 	}
 	a, b, d, err := states(ctx, s, ws, from, to)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	// Only what an event between the two touched can differ: compare
 	// those entities, and analyse both states whole.
-	c, err := graph.Compare(d.touched(a), d.touched(b))
-	if err != nil {
-		return nil, err
+	if c, err = graph.Compare(d.touched(a), d.touched(b)); err != nil {
+		return nil, nil, nil, err
 	}
-	return withFindings(ctx, c, a, b, from, to, p)
+	if c, err = withFindings(ctx, c, a, b, from, to, p); err != nil {
+		return nil, nil, nil, err
+	}
+	return c, a, b, nil
 }
 
 // States returns the workspace at from and at to, read together. from
