@@ -17,7 +17,9 @@ import (
 // pages (sign-in and single sign-on included).
 func routeServe(api, pages http.Handler) *http.ServeMux {
 	m := http.NewServeMux()
-	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
+	// Calendar feeds are the API's too: a calendar provider fetches them
+	// by their secret URL.
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", access.CalendarBase} {
 		m.Handle(p, api)
 	}
 	m.Handle("/", pages)
@@ -28,7 +30,7 @@ func routeServe(api, pages http.Handler) *http.ServeMux {
 type pageMaps struct{ r *render.Renderer }
 
 func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapRequest) (webui.MapResult, error) {
-	res, err := m.r.Render(ctx, render.Request{Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+	res, err := m.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize})
 	if err != nil {
 		return webui.MapResult{}, err
@@ -49,9 +51,11 @@ func writeDownload(w io.Writer, b *graph.Bundle, format string) error {
 
 // The pages take access.Service for all of their sign-in needs.
 var (
-	_ webui.Auth       = (*access.Service)(nil)
-	_ webui.OIDC       = (*access.Service)(nil)
-	_ webui.ShareLinks = (*access.Service)(nil)
-	_ webui.Accounts   = (*access.Service)(nil)
-	_ webui.Members    = (*access.Service)(nil)
+	_ webui.Auth          = (*access.Service)(nil)
+	_ webui.OIDC          = (*access.Service)(nil)
+	_ webui.ShareLinks    = (*access.Service)(nil)
+	_ webui.Accounts      = (*access.Service)(nil)
+	_ webui.Members       = (*access.Service)(nil)
+	_ webui.ActorNames    = (*access.Service)(nil)
+	_ webui.CalendarFeeds = (*access.Service)(nil)
 )

@@ -170,6 +170,9 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		ReadInput:   bundle.ReadInputFrom,
 		WriteBundle: writeDownload,
 		Logger:      log,
+		Links:       acc,
+		Calendar:    acc,
+		ExternalURL: o.externalURL,
 	})
 	if err != nil {
 		return err

@@ -28,6 +28,10 @@ type accountData struct {
 	Tokens     []tokenRow
 	NewToken   string
 	Workspaces []graph.Workspace
+	// Feeds are the person's calendar feeds; HasCalendar: the service
+	// makes them.
+	Feeds       []feedRow
+	HasCalendar bool
 }
 
 // account shows the person's page: change the password, personal tokens
@@ -81,6 +85,9 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, forms map[s
 		if p.Can(ws.ID, access.RoleViewer) {
 			ad.Workspaces = append(ad.Workspaces, ws)
 		}
+	}
+	if ad.HasCalendar = s.cfg.Calendar != nil; ad.HasCalendar {
+		ad.Feeds = s.calendarRows(ctx, v, p, ad.Workspaces)
 	}
 	v.Forms = map[string]*form{}
 	for k, f := range forms {

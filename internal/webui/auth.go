@@ -50,6 +50,7 @@ func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspac
 	v := &view{tr: tr{lang: language(r, p, ws)}, P: p, Path: pagePath(r),
 		Today: s.cfg.Now().UTC().Format(time.DateOnly), HasMaps: s.cfg.Renderer != nil}
 	_, v.HasMembers = s.cfg.Auth.(Members)
+	_, v.HasHistory = s.store.(graph.History)
 	if ws != nil {
 		v.WS, v.HasWS = *ws, true
 		v.CanEdit = p.Can(ws.ID, access.RoleEditor)

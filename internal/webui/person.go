@@ -29,6 +29,8 @@ type personData struct {
 	Findings             []findingView
 	People, Units        []string
 	ContactLink, DelLink string
+	Rhythm               rhythmView
+	Rights               bool // the backend keeps history: export and erase
 }
 
 // showStakeholder renders a person's page; forms holds the forms that were
@@ -95,6 +97,7 @@ func (s *Server) showStakeholder(w http.ResponseWriter, r *http.Request, v *view
 	pd.People = peopleNames(d)
 	pd.ContactLink = v.U("contacts") + "?with=" + urlQuery(p.Name)
 	pd.DelLink = v.U("stakeholders", id, "delete")
+	pd.Rhythm, pd.Rights = rhythmOf(v, d, &p), s.hist() != nil
 
 	all := map[string]*form{"person": stakeholderValues(p, ver)}
 	if pf := forms["person"]; pf != nil {

@@ -31,6 +31,8 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /account/tokens", s.accountTokenCreate)
 	m.HandleFunc("POST /account/tokens/revoke", s.accountTokenRevoke)
 	m.HandleFunc("POST /account/signout-everywhere", s.accountSignOutEverywhere)
+	m.HandleFunc("POST /account/calendar", s.calendarCreate)
+	m.HandleFunc("POST /account/calendar/revoke", s.calendarRevoke)
 	if o, ok := s.cfg.Auth.(OIDC); ok && o.OIDCEnabled() {
 		m.HandleFunc("GET /login/oidc", o.OIDCLogin)
 		m.HandleFunc("GET /login/oidc/callback", o.OIDCCallback)
@@ -84,6 +86,13 @@ func (s *Server) routes() *http.ServeMux {
 	ws("GET /w/{ws}/members", admin, s.membersPage)
 	ws("POST /w/{ws}/members", admin, s.memberSet)
 	ws("POST /w/{ws}/members/remove", admin, s.memberRemove)
+	ws("GET /w/{ws}/history", viewer, s.historyPage)
+	ws("GET /w/{ws}/compare", viewer, s.comparePage)
+	ws("GET /w/{ws}/compare/{file}", viewer, s.changesMap)
+	ws("POST /w/{ws}/snapshots", editor, s.snapshotCreate)
+	ws("GET /w/{ws}/stakeholders/{id}/personal-data", admin, s.personalData)
+	ws("GET /w/{ws}/stakeholders/{id}/erase", admin, s.eraseConfirm)
+	ws("POST /w/{ws}/stakeholders/{id}/erase", admin, s.erase)
 	ws("GET /w/{ws}/settings", admin, s.settingsPage)
 	ws("POST /w/{ws}/settings", admin, s.settingsSave)
 

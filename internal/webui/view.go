@@ -32,6 +32,8 @@ type view struct {
 	HasMaps bool
 	// HasMembers: sign-in manages who has access (not so under --no-auth).
 	HasMembers bool
+	// HasHistory: the backend keeps history (the history and compare pages).
+	HasHistory bool
 	Forms      map[string]*form
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/access"
+	"github.com/stakemap/stakemap/internal/history"
 	"github.com/stakemap/stakemap/internal/lru"
 	"github.com/stakemap/stakemap/internal/merge"
 	"github.com/stakemap/stakemap/web"
@@ -55,6 +56,8 @@ type MapRequest struct {
 	K                     int
 	Lang                  string
 	Anonymize, Attachment bool
+	// Before is the earlier state a changes map compares the bundle with.
+	Before *graph.Bundle
 }
 
 // MapResult is a drawn map.
@@ -87,6 +90,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (for "today" in forms and analyses); nil: time.Now.
 	Now func() time.Time
+	// Links revokes and rewrites the share links that name a person
+	// being erased; nil where no share links are kept.
+	Links history.Links
+	// Calendar makes, lists and revokes calendar feed URLs on the account
+	// page; nil leaves that section out.
+	Calendar CalendarFeeds
+	// ExternalURL is the address people reach the service at, which
+	// calendar URLs start with; empty: the request's own scheme and host.
+	ExternalURL string
 }
 
 // Server serves the pages. Create it with New.
