@@ -22,13 +22,14 @@ import (
 const testAdminToken = "admin-token-for-the-mcp-tests-0123456789"
 
 // startServe runs stakemap serve --demo on a free loopback port with an
-// admin token from the environment and returns its base URL.
-func startServe(t *testing.T) string {
+// admin token and env in its environment, and returns its base URL.
+func startServe(t *testing.T, env ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--render-workers", "1")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "STAKEMAP_DB=", "NEO4J_URI=", "STAKEMAP_ADMIN_TOKEN="+testAdminToken)
+	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
