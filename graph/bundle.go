@@ -103,10 +103,7 @@ func (b *Bundle) Canonicalize() {
 }
 
 func sortRels[R Relation](rs []R) {
-	slices.SortFunc(rs, func(x, y R) int {
-		kx, ky := x.Key(), y.Key()
-		return cmp.Or(cmp.Compare(kx.A, ky.A), cmp.Compare(kx.B, ky.B), cmp.Compare(kx.C, ky.C))
-	})
+	slices.SortFunc(rs, func(x, y R) int { return compareKeys(x.Key(), y.Key()) })
 }
 
 // Nodes calls fn for every node of the bundle with the name of its array
@@ -175,44 +172,102 @@ func (b *Bundle) Validate() error {
 	ps = append(ps, ValidateWorkspace(b.Workspace)...)
 
 	look := b.Lookup()
-	// Entries are named only when they have a problem: formatting a name
-	// for each of a large workspace's entities cost more than checking it.
-	type at struct {
-		array string
-		i     int
-	}
-	first := make(map[string]at, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements))
-	b.Nodes(func(array string, i int, n Node) {
+	// Entries are named only when they have a problem, and each kind is
+	// checked in a loop of its own type: formatting a name for each of a
+	// large workspace's entities, or boxing each into an interface for a
+	// callback, cost more than checking it.
+	first := make(map[string]nodeAt, len(b.Stakeholders)+len(b.Trajectories)+len(b.Goals)+len(b.Enablers)+len(b.Engagements))
+	ps = validateNodes(ps, "stakeholders", b.Stakeholders, look, first)
+	ps = validateNodes(ps, "trajectories", b.Trajectories, look, first)
+	ps = validateNodes(ps, "goals", b.Goals, look, first)
+	ps = validateNodes(ps, "enablers", b.Enablers, look, first)
+	ps = validateNodes(ps, "engagements", b.Engagements, look, first)
+	ps = validateRelations(ps, string(RelStake), b.Stakes, look)
+	ps = validateRelations(ps, string(RelInfluence), b.Influences, look)
+	ps = validateRelations(ps, string(RelReportsTo), b.ReportsTo, look)
+	ps = validateRelations(ps, string(RelSupports), b.Supports, look)
+	ps = validateRelations(ps, string(RelDependsOn), b.DependsOn, look)
+	return Invalid(ps)
+}
+
+// nodeAt is where a node id was first used.
+type nodeAt struct {
+	array string
+	i     int
+}
+
+// validateNodes checks one array of nodes: each node, the uniqueness of
+// its id across all kinds (first holds the ids seen so far), and its
+// references.
+func validateNodes[N Node](ps []Problem, array string, list []N, look Lookup, first map[string]nodeAt) []Problem {
+	for i := range list {
+		n := list[i]
+		id := n.NodeID()
 		np := ValidateNode(n, array)
-		if prev, dup := first[n.NodeID()]; dup && n.NodeID() != "" {
-			np = append(np, Problem{Field: "id", Value: n.NodeID(), Reason: "is already used by " + nodeEntry(prev.array, prev.i, n.NodeID()) + ": ids are unique across all kinds"})
+		if prev, dup := first[id]; dup && id != "" {
+			np = append(np, Problem{Field: "id", Value: id, Reason: "is already used by " + nodeEntry(prev.array, prev.i, id) + ": ids are unique across all kinds"})
 		} else {
-			first[n.NodeID()] = at{array, i}
+			first[id] = nodeAt{array, i}
 		}
 		np = append(np, NodeRefProblems(n, array, look)...)
 		if len(np) > 0 {
-			ps = appendAt(ps, np, nodeEntry(array, i, n.NodeID()))
+			ps = appendAt(ps, np, nodeEntry(array, i, id))
 		}
-	})
+	}
+	return ps
+}
 
-	seen := map[RelKind]map[RelKey]int{}
-	b.Relations(func(array string, i int, r Relation) {
+// validateRelations checks one array of relationships: each one, its
+// ends, and that no key comes twice. A stored workspace lists them sorted
+// by key, where a duplicate follows its first; only an array out of order
+// needs a map of the keys seen.
+func validateRelations[R Relation](ps []Problem, array string, list []R, look Lookup) []Problem {
+	var (
+		seen     map[RelKey]int // from the first key out of order on
+		prev     RelKey
+		runStart int // where the run of keys equal to prev began
+	)
+	for i := range list {
+		r := list[i]
 		rp := append(ValidateRelation(r, array), RelationRefProblems(r, array, look)...)
-		keys := seen[r.RelKind()]
-		if keys == nil {
-			keys = make(map[RelKey]int, b.relationCount(r.RelKind()))
-			seen[r.RelKind()] = keys
+		k := r.Key()
+		dup := -1
+		if seen == nil && i > 0 {
+			switch c := compareKeys(prev, k); {
+			case c == 0:
+				dup = runStart
+			case c > 0:
+				seen = make(map[RelKey]int, len(list))
+				for j := range i {
+					if _, ok := seen[list[j].Key()]; !ok {
+						seen[list[j].Key()] = j
+					}
+				}
+			default:
+				runStart = i
+			}
 		}
-		if prev, dup := keys[r.Key()]; dup {
-			rp = append(rp, Problem{Field: string(r.RelKind()), Value: describeKey(r), Reason: "duplicates " + fmt.Sprintf("%s[%d]", array, prev)})
-		} else {
-			keys[r.Key()] = i
+		if seen != nil {
+			if p, ok := seen[k]; ok {
+				dup = p
+			} else {
+				seen[k] = i
+			}
+		}
+		if dup >= 0 {
+			rp = append(rp, Problem{Field: string(r.RelKind()), Value: describeKey(r), Reason: "duplicates " + fmt.Sprintf("%s[%d]", array, dup)})
 		}
 		if len(rp) > 0 {
 			ps = appendAt(ps, rp, fmt.Sprintf("%s[%d]", array, i))
 		}
-	})
-	return Invalid(ps)
+		prev = k
+	}
+	return ps
+}
+
+// compareKeys orders relationship keys as Canonicalize sorts them.
+func compareKeys(x, y RelKey) int {
+	return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B), cmp.Compare(x.C, y.C))
 }
 
 // nodeEntry names a node entry in a problem: `stakeholders[3] "cfo"`.
@@ -231,23 +286,6 @@ func appendAt(ps, entryProblems []Problem, entry string) []Problem {
 		ps = append(ps, p)
 	}
 	return ps
-}
-
-// relationCount is how many relationships of a kind the bundle holds.
-func (b *Bundle) relationCount(k RelKind) int {
-	switch k {
-	case RelStake:
-		return len(b.Stakes)
-	case RelInfluence:
-		return len(b.Influences)
-	case RelReportsTo:
-		return len(b.ReportsTo)
-	case RelSupports:
-		return len(b.Supports)
-	case RelDependsOn:
-		return len(b.DependsOn)
-	}
-	return 0
 }
 
 func describeKey(r Relation) string {

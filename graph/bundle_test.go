@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -164,5 +165,46 @@ func TestErrors(t *testing.T) {
 	}
 	if !errors.Is(graph.ErrStale, graph.ErrConflict) {
 		t.Error("ErrStale must match ErrConflict")
+	}
+}
+
+// TestBundleValidateDuplicateKeys checks that every repeated key is named
+// with its first occurrence, whether the keys come sorted (as a stored
+// workspace lists them, checked without a map) or not, against a plain
+// map of the keys seen.
+func TestBundleValidateDuplicateKeys(t *testing.T) {
+	people := []string{"a", "b", "c"}
+	for _, order := range [][]int{
+		{0, 1, 1, 1, 2, 3, 3},       // sorted, a run of three
+		{0, 1, 2, 3},                // sorted, none
+		{3, 1, 0, 1, 2, 3, 0, 0},    // unsorted from the start
+		{0, 1, 2, 2, 1, 3, 2, 0, 3}, // sorted, then not
+	} {
+		b := validBundle()
+		b.Stakeholders = append(b.Stakeholders, graph.Stakeholder{ID: "a", Name: "A", Kind: "person", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"},
+			graph.Stakeholder{ID: "b", Name: "B", Kind: "person", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"},
+			graph.Stakeholder{ID: "c", Name: "C", Kind: "person", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"})
+		b.Influences = nil
+		for _, k := range order {
+			b.Influences = append(b.Influences, graph.Influence{From: "cfo", To: append(people, "hr")[k], Strength: 0.5})
+		}
+		want := map[string]string{}
+		firstAt := map[string]int{}
+		for i, in := range b.Influences {
+			if f, ok := firstAt[in.To]; ok {
+				want[fmt.Sprintf("influences[%d]", i)] = fmt.Sprintf("duplicates influences[%d]", f)
+			} else {
+				firstAt[in.To] = i
+			}
+		}
+		got := map[string]string{}
+		if ve, ok := errors.AsType[*graph.ValidationError](b.Validate()); ok {
+			for _, p := range ve.Problems {
+				got[p.Entry] = p.Reason
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("order %v: problems %v, want %v", order, got, want)
+		}
 	}
 }

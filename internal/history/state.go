@@ -191,40 +191,42 @@ func overlayRels[T graph.Relation](cur []T, d *delta, seen map[relKey]bool) []T 
 // bundle: what a comparison of two states needs to look at, for nothing
 // else can differ between them.
 func (d *delta) touched(b *graph.Bundle) *graph.Bundle {
+	// Typed loops: a callback over every entity as an interface boxed each
+	// one, a tenth of a comparison's time on a large workspace.
 	out := &graph.Bundle{Format: graph.Format, Workspace: b.Workspace}
-	b.Nodes(func(_ string, _ int, n graph.Node) {
-		if _, ok := d.nodes[nodeKey{n.NodeKind(), n.NodeID()}]; !ok {
-			return
+	if len(d.nodes) > 0 {
+		out.Stakeholders = touchedNodes(d, b.Stakeholders)
+		out.Trajectories = touchedNodes(d, b.Trajectories)
+		out.Goals = touchedNodes(d, b.Goals)
+		out.Enablers = touchedNodes(d, b.Enablers)
+		out.Engagements = touchedNodes(d, b.Engagements)
+	}
+	if len(d.rels) > 0 {
+		out.Stakes = touchedRels(d, b.Stakes)
+		out.Influences = touchedRels(d, b.Influences)
+		out.ReportsTo = touchedRels(d, b.ReportsTo)
+		out.Supports = touchedRels(d, b.Supports)
+		out.DependsOn = touchedRels(d, b.DependsOn)
+	}
+	return out
+}
+
+func touchedNodes[N graph.Node](d *delta, list []N) []N {
+	var out []N
+	for i := range list {
+		if _, ok := d.nodes[nodeKey{list[i].NodeKind(), list[i].NodeID()}]; ok {
+			out = append(out, list[i])
 		}
-		switch x := n.(type) {
-		case graph.Stakeholder:
-			out.Stakeholders = append(out.Stakeholders, x)
-		case graph.Trajectory:
-			out.Trajectories = append(out.Trajectories, x)
-		case graph.Goal:
-			out.Goals = append(out.Goals, x)
-		case graph.Enabler:
-			out.Enablers = append(out.Enablers, x)
-		case graph.Engagement:
-			out.Engagements = append(out.Engagements, x)
+	}
+	return out
+}
+
+func touchedRels[R graph.Relation](d *delta, list []R) []R {
+	var out []R
+	for i := range list {
+		if _, ok := d.rels[relKey{list[i].RelKind(), list[i].Key()}]; ok {
+			out = append(out, list[i])
 		}
-	})
-	b.Relations(func(_ string, _ int, r graph.Relation) {
-		if _, ok := d.rels[relKey{r.RelKind(), r.Key()}]; !ok {
-			return
-		}
-		switch x := r.(type) {
-		case graph.Stake:
-			out.Stakes = append(out.Stakes, x)
-		case graph.Influence:
-			out.Influences = append(out.Influences, x)
-		case graph.ReportsTo:
-			out.ReportsTo = append(out.ReportsTo, x)
-		case graph.Supports:
-			out.Supports = append(out.Supports, x)
-		case graph.DependsOn:
-			out.DependsOn = append(out.DependsOn, x)
-		}
-	})
+	}
 	return out
 }
