@@ -180,7 +180,7 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 	res, err := m.r.Render(ctx, render.Request{
 		Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
-		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full,
+		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, Page: req.Page, Part: req.Part, Context: req.Context,
 	})
 	switch {
 	case errors.Is(err, render.ErrTooLarge):
@@ -192,5 +192,5 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 	if err != nil {
 		return httpapi.MapResult{}, err
 	}
-	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName}, nil
+	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName, Parts: res.Parts}, nil
 }

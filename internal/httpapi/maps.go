@@ -33,9 +33,16 @@ type MapRequest struct {
 	K          int
 	Lang       string
 	Anonymize  bool
-	Scale      float64 // PNG scale; 0: the renderer's default
+	Scale      float64 // PNG pixels multiplied, 1–4; 0: 1
+	// Page is slide (the default), a4, a4-landscape or auto.
+	Page string
+	// Part asks for part N of a map too large for its page; 0: the whole
+	// map, summarised where needed.
+	Part int
+	// Context also draws the people next to a path map's paths.
+	Context bool
 	// Full draws every stakeholder of a large workspace instead of the
-	// summary; slow, and a map nobody can read on a slide.
+	// summary on an auto page; slow, and a map nobody can read on a slide.
 	Full bool
 }
 
@@ -46,6 +53,8 @@ type MapResult struct {
 	ContentType string
 	Key         string
 	FileName    string
+	// Parts is how many parts the map has when a part was asked for.
+	Parts int
 }
 
 // Renderer draws a map of a workspace snapshot. The service needs only this
@@ -63,7 +72,10 @@ func (f RendererFunc) RenderMap(ctx context.Context, b *graph.Bundle, req MapReq
 	return f(ctx, b, req)
 }
 
-var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "download"}
+var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "page", "part", "context", "download"}
+
+// mapPages are the pages a map is drawn on; the first is the default.
+var mapPages = []string{"slide", "a4", "a4-landscape", "auto"}
 
 func (s *Server) renderMap(c *gin.Context) {
 	if err := checkQuery(c, mapQuery); err != nil {
@@ -82,8 +94,20 @@ func (s *Server) renderMap(c *gin.Context) {
 	}
 	req := MapRequest{Workspace: c.Param("ws"), Kind: kind, Format: format,
 		Trajectory: c.Query("trajectory"), From: c.Query("from"), To: c.Query("to"),
-		Mode: c.Query("mode"), Lang: c.Query("lang")}
+		Mode: c.Query("mode"), Lang: c.Query("lang"), Page: c.Query("page")}
 	var err error
+	if req.Page != "" && !slices.Contains(mapPages, req.Page) {
+		fail(c, badParam("page", req.Page, "must be one of "+strings.Join(mapPages, ", ")))
+		return
+	}
+	if req.Part, err = queryInt(c, "part", 0, 1, 1000); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Context, err = queryBool(c, "context"); err != nil {
+		fail(c, err)
+		return
+	}
 	if req.K, err = queryInt(c, "k", 0, 1, 100); err != nil {
 		fail(c, err)
 		return
@@ -100,8 +124,8 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, set := c.GetQuery("scale"); set && !(req.Scale > 0 && req.Scale <= 8) {
-		fail(c, badParam("scale", c.Query("scale"), "must be greater than 0 and at most 8"))
+	if _, set := c.GetQuery("scale"); set && !(req.Scale >= 1 && req.Scale <= 4) {
+		fail(c, badParam("scale", c.Query("scale"), "must be from 1 to 4 (times the page's pixels)"))
 		return
 	}
 	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
@@ -138,6 +162,9 @@ func (s *Server) renderMap(c *gin.Context) {
 		disp = "attachment"
 	}
 	c.Header("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	if res.Parts > 0 {
+		c.Header("X-Map-Parts", strconv.Itoa(res.Parts))
+	}
 	c.Header("Content-Length", strconv.Itoa(len(res.Data)))
 	c.Header("X-Content-Type-Options", "nosniff")
 	if format == "svg" {

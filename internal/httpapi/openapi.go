@@ -120,7 +120,9 @@ var paramDocs = map[string]string{
 	"only": "co-ownership | visibility | strategy", "lang": "nl | en (default: the workspace's language)",
 	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "shortest | strongest (default strongest)",
 	"k": "number of alternative paths (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
-	"top": "number of brokers (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG scale (0, 8]",
+	"top": "number of brokers (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG pixels multiplied, 1–4 (default 1: a slide is 1920 × 1080)",
+	"page": "slide | a4 | a4-landscape | auto (default slide; auto: the map's natural size)", "part": "part N of a map too large for its page (fixed pages; header X-Map-Parts gives the count)",
+	"context":  "true: a path map also draws the people next to the paths",
 	"download": "true: Content-Disposition attachment",
 }
 

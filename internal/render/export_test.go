@@ -1,6 +1,9 @@
 package render
 
-import "context"
+import (
+	"context"
+	"image/color"
+)
 
 // WorkerPIDs lists the process ids of a Renderer's idle and busy workers.
 func WorkerPIDs(r *Renderer) (idle, busy []int) { return r.pool.pids() }
@@ -25,3 +28,6 @@ func TextWidth(text string, size float64, bold bool) float64 {
 	}
 	return textWidthPt(fam, text, size, bold)
 }
+
+// AttitudeFill is the fill colour of an attitude's boxes.
+func AttitudeFill(attitude string) color.RGBA { return parseColour(lookOf(attitude).fill) }

@@ -89,11 +89,21 @@ type Request struct {
 	// Anonymize shows persons by title and unit only: no names or person
 	// ids anywhere in the output.
 	Anonymize bool
-	// Scale is the PNG's pixels per point (1 point = 1/72 inch); 0 picks a
-	// scale that makes the image at least 1920 pixels wide.
+	// Page is the page the map is drawn on, one of Pages (default slide):
+	// the same for SVG, PNG and PDF, so that the three look alike.
+	Page string
+	// Scale multiplies a PNG's pixels, 1–4 (0 means 1): a slide is
+	// 1920 × 1080 pixels at scale 1.
 	Scale float64
-	// Full draws every stakeholder of a large workspace instead of a
-	// summary; it can take a long time (see SummaryThreshold).
+	// Part asks for part N (1, 2, …) of a map too large for its page,
+	// sliced so that every part is readable; 0 is the whole map,
+	// summarised where it would not be readable. Fixed pages only.
+	Part int
+	// Context also draws, on a path map, the people next to the paths in
+	// the influence network (at most 40); by default only the paths.
+	Context bool
+	// Full draws every stakeholder of a large workspace on an auto page
+	// instead of a summary; it can take a long time (see SummaryThreshold).
 	Full bool
 	// AsOf (YYYY-MM-DD, default today in UTC) and High (default 4) are the
 	// parameters of the findings a stakeholder map highlights.
@@ -113,8 +123,12 @@ type Result struct {
 	Key string
 	// FileName is a suggested file name, e.g. stakeholders-ai-basis.png.
 	FileName string
-	// Note says what a summarised map leaves out; empty otherwise.
+	// Note says what a summarised map leaves out, or which part a part
+	// is; empty otherwise.
 	Note string
+	// Parts is the number of parts the whole map is sliced into when a
+	// part was asked for; 0 otherwise.
+	Parts int
 }
 
 // Options configure a Renderer. Zero values mean the defaults.
@@ -205,7 +219,7 @@ func (r *Renderer) Close() error {
 
 // keyVersion changes whenever the drawing code changes what it draws, so
 // that stale cache entries and ETags are not reused across versions.
-const keyVersion = "stakemap-render-1"
+const keyVersion = "stakemap-render-2"
 
 // normalize checks a request and fills in its defaults; it returns the
 // canonical copy of the bundle the map is drawn from.
@@ -239,8 +253,20 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	} else if req.High < 1 || req.High > 5 {
 		bad("high", strconv.Itoa(req.High), "must be a whole number from 1 to 5")
 	}
-	if req.Scale < 0 || req.Scale > 20 {
-		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), "must be between 0 (automatic) and 20 pixels per point")
+	if req.Page == "" {
+		req.Page = PageSlide
+	} else if !slices.Contains(Pages, req.Page) {
+		bad("page", req.Page, fmt.Sprintf("must be one of %v", Pages))
+	}
+	if req.Scale == 0 {
+		req.Scale = 1
+	} else if !(req.Scale >= 1 && req.Scale <= 4) {
+		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), "must be from 1 to 4 (times the page's pixels)")
+	}
+	if req.Part < 0 {
+		bad("part", strconv.Itoa(req.Part), "must be 1 or more (0: the whole map)")
+	} else if req.Part > 0 && req.Page == PageAuto {
+		bad("part", strconv.Itoa(req.Part), "parts need a fixed page (slide, a4 or a4-landscape)")
 	}
 	if req.Kind == KindPath {
 		q := graph.PathQuery{From: req.From, To: req.To, Mode: req.Mode, K: req.K}
@@ -251,13 +277,16 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		}
 		req.Mode, req.K = q.Mode, q.K
 	} else {
-		req.From, req.To, req.Mode, req.K = "", "", "", 0
+		req.From, req.To, req.Mode, req.K, req.Context = "", "", "", 0, false
 	}
 	if req.Kind == KindPath || req.Kind == KindDependencies {
 		req.Trajectory = ""
 	}
 	if req.Format != FormatPNG {
-		req.Scale = 0
+		req.Scale = 1
+	}
+	if req.Page != PageAuto {
+		req.Full = false
 	}
 	if len(ps) > 0 {
 		return nil, fmt.Errorf("render: %w", graph.Invalid(ps))
@@ -324,30 +353,11 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 			return res, nil
 		}
 	}
-	m, err := buildMap(req, b)
+	d, err := draw(ctx, req, b, r.layout, r.opts.MaxNodes)
 	if err != nil {
 		return Result{}, err
 	}
-	if m.nodes > r.opts.MaxNodes {
-		return Result{}, fmt.Errorf("render %s map: %d nodes, more than the limit of %d: %w", req.Kind, m.nodes, r.opts.MaxNodes, ErrTooLarge)
-	}
-	res := Result{ContentType: contentTypes[req.Format], Key: key, FileName: fileName(req), Note: m.note}
-	switch req.Format {
-	case FormatDOT:
-		res.Data = m.dot
-	case FormatSVG:
-		res.Data, err = r.layout(ctx, layoutJob{Engine: m.engine, Output: "svg", DOT: m.dot})
-		res.Data = svgFonts(res.Data)
-	default:
-		var js []byte
-		js, err = r.layout(ctx, layoutJob{Engine: m.engine, Output: "json", DOT: m.dot})
-		if err == nil {
-			res.Data, err = paint(js, req.Format, req.Scale)
-		}
-	}
-	if err != nil {
-		return Result{}, fmt.Errorf("render %s map as %s: %w", req.Kind, req.Format, err)
-	}
+	res := Result{Data: d.data, ContentType: contentTypes[req.Format], Key: key, FileName: fileName(req), Note: d.note, Parts: d.parts}
 	if r.cache != nil {
 		r.cache.Put(key, res)
 	}
@@ -382,6 +392,9 @@ func fileName(req Request) string {
 	default:
 		name += "-" + req.Bundle.Workspace.ID
 	}
+	if req.Part > 0 {
+		name += "-part" + strconv.Itoa(req.Part)
+	}
 	if req.Anonymize {
 		name += "-anon"
 	}
@@ -394,32 +407,4 @@ func fileName(req Request) string {
 func svgFonts(svg []byte) []byte {
 	return bytes.ReplaceAll(svg, []byte(`font-family="Helvetica,sans-Serif"`),
 		[]byte(`font-family="Helvetica,Arial,'Liberation Sans',sans-serif"`))
-}
-
-// mapSource is a map ready for Graphviz.
-type mapSource struct {
-	dot    []byte
-	engine string
-	nodes  int
-	note   string
-}
-
-// buildMap writes the DOT source of the requested map.
-func buildMap(req Request, b *graph.Bundle) (mapSource, error) {
-	m := newMapper(req, b)
-	var err error
-	switch req.Kind {
-	case KindStakeholders:
-		err = m.stakeholders()
-	case KindGrid:
-		err = m.grid()
-	case KindPath:
-		err = m.path()
-	case KindDependencies:
-		err = m.dependencies()
-	}
-	if err != nil {
-		return mapSource{}, err
-	}
-	return mapSource{dot: bytes.Clone(m.w.Bytes()), engine: m.engine, nodes: m.nodeCount, note: m.note}, nil
 }
