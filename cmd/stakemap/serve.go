@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -171,6 +172,27 @@ func loadDemo(ctx context.Context, log *slog.Logger, s graph.Store) error {
 	}
 	log.Info("demo workspace loaded", "workspace", b.Workspace.ID)
 	return nil
+}
+
+// RenderDeck makes a deck with the same renderer.
+func (m mapRenderer) RenderDeck(ctx context.Context, b *graph.Bundle, req httpapi.DeckRequest) (httpapi.MapResult, error) {
+	dr := render.DeckRequest{Bundle: b, Trajectories: req.Trajectories, All: req.All, Lang: req.Lang,
+		Anonymize: req.Anonymize, AsOf: req.AsOf, High: req.High}
+	for _, p := range req.Paths {
+		dr.Paths = append(dr.Paths, render.PathEnds{From: p[0], To: p[1]})
+	}
+	res, err := m.r.Deck(ctx, dr)
+	switch {
+	case errors.Is(err, render.ErrTooLarge):
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: strings.Join(req.Trajectories, ","),
+			Reason: "a map of the deck has too many nodes to draw"}}))
+	case errors.Is(err, render.ErrTimeout):
+		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
+	}
+	if err != nil {
+		return httpapi.MapResult{}, err
+	}
+	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName}, nil
 }
 
 // mapRenderer adapts the render package to the service's Renderer.

@@ -122,7 +122,8 @@ var paramDocs = map[string]string{
 	"k": "number of alternative paths (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
 	"top": "number of brokers (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG pixels multiplied, 1–4 (default 1: a slide is 1920 × 1080)",
 	"page": "slide | a4 | a4-landscape | auto (default slide; auto: the map's natural size)", "part": "part N of a map too large for its page (fixed pages; header X-Map-Parts gives the count)",
-	"context":  "true: a path map also draws the people next to the paths",
+	"context": "true: a path map also draws the people next to the paths", "all": "true: every trajectory, active ones first",
+	"path":     "influence paths FROM:TO, several separated by commas",
 	"download": "true: Content-Disposition attachment",
 }
 
