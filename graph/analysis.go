@@ -120,6 +120,15 @@ const (
 	DefaultTop               = 10
 )
 
+// Upper bounds of the analysis parameters, so that one question cannot
+// occupy the service: each alternative path costs another search, and the
+// searches grow with the hops allowed.
+const (
+	MaxK       = 20
+	MaxMaxHops = 20
+	MaxTop     = 10000
+)
+
 // FindingParams are the parameters of the findings. Zero values mean the
 // defaults; Normalize fills them in and checks the rest.
 type FindingParams struct {
@@ -186,8 +195,8 @@ const (
 type PathQuery struct {
 	From, To          string
 	Mode              string  // shortest or strongest; empty: strongest
-	K                 int     // alternatives; 0: 1
-	MaxHops           int     // 0: 6
+	K                 int     // alternatives, at most MaxK; 0: 1
+	MaxHops           int     // at most MaxMaxHops; 0: 6
 	HierarchyStrength float64 // strength of a ReportsTo edge; 0: 0.5
 }
 
@@ -209,11 +218,11 @@ func (q *PathQuery) Normalize() error {
 	ps.id("from", q.From)
 	ps.id("to", q.To)
 	ps.oneOf("mode", q.Mode, []string{ModeShortest, ModeStrongest})
-	if q.K < 1 || q.K > 100 {
-		ps.add("k", fmt.Sprint(q.K), "must be a whole number from 1 to 100")
+	if q.K < 1 || q.K > MaxK {
+		ps.add("k", fmt.Sprint(q.K), fmt.Sprintf("must be a whole number from 1 to %d", MaxK))
 	}
-	if q.MaxHops < 1 || q.MaxHops > 20 {
-		ps.add("maxHops", fmt.Sprint(q.MaxHops), "must be a whole number from 1 to 20")
+	if q.MaxHops < 1 || q.MaxHops > MaxMaxHops {
+		ps.add("maxHops", fmt.Sprint(q.MaxHops), fmt.Sprintf("must be a whole number from 1 to %d", MaxMaxHops))
 	}
 	if !(q.HierarchyStrength > 0 && q.HierarchyStrength <= 1) {
 		ps.add("hierarchyStrength", fmt.Sprint(q.HierarchyStrength), "must be greater than 0 and at most 1")

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,6 +12,14 @@ import (
 // (nil shows ids). It lives here, not in a backend, so that every backend
 // words its findings the same way.
 func Describe(f Finding, lang string, name func(id string) string) string {
+	return DescribeWithRoles(f, lang, name, nil)
+}
+
+// DescribeWithRoles is Describe with the roles people hold: roles(t, s)
+// lists the roles of stakeholder s on trajectory t, so that opposed-owner
+// can say who is sponsor and who is owner (nil: it says "sponsor or
+// owner").
+func DescribeWithRoles(f Finding, lang string, name func(id string) string, roles func(trajectory, stakeholder string) []string) string {
 	if name == nil {
 		name = func(id string) string { return id }
 	}
@@ -31,13 +40,7 @@ func Describe(f Finding, lang string, name func(id string) string) string {
 		for i, id := range ids {
 			names[i] = show(id)
 		}
-		switch len(names) {
-		case 0:
-			return ""
-		case 1:
-			return names[0]
-		}
-		return strings.Join(names[:len(names)-1], ", ") + " " + and + " " + names[len(names)-1]
+		return joinList(names, and)
 	}
 	pick := func(nl, english string, args ...any) string {
 		if en {
@@ -64,9 +67,36 @@ func Describe(f Finding, lang string, name func(id string) string) string {
 		return pick("Traject %s rust op één persoon: %s is sponsor én eigenaar. Verdeel het eigenaarschap: richting vanuit de directie, vertaling door managers, reflectie door lerenden.",
 			"Trajectory %s rests on one person: %s is both sponsor and owner. Share the ownership: direction from executives, translation by managers, reflection by learners.", subject, who)
 	case CodeOpposedOwner:
-		who := list(f.Related)
-		return pick("Bij traject %s staat %s als sponsor of eigenaar kritisch of afwijzend tegenover het traject: bespreek de bezwaren of zoek een andere drager.",
-			"On trajectory %s, %s is sponsor or owner but critical of or opposed to it: talk through the objections or find another backer.", subject, who)
+		// Name each person with the role that makes their opposition
+		// matter: "Jan (sponsor) en Piet (eigenaar)".
+		held := make([]string, len(f.Related))
+		for i, id := range f.Related {
+			var rs []string
+			if roles != nil {
+				rs = roles(f.Subject, id)
+			}
+			var words []string
+			for _, r := range []string{"sponsor", "owner"} {
+				if roles == nil || slices.Contains(rs, r) {
+					words = append(words, roleWord(r, en))
+				}
+			}
+			join := " of "
+			if en {
+				join = " or "
+			}
+			if roles != nil {
+				join = " " + and + " "
+			}
+			held[i] = show(id) + " (" + strings.Join(words, join) + ")"
+		}
+		who := joinList(held, and)
+		if len(f.Related) > 1 {
+			return pick("Bij traject %s staan %s kritisch of afwijzend tegenover het traject: bespreek de bezwaren of zoek andere dragers.",
+				"On trajectory %s, %s are critical of or opposed to it: talk through the objections or find other backers.", subject, who)
+		}
+		return pick("Bij traject %s staat %s kritisch of afwijzend tegenover het traject: bespreek de bezwaren of zoek een andere drager.",
+			"On trajectory %s, %s is critical of or opposed to it: talk through the objections or find another backer.", subject, who)
 	case CodeWeakSponsor:
 		return pick("De sponsors van traject %s hebben weinig invloed: zoek steun bij iemand met meer invloed op dit traject.",
 			"The sponsors of trajectory %s have little influence: win the backing of someone with more influence on it.", subject)
@@ -114,4 +144,24 @@ func Describe(f Finding, lang string, name func(id string) string) string {
 			"These trajectories depend on each other in a circle (%s): drop or revise one of the dependencies.", strings.Join(names, " → "))
 	}
 	return pick("%s: %s", "%s: %s", f.Code, subject)
+}
+
+// joinList joins names as a sentence does: "a, b and c".
+func joinList(names []string, and string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + and + " " + names[len(names)-1]
+}
+
+// roleWord is the word for an ownership role (sponsor or owner) in a
+// message.
+func roleWord(role string, en bool) string {
+	if role == "owner" && !en {
+		return "eigenaar"
+	}
+	return role
 }

@@ -48,3 +48,35 @@ func TestDescribe(t *testing.T) {
 		}
 	})
 }
+
+func TestDescribeOpposedOwnerNamesRoles(t *testing.T) {
+	names := map[string]string{"t": "Veiligheidscultuur", "jan": "Jan", "piet": "Piet"}
+	name := func(id string) string { return names[id] }
+	held := map[string][]string{"jan": {"sponsor"}, "piet": {"owner", "sponsor"}}
+	roles := func(tr, s string) []string {
+		if tr != "t" {
+			t.Errorf("roles asked for trajectory %q", tr)
+		}
+		return held[s]
+	}
+	tests := []struct {
+		name    string
+		related []string
+		lang    string
+		roles   func(string, string) []string
+		want    string
+	}{
+		{"OK/one nl", []string{"jan"}, graph.LangNL, roles, "Bij traject Veiligheidscultuur staat Jan (sponsor) kritisch of afwijzend tegenover het traject"},
+		{"OK/two en", []string{"jan", "piet"}, graph.LangEN, roles, "On trajectory Veiligheidscultuur, Jan (sponsor) and Piet (sponsor and owner) are critical"},
+		{"OK/two nl", []string{"jan", "piet"}, graph.LangNL, roles, "staan Jan (sponsor) en Piet (sponsor en eigenaar) kritisch"},
+		{"OK/roles unknown", []string{"piet"}, graph.LangNL, nil, "Piet (sponsor of eigenaar) kritisch"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := graph.Finding{Code: graph.CodeOpposedOwner, Subject: "t", Related: tc.related}
+			if got := graph.DescribeWithRoles(f, tc.lang, name, tc.roles); !strings.Contains(got, tc.want) {
+				t.Errorf("got %q, want it to contain %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,11 @@ import (
 // concurrent use. Errors wrap ErrNotFound, ErrConflict (ErrStale for a
 // version mismatch) or ErrInvalid (a *ValidationError) where the method says
 // so; any other error is the backend's own failure.
+//
+// Node versions are positive and never reused for one node id: every write
+// gives the nodes it changes a version that no node of that id had before,
+// in this workspace or in an earlier workspace of the same id, so a version
+// (an ETag) read before a delete never matches what is created after it.
 type Store interface {
 	// Workspaces lists every workspace, sorted by id.
 	Workspaces(ctx context.Context) ([]Workspace, error)
@@ -22,7 +27,7 @@ type Store interface {
 	// does not hold.
 	DeleteWorkspace(ctx context.Context, id string, pre Precondition) error
 
-	// CreateNode adds a node and returns its version (1). ErrNotFound: no
+	// CreateNode adds a node and returns its version. ErrNotFound: no
 	// such workspace. ErrInvalid: the node or its references are bad.
 	// ErrConflict: the id is taken by a node of any kind.
 	CreateNode(ctx context.Context, ws string, n Node) (int64, error)

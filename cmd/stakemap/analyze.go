@@ -154,8 +154,11 @@ whatever it found.`,
 				_, err := fmt.Fprintln(out, run.t("Geen bevindingen in "+run.ws.Name+" op "+p.AsOf+".", "No findings in "+run.ws.Name+" as of "+p.AsOf+"."))
 				return err
 			}
-			// Grouped, one finding per paragraph: the advice is a sentence
-			// and reads badly in a table column.
+			// Grouped, most severe first within a group, one finding per
+			// paragraph: the advice is a sentence and reads badly in a
+			// table column. The JSON keeps the contract order.
+			graph.SortFindingsBySeverity(fs)
+			count := map[string]int{}
 			for _, group := range graph.Groups {
 				first := true
 				for _, f := range fs {
@@ -174,7 +177,8 @@ whatever it found.`,
 					if f.Code == graph.CodeInvisibleUnit {
 						subject = f.Subject // a unit name, not an id
 					}
-					fmt.Fprintf(out, "%s  %s", f.Code, subject)
+					count[f.Severity]++
+					fmt.Fprintf(out, "%-6s  %s  %s", run.t(severityNames[f.Severity][0], severityNames[f.Severity][1]), f.Code, subject)
 					if len(f.Related) > 0 {
 						fmt.Fprintf(out, "  [%s]", strings.Join(f.Related, ", "))
 					}
@@ -184,9 +188,15 @@ whatever it found.`,
 					fmt.Fprintln(out)
 				}
 			}
+			var bySeverity []string
+			for _, sev := range graph.Severities {
+				if count[sev] > 0 {
+					bySeverity = append(bySeverity, fmt.Sprintf("%d %s", count[sev], run.t(severityNames[sev][0], severityNames[sev][1])))
+				}
+			}
 			_, err = fmt.Fprintf(out, "%s\n", run.t(
-				fmt.Sprintf("%d bevindingen in %s op %s.", len(fs), run.ws.Name, p.AsOf),
-				fmt.Sprintf("%d findings in %s as of %s.", len(fs), run.ws.Name, p.AsOf)))
+				fmt.Sprintf("%d bevindingen (%s) in %s op %s.", len(fs), strings.Join(bySeverity, ", "), run.ws.Name, p.AsOf),
+				fmt.Sprintf("%d findings (%s) in %s as of %s.", len(fs), strings.Join(bySeverity, ", "), run.ws.Name, p.AsOf)))
 			return err
 		},
 	}
@@ -206,6 +216,13 @@ var groupNames = map[string][2]string{
 	graph.GroupCoOwnership: {"Mede-eigenaarschap", "Co-ownership"},
 	graph.GroupVisibility:  {"Zichtbaarheid", "Visibility"},
 	graph.GroupStrategy:    {"Strategie en afhankelijkheden", "Strategy and dependencies"},
+}
+
+// severityNames are the severities as the analyze table shows them.
+var severityNames = map[string][2]string{
+	graph.SeverityHigh:   {"hoog", "high"},
+	graph.SeverityMedium: {"middel", "medium"},
+	graph.SeverityLow:    {"laag", "low"},
 }
 
 // quadrantNames are the quadrant headings of the grid table.
@@ -350,7 +367,7 @@ itself the answer is the path of zero hops.`,
 	f.StringVar(&q.From, "from", "", "stakeholder id to start from (required)")
 	f.StringVar(&q.To, "to", "", "stakeholder id to reach (required)")
 	f.StringVar(&q.Mode, "mode", graph.ModeStrongest, "strongest or shortest")
-	f.IntVar(&q.K, "k", graph.DefaultK, "number of alternative paths, 1–100")
+	f.IntVar(&q.K, "k", graph.DefaultK, "number of alternative paths, 1–20")
 	f.IntVar(&q.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path in steps, 1–20")
 	f.Float64Var(&q.HierarchyStrength, "hierarchy-strength", graph.DefaultHierarchyStrength, "strength of a reporting line, in (0, 1]")
 	f.StringVar(&lang, "lang", "", "language of the headers, nl or en (default: the workspace's)")

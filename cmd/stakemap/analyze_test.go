@@ -40,8 +40,31 @@ func TestAnalysisCommands(t *testing.T) {
 	t.Run("analyze/table", func(t *testing.T) {
 		nl := mustRun(t, dir, nil, "analyze", "--as-of", "2026-10-01").stdout
 		en := mustRun(t, dir, nil, "analyze", "--as-of", "2026-10-01", "--lang", "en").stdout
-		if !strings.Contains(nl, "Zichtbaarheid") || !strings.Contains(en, "Visibility") || !strings.Contains(en, "findings in") {
+		if !strings.Contains(nl, "Zichtbaarheid") || !strings.Contains(en, "Visibility") || !strings.Contains(en, "findings (") {
 			t.Errorf("headings not in the asked language:\n%s\n%s", nl, en)
+		}
+		// Each line shows its severity, and within a group the most severe
+		// come first.
+		rank := map[string]int{"high": 0, "medium": 1, "low": 2}
+		last, lines := -1, 0
+		for line := range strings.Lines(en) {
+			if strings.HasPrefix(line, "=") {
+				last = -1 // a new group starts
+				continue
+			}
+			word := strings.Fields(line + " x")[0]
+			r, ok := rank[word]
+			if !ok || strings.HasPrefix(line, " ") {
+				continue
+			}
+			if r < last {
+				t.Errorf("%q comes after a less severe finding:\n%s", strings.TrimSpace(line), en)
+			}
+			last = r
+			lines++
+		}
+		if lines == 0 || !strings.Contains(nl, "hoog  ") && !strings.Contains(nl, "middel  ") {
+			t.Errorf("no finding shows its severity:\n%s\n%s", en, nl)
 		}
 	})
 	t.Run("grid", func(t *testing.T) {

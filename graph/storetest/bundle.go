@@ -68,6 +68,10 @@ func messy(b *graph.Bundle) *graph.Bundle {
 
 func testBundleRoundTrip(t *testing.T, h *harness) {
 	want := Generate(3, 60, 8, 400)
+	AddRhythms(want, 3)
+	if want.Workspace.LDUnit == "" || !slices.ContainsFunc(want.Stakeholders, func(s graph.Stakeholder) bool { return s.ContactEvery > 0 }) {
+		t.Fatal("the round trip must carry an ldUnit and contactEvery values")
+	}
 	want.Workspace.ID = h.wsID("rt")
 	h.cleanup(want.Workspace.ID)
 	in := messy(want)

@@ -181,10 +181,10 @@ func testRevision(t *testing.T, h *harness) {
 	// Reads and refused writes change nothing.
 	_, _ = s.Nodes(ctx, ws, graph.KindStakeholder)
 	_, _ = s.Relations(ctx, ws, graph.RelStake)
-	_, _, _ = s.Node(ctx, ws, graph.KindStakeholder, "cfo")
+	_, vCFO, _ := s.Node(ctx, ws, graph.KindStakeholder, "cfo")
 	h.export(ws)
 	_, _ = s.CreateNode(ctx, ws, cfo)
-	_, _ = s.UpdateNode(ctx, ws, cfo, 99)
+	_, _ = s.UpdateNode(ctx, ws, cfo, vCFO+1)
 	_ = s.AddRelation(ctx, ws, graph.Stake{Stakeholder: "cfo", Trajectory: "ghost", Role: "owner"})
 	same("reads and refused writes")
 
@@ -230,7 +230,11 @@ func testIsolation(t *testing.T, h *harness) {
 	}()
 
 	// Every kind of write in a, with the ids b has too.
-	if _, err := s.UpdateNode(ctx, a, changed(hrDir), 1); err != nil {
+	_, vA, err := s.Node(ctx, a, graph.KindStakeholder, "hr-dir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateNode(ctx, a, changed(hrDir), vA); err != nil {
 		t.Fatalf("UpdateNode(a): %v", err)
 	}
 	h.create(a, graph.Stakeholder{ID: "only-a", Name: "Only in A", Level: "employee", Influence: 2, Interest: 2})
@@ -250,7 +254,7 @@ func testIsolation(t *testing.T, h *harness) {
 	}
 
 	// a's nodes are not visible from b, not even as references.
-	_, _, err := s.Node(ctx, b, graph.KindStakeholder, "only-a")
+	_, _, err = s.Node(ctx, b, graph.KindStakeholder, "only-a")
 	wantErr(t, "Node(b, id only in a)", err, graph.ErrNotFound)
 	wantProblems(t, "AddRelation(b, end only in a)", s.AddRelation(ctx, b, graph.Influence{From: "only-a", To: "cfo", Strength: 0.3}), [2]string{"from", "only-a"})
 	ns, err := s.Nodes(ctx, b, graph.KindStakeholder)

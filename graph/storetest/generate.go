@@ -14,8 +14,9 @@ import (
 // stakeholders, trajectories and relationships, the same for the same
 // arguments. It exercises every field and enum value of every kind (stake
 // overrides, tags, notes, dates, enabler owners, engagements with shared
-// results, dependency cycles, …), so tests and benchmarks of other packages
-// meet the shapes real data has. Goals, enablers and engagements are sized
+// results, dependency cycles, …), so tests and benchmarks of other
+// packages meet the shapes real data has. (AddRhythms adds the second
+// round's contact rhythms and L&D unit.) Goals, enablers and engagements are sized
 // from the stakeholder and trajectory counts. The relationship count is met
 // exactly unless the nodes allow fewer distinct relationships. The bundle
 // is returned with defaults applied and in canonical order.
@@ -147,6 +148,24 @@ func (g *generator) stakeholders(n int) {
 			s.Tags = slices.Compact(tags)
 		}
 		g.b.Stakeholders = append(g.b.Stakeholders, s)
+	}
+}
+
+// AddRhythms gives some of a generated bundle's insiders a contact rhythm
+// (contactEvery) and the workspace an L&D unit (ldUnit), the same for the
+// same seed. It is separate from Generate so that every bundle Generate
+// made before these fields existed stays as it was.
+func AddRhythms(b *graph.Bundle, seed int64) {
+	r := rand.New(rand.NewPCG(uint64(seed), 0xc0ffee))
+	every := []int{14, 30, 60, 90, 180, 365}
+	for i := range b.Stakeholders {
+		s := &b.Stakeholders[i]
+		if s.Level != "external" && r.Float64() < 0.15 {
+			s.ContactEvery = every[r.IntN(len(every))]
+		}
+		if b.Workspace.LDUnit == "" && s.Unit != "" && s.Level != "external" && r.Float64() < 0.5 {
+			b.Workspace.LDUnit = s.Unit
+		}
 	}
 }
 

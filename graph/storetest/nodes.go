@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ func testWorkspaces(t *testing.T, h *harness) {
 	h.cleanup(a)
 	h.cleanup(b)
 	// b first, so that listing must sort.
-	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: b, Name: "Beta", Language: graph.LangEN}); err != nil {
+	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: b, Name: "Beta", Language: graph.LangEN, LDUnit: "Learning & Development"}); err != nil {
 		t.Fatalf("CreateWorkspace(b): %v", err)
 	}
 	if err := s.CreateWorkspace(ctx, graph.Workspace{ID: a, Name: "Alfa"}); err != nil {
@@ -42,7 +43,7 @@ func testWorkspaces(t *testing.T, h *harness) {
 	}
 	sameJSON(t, "listed workspaces", ours, []graph.Workspace{
 		{ID: a, Name: "Alfa", Language: graph.LangNL},
-		{ID: b, Name: "Beta", Language: graph.LangEN},
+		{ID: b, Name: "Beta", Language: graph.LangEN, LDUnit: "Learning & Development"},
 	})
 
 	wantErr(t, "CreateWorkspace(existing id)", s.CreateWorkspace(ctx, graph.Workspace{ID: a, Name: "Again"}), graph.ErrConflict)
@@ -135,14 +136,16 @@ func testNodes(t *testing.T, h *harness) {
 	ctx := t.Context()
 	s := h.s
 	ws := h.newWorkspace("n")
+	created := map[string]int64{}
 	for _, n := range sampleNodes() {
 		v, err := s.CreateNode(ctx, ws, n)
 		if err != nil {
 			t.Fatalf("CreateNode(%s %q): %v", n.NodeKind(), n.NodeID(), err)
 		}
-		if v != 1 {
-			t.Errorf("CreateNode(%q) = version %d, want 1", n.NodeID(), v)
+		if v < 1 {
+			t.Errorf("CreateNode(%q) = version %d, want a positive one", n.NodeID(), v)
 		}
+		created[n.NodeID()] = v
 	}
 	for _, kind := range graph.Kinds {
 		var want []graph.Node
@@ -165,8 +168,8 @@ func testNodes(t *testing.T, h *harness) {
 			if err != nil {
 				t.Fatalf("Node: %v", err)
 			}
-			if v != 1 {
-				t.Errorf("version %d, want 1", v)
+			if v != created[n.NodeID()] {
+				t.Errorf("version %d, want the %d CreateNode returned", v, created[n.NodeID()])
 			}
 			sameJSON(t, "read node", got, n)
 
@@ -393,17 +396,20 @@ func testVersions(t *testing.T, h *harness) {
 	ws := h.newWorkspace("ver")
 	ctx := t.Context()
 	s := h.s
-	h.create(ws, hrDir)
+	v1, err := s.CreateNode(ctx, ws, hrDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	node := hrDir
 	update := func(notes string, version int64) (int64, error) {
 		node.Notes = notes
 		return s.UpdateNode(ctx, ws, node, version)
 	}
-	v2, err := update("second", 1)
-	if err != nil || v2 <= 1 {
-		t.Fatalf("UpdateNode(version 1) = %d, %v; want a version above 1", v2, err)
+	v2, err := update("second", v1)
+	if err != nil || v2 <= v1 {
+		t.Fatalf("UpdateNode(version %d) = %d, %v; want a version above it", v1, v2, err)
 	}
-	_, err = update("stale", 1)
+	_, err = update("stale", v1)
 	wantErr(t, "UpdateNode(stale version)", err, graph.ErrStale, graph.ErrConflict)
 	_, err = update("future", v2+100)
 	wantErr(t, "UpdateNode(future version)", err, graph.ErrStale, graph.ErrConflict)
@@ -426,12 +432,95 @@ func testVersions(t *testing.T, h *harness) {
 	if err := s.DeleteNode(ctx, ws, graph.KindStakeholder, "hr-dir", v4); err != nil {
 		t.Fatalf("DeleteNode(current version): %v", err)
 	}
-	// Created again, a node starts over at version 1.
+	// Created again, a node gets a version none of its predecessors had.
 	v, err = s.CreateNode(ctx, ws, hrDir)
-	if err != nil || v != 1 {
-		t.Errorf("CreateNode after delete = %d, %v; want 1", v, err)
+	if err != nil || slices.Contains([]int64{v1, v2, v3, v4}, v) || v < 1 {
+		t.Errorf("CreateNode after delete = %d, %v; want a version other than %v", v, err, []int64{v1, v2, v3, v4})
 	}
 	if err := s.DeleteNode(ctx, ws, graph.KindStakeholder, "hr-dir", 0); err != nil {
 		t.Errorf("DeleteNode(version 0): %v", err)
 	}
+}
+
+// testVersionsNeverReused: a version read before a node, or its whole
+// workspace, was deleted never matches what is created after it under the
+// same id, whether by CreateNode or ImportBundle, so that an old ETag can
+// neither pass If-None-Match for other content nor overwrite it.
+func testVersionsNeverReused(t *testing.T, h *harness) {
+	ctx := t.Context()
+	s := h.s
+	ws := h.wsID("reuse")
+	h.cleanup(ws)
+	seen := map[int64]string{}
+	note := func(what string, v int64) {
+		t.Helper()
+		if v < 1 {
+			t.Errorf("%s: version %d, want a positive one", what, v)
+		}
+		if prev, ok := seen[v]; ok {
+			t.Errorf("%s: version %d was handed out before, by %s", what, v, prev)
+		}
+		seen[v] = what
+	}
+	read := func(what string) int64 {
+		t.Helper()
+		_, v, err := s.Node(ctx, ws, graph.KindStakeholder, hrDir.ID)
+		if err != nil {
+			t.Fatalf("%s: Node: %v", what, err)
+		}
+		return v
+	}
+	// stale checks that every version handed out before is refused now.
+	stale := func(what string) {
+		t.Helper()
+		for v, by := range seen {
+			if v == read(what) {
+				continue
+			}
+			n := hrDir
+			n.Notes = "written with the version of " + by
+			_, err := s.UpdateNode(ctx, ws, n, v)
+			wantErr(t, what+": UpdateNode(version of "+by+")", err, graph.ErrStale)
+			wantErr(t, what+": DeleteNode(version of "+by+")", s.DeleteNode(ctx, ws, graph.KindStakeholder, hrDir.ID, v), graph.ErrStale)
+		}
+	}
+
+	for round := range 2 {
+		if err := s.CreateWorkspace(ctx, graph.Workspace{ID: ws, Name: "Reuse", Language: graph.LangEN}); err != nil {
+			t.Fatalf("round %d: CreateWorkspace: %v", round, err)
+		}
+		v, err := s.CreateNode(ctx, ws, hrDir)
+		if err != nil {
+			t.Fatalf("round %d: CreateNode: %v", round, err)
+		}
+		note(fmt.Sprintf("CreateNode in workspace incarnation %d", round), v)
+		stale(fmt.Sprintf("round %d after create", round))
+		if err := s.DeleteNode(ctx, ws, graph.KindStakeholder, hrDir.ID, v); err != nil {
+			t.Fatalf("round %d: DeleteNode: %v", round, err)
+		}
+		v, err = s.CreateNode(ctx, ws, hrDir)
+		if err != nil {
+			t.Fatalf("round %d: CreateNode again: %v", round, err)
+		}
+		note(fmt.Sprintf("CreateNode after DeleteNode, incarnation %d", round), v)
+		stale(fmt.Sprintf("round %d after re-create", round))
+
+		b := h.export(ws)
+		if err := s.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
+			t.Fatalf("round %d: ImportBundle: %v", round, err)
+		}
+		note(fmt.Sprintf("ImportBundle over the workspace, incarnation %d", round), read("after import"))
+		stale(fmt.Sprintf("round %d after import", round))
+		if err := s.DeleteWorkspace(ctx, ws, graph.Precondition{}); err != nil {
+			t.Fatalf("round %d: DeleteWorkspace: %v", round, err)
+		}
+	}
+	// A workspace created by an import after a delete: its nodes too.
+	b := &graph.Bundle{Format: graph.Format, Workspace: graph.Workspace{ID: ws, Name: "Reuse", Language: graph.LangEN},
+		Stakeholders: []graph.Stakeholder{hrDir}}
+	if err := s.ImportBundle(ctx, b, graph.Precondition{Absent: true}); err != nil {
+		t.Fatalf("ImportBundle of a new workspace: %v", err)
+	}
+	note("ImportBundle creating the workspace again", read("after the last import"))
+	stale("after the last import")
 }

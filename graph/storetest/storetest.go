@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"References", testReferences},
 		{"DuplicateIDs", testDuplicateIDs},
 		{"Versions", testVersions},
+		{"VersionsNeverReused", testVersionsNeverReused},
 		{"Relations", testRelations},
 		{"RelationValidation", testRelationValidation},
 		{"DeleteCascade", testDeleteCascade},
@@ -227,7 +228,7 @@ func intp(i int) *int { return &i }
 // set somewhere.
 var (
 	cfo        = graph.Stakeholder{ID: "cfo", Name: "Carla Visser", Kind: "person", Title: "CFO", Unit: "Financiën", Level: "executive", Influence: 5, Interest: 2, Attitude: "neutral", Notes: "Wants numbers", Tags: []string{"budget", "key"}}
-	hrDir      = graph.Stakeholder{ID: "hr-dir", Name: "Henk de Boer", Kind: "person", Title: "HR director", Unit: "HR", Level: "executive", Influence: 4, Interest: 5, Attitude: "champion"}
+	hrDir      = graph.Stakeholder{ID: "hr-dir", Name: "Henk de Boer", Kind: "person", Title: "HR director", Unit: "HR", Level: "executive", Influence: 4, Interest: 5, Attitude: "champion", ContactEvery: 30}
 	teamLead   = graph.Stakeholder{ID: "teamlead-a", Name: "Anouk Smit", Kind: "person", Unit: "Zorg", Level: "management", Influence: 3, Interest: 4, Attitude: "supporter"}
 	council    = graph.Stakeholder{ID: "or", Name: "Ondernemingsraad", Kind: "group", Level: "employee", Influence: 3, Interest: 3, Attitude: "critic"}
 	aiBasis    = graph.Trajectory{ID: "ai-basis", Name: "AI-basisvaardigheden", Purpose: "Everyone uses AI safely", Status: "running", Start: "2026-01-15", End: "2026-12-31", ReviewBy: "2026-06-01", Measure: "Observed use after 3 months"}

@@ -1,6 +1,21 @@
 package analysis
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// DependencyCycles returns every elementary cycle of the bundle's
+// DependsOn relationships, each starting at its smallest id and following
+// the edges, in the order the dependency-cycle findings list them. It runs
+// in time linear in the graph when there is no cycle, so that a backend
+// can hand its dependencies to Go rather than search paths itself.
+func DependencyCycles(b *graph.Bundle) [][]string {
+	cycles := slices.Clone(prepare(b).dependencyCycles())
+	slices.SortFunc(cycles, slices.Compare)
+	return cycles
+}
 
 // dependencyCycles returns every elementary cycle of the DependsOn graph,
 // each starting at its smallest id and following the edges, computed once

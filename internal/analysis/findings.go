@@ -21,10 +21,9 @@ func Findings(b *graph.Bundle, p graph.FindingParams) ([]graph.Finding, error) {
 
 // findings computes the findings for normalised parameters.
 func (ix *index) findings(p graph.FindingParams) []graph.Finding {
-	asOf, _ := time.Parse(time.DateOnly, p.AsOf)
 	// Recent: asOf − window < date ≤ asOf. Dates are YYYY-MM-DD, so
 	// comparing strings compares dates.
-	lo := asOf.AddDate(0, 0, -p.Window).Format(time.DateOnly)
+	lo := daysBefore(p.AsOf, p.Window)
 	c := &collector{only: p.Only}
 
 	if c.wants(graph.GroupCoOwnership) || c.wants(graph.GroupStrategy) {
@@ -51,7 +50,7 @@ func (ix *index) findings(p graph.FindingParams) []graph.Finding {
 		lang = ix.language()
 	}
 	for i := range c.out {
-		c.out[i].Message = graph.Describe(c.out[i], lang, ix.name)
+		c.out[i].Message = graph.DescribeWithRoles(c.out[i], lang, ix.name, ix.roles)
 		c.out[i].Severity = graph.SeverityOf(c.out[i].Code)
 	}
 	return c.out
@@ -174,11 +173,18 @@ func (ix *index) visibility(c *collector, high int, lo, asOf string) {
 		if s.Influence < high && ix.maxStakeInfluence[si] < high {
 			continue
 		}
-		if !ix.recent(int32(si), lo, asOf) {
+		// A key stakeholder with a contact rhythm is judged by that rhythm
+		// (contact-due) alone, so the advice never contradicts itself.
+		if s.ContactEvery == 0 && !ix.recent(int32(si), lo, asOf) {
 			c.add(graph.CodeUnengagedKeyStakeholder, s.ID, nil)
 		}
 		if s.Attitude == "unknown" || s.Attitude == "" {
 			c.add(graph.CodeAttitudeUnknown, s.ID, nil)
+		}
+	}
+	for si, s := range ix.sh {
+		if s.ContactEvery > 0 && !ix.recent(int32(si), daysBefore(asOf, s.ContactEvery), asOf) {
+			c.add(graph.CodeContactDue, s.ID, nil)
 		}
 	}
 	for _, t := range ix.tr {
@@ -221,4 +227,27 @@ func (ix *index) recent(si int32, lo, asOf string) bool {
 		i++
 	}
 	return i < len(d) && d[i] <= asOf
+}
+
+// daysBefore returns the date n days before the date asOf, both
+// YYYY-MM-DD; asOf is a valid date (parameters are normalised).
+func daysBefore(asOf string, n int) string {
+	d, _ := time.Parse(time.DateOnly, asOf)
+	return d.AddDate(0, 0, -n).Format(time.DateOnly)
+}
+
+// roles lists the roles a stakeholder holds on a trajectory, sorted.
+func (ix *index) roles(trajectory, stakeholder string) []string {
+	ti, ok := ix.trIdx[trajectory]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, st := range ix.stakesByTr[ti] {
+		if st.Stakeholder == stakeholder {
+			out = append(out, st.Role)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -152,6 +152,37 @@ func TestFindings(t *testing.T) {
 			b.Stakeholders = append(b.Stakeholders, graph.Stakeholder{ID: "fin", Name: "Fin", Unit: "Financiën", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"})
 		}, graph.FindingParams{Only: graph.GroupVisibility}, "invisible-unit Financiën []"},
 
+		{"invisible-unit/external parties and L&D's own unit do not count", func(b *graph.Bundle) {
+			b.Workspace.LDUnit = "Opleidingen"
+			b.Stakeholders = append(b.Stakeholders,
+				graph.Stakeholder{ID: "ld", Name: "L&D", Kind: "person", Unit: "Opleidingen", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"},
+				graph.Stakeholder{ID: "sup", Name: "Leverancier", Kind: "external", Unit: "Inkoop", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"},
+				graph.Stakeholder{ID: "or", Name: "OR", Kind: "group", Unit: "Medezeggenschap", Level: "external", Influence: 1, Interest: 1, Attitude: "neutral"},
+				// Met recently, but an outsider: does not make HR visible.
+				graph.Stakeholder{ID: "hr-ext", Name: "Extern HR", Kind: "external", Unit: "HR", Level: "external", Influence: 1, Interest: 1, Attitude: "neutral"},
+				graph.Stakeholder{ID: "hr", Name: "HR", Kind: "person", Unit: "HR", Level: "employee", Influence: 1, Interest: 1, Attitude: "neutral"})
+			b.Engagements[0].With = append(b.Engagements[0].With, "hr-ext")
+		}, graph.FindingParams{Only: graph.GroupVisibility}, "invisible-unit HR []"},
+		{"contact-due/window edges", func(b *graph.Bundle) {
+			stakeholder(b, "lrn").ContactEvery = 30 // none at all
+			stakeholder(b, "mgr").ContactEvery = 29 // last met 2026-06-01, exactly 29 days ago: due
+			stakeholder(b, "dir").ContactEvery = 30 // the same meeting is within 30 days
+			b.Stakeholders = append(b.Stakeholders, graph.Stakeholder{ID: "x", Name: "X", Kind: "person", Level: "employee", Unit: "Zorg",
+				Influence: 1, Interest: 1, Attitude: "neutral", ContactEvery: 1})
+			b.Engagements = append(b.Engagements, graph.Engagement{ID: "e3", Date: asOf, Channel: "meeting", With: []string{"x"}},
+				graph.Engagement{ID: "e4", Date: "2026-07-01", Channel: "meeting", With: []string{"lrn"}}) // after asOf
+		}, graph.FindingParams{Only: graph.GroupVisibility}, "contact-due lrn []\ncontact-due mgr []"},
+		{"contact-due/met within the rhythm", func(b *graph.Bundle) {
+			stakeholder(b, "mgr").ContactEvery = 30
+			stakeholder(b, "dir").ContactEvery = 30
+		}, graph.FindingParams{Only: graph.GroupVisibility}, ""},
+		{"contact-due replaces unengaged-key-stakeholder", func(b *graph.Bundle) {
+			b.Engagements[0].Date = "2025-01-01"
+			stakeholder(b, "dir").ContactEvery = 365 // met 2025-01-01: more than 365 days ago
+			stakeholder(b, "mgr").Influence = 5
+			stakeholder(b, "mgr").ContactEvery = 600 // out of range, but a stored rhythm still counts
+		}, graph.FindingParams{Only: graph.GroupVisibility}, "contact-due dir []\ninvisible-unit Bestuur []\ninvisible-unit Zorg []"},
+
 		{"no-strategic-goal and no-impact-measure", func(b *graph.Bundle) {
 			b.Supports = nil
 			b.Trajectories[0].Measure = ""

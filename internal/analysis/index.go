@@ -134,9 +134,11 @@ func prepare(b *graph.Bundle) *index {
 		slices.Sort(d)
 	}
 
+	// Units L&D should reach: those of its own organisation (not external
+	// parties) except L&D's own unit, with only their internal members.
 	byUnit := map[string][]int32{}
 	for i, s := range ix.sh {
-		if s.Unit != "" {
+		if s.Unit != "" && s.Unit != b.Workspace.LDUnit && s.Kind != "external" && s.Level != "external" {
 			byUnit[s.Unit] = append(byUnit[s.Unit], int32(i))
 		}
 	}

@@ -116,8 +116,9 @@ func encodeBundle(b *graph.Bundle) (*plan, error) {
 }
 
 // ImportBundle validates b and replaces its workspace with it in one
-// transaction. A node that existed before keeps counting up its version,
-// so a caller holding an old version cannot overwrite imported data.
+// transaction. Every node gets the version of the import, a number the
+// file has never given before, so a caller holding an older version
+// cannot overwrite imported data.
 func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
@@ -140,14 +141,18 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 			return err
 		}
 		if old != nil {
-			carryVersions(old, p)
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
 				return err
 			}
 		}
-		w, err := createWorkspace(tx, p.ws, importFill)
+		w, seq, err := createWorkspace(tx, p.ws, importFill)
 		if err != nil {
 			return err
+		}
+		for _, list := range p.nodes {
+			for _, e := range list {
+				binary.BigEndian.PutUint64(e.v, uint64(seq))
+			}
 		}
 		if err := putSorted(w.Bucket(bucketIDs), p.ids); err != nil {
 			return err
@@ -174,23 +179,6 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 		return ctx.Err()
 	})
 	return op("ImportBundle", ws, err)
-}
-
-// carryVersions sets each planned node's version to one past the version
-// it had in the old workspace, when it was there.
-func carryVersions(old *bolt.Bucket, p *plan) {
-	look := lookup(old)
-	for _, list := range p.nodes {
-		for _, e := range list {
-			oldKind, ok := look(string(e.k))
-			if !ok {
-				continue
-			}
-			if v := old.Bucket(nodeBucket(oldKind)).Get(e.k); v != nil {
-				binary.BigEndian.PutUint64(e.v, uint64(nodeVersion(v)+1))
-			}
-		}
-	}
 }
 
 func putSorted(b *bolt.Bucket, list []kv) error {

@@ -27,7 +27,8 @@ func checkVersion(kind graph.Kind, id string, stored, want int64) error {
 	return nil
 }
 
-// CreateNode adds a node (defaults applied) at version 1.
+// CreateNode adds a node (defaults applied) at the version of the write,
+// a number the file has never given before.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
 	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
@@ -36,6 +37,7 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 	if err := graph.Invalid(graph.ValidateNode(n, "")); err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
+	var version int64
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
@@ -47,21 +49,21 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := graph.Invalid(graph.NodeRefProblems(n, "", lookup(w))); err != nil {
 			return err
 		}
-		if err := putNode(w, n, 1); err != nil {
+		if version, err = touch(tx, w); err != nil {
+			return err
+		}
+		if err := putNode(w, n, version); err != nil {
 			return err
 		}
 		if err := w.Bucket(bucketIDs).Put([]byte(n.NodeID()), []byte{kindCodes[n.NodeKind()]}); err != nil {
 			return err
 		}
-		if err := putAll(w.Bucket(bucketRefs), nodeRefs(n), nil); err != nil {
-			return err
-		}
-		return touch(tx, w)
+		return putAll(w.Bucket(bucketRefs), nodeRefs(n), nil)
 	})
 	if err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
-	return 1, nil
+	return version, nil
 }
 
 func putNode(w *bolt.Bucket, n graph.Node, version int64) error {
@@ -157,11 +159,10 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if err := putAll(refs, nodeRefs(n), nil); err != nil {
 			return err
 		}
-		next = stored + 1
-		if err := putNode(w, n, next); err != nil {
+		if next, err = touch(tx, w); err != nil {
 			return err
 		}
-		return touch(tx, w)
+		return putNode(w, n, next)
 	})
 	if err != nil {
 		return 0, op("UpdateNode", subject, err)
@@ -183,18 +184,19 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return err
 		}
-		if err := deleteNode(w, n); err != nil {
+		seq, err := touch(tx, w)
+		if err != nil {
 			return err
 		}
-		return touch(tx, w)
+		return deleteNode(w, n, seq)
 	})
 	return op("DeleteNode", ws+"/"+id, err)
 }
 
 // deleteNode removes n, every relationship at it and every reference to
 // it, using the indexes: a prefix scan per relationship kind and one of
-// the refs bucket.
-func deleteNode(w *bolt.Bucket, n graph.Node) error {
+// the refs bucket. Nodes that lose a reference get version seq.
+func deleteNode(w *bolt.Bucket, n graph.Node, seq int64) error {
 	id := n.NodeID()
 	prefix := refPrefix(id)
 	for _, kind := range graph.RelKinds {
@@ -218,7 +220,7 @@ func deleteNode(w *bolt.Bucket, n graph.Node) error {
 		if !ok {
 			return fmt.Errorf("corrupt index entry %q", k)
 		}
-		if err := unlink(w, code, string(rest), id); err != nil {
+		if err := unlink(w, code, string(rest), id, seq); err != nil {
 			return err
 		}
 		if err := refs.Delete(k); err != nil {
@@ -245,14 +247,14 @@ func scanPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 }
 
 // unlink removes the reference to id from the node src that holds it: an
-// engagement's with or about, an enabler's owner. The changed node gets a
-// new version; an engagement left with nobody is deleted.
-func unlink(w *bolt.Bucket, code byte, src, id string) error {
+// engagement's with or about, an enabler's owner. The changed node gets
+// version seq; an engagement left with nobody is deleted.
+func unlink(w *bolt.Bucket, code byte, src, id string, seq int64) error {
 	kind := graph.KindEngagement
 	if code == refOwner {
 		kind = graph.KindEnabler
 	}
-	n, ver, err := getNode(w, kind, src)
+	n, _, err := getNode(w, kind, src)
 	if err != nil {
 		return fmt.Errorf("index entry for %q: %w", src, err)
 	}
@@ -264,14 +266,14 @@ func unlink(w *bolt.Bucket, code byte, src, id string) error {
 		if code == refWith {
 			x.With = slices.DeleteFunc(x.With, func(s string) bool { return s == id })
 			if len(x.With) == 0 {
-				return deleteNode(w, x)
+				return deleteNode(w, x, seq)
 			}
 		} else {
 			x.About = slices.DeleteFunc(x.About, func(s string) bool { return s == id })
 		}
 		n = x
 	}
-	return putNode(w, n, ver+1)
+	return putNode(w, n, seq)
 }
 
 // Nodes lists the nodes of one kind sorted by id.

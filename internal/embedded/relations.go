@@ -40,7 +40,8 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		if err := w.Bucket(revBucket(kind)).Put(reverseKey(k), []byte{}); err != nil {
 			return err
 		}
-		return touch(tx, w)
+		_, err = touch(tx, w)
+		return err
 	})
 	return op("AddRelation", subject, err)
 }
@@ -70,7 +71,8 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		if err := w.Bucket(revBucket(kind)).Delete(reverseKey(k)); err != nil {
 			return err
 		}
-		return touch(tx, w)
+		_, err = touch(tx, w)
+		return err
 	})
 	return op("RemoveRelation", subject, err)
 }

@@ -166,13 +166,16 @@ func wsBucket(tx *bolt.Tx, ws string) (*bolt.Bucket, error) {
 
 // touch gives the workspace a new revision: the next number of a sequence
 // kept in the file, so a revision is never reused, not even after the
-// workspace is deleted and created again.
-func touch(tx *bolt.Tx, w *bolt.Bucket) error {
+// workspace is deleted and created again. The same number is the version
+// of every node the write changes, which makes node versions unique in the
+// file too: an ETag read before a node was deleted never matches the node
+// created after it under the same id.
+func touch(tx *bolt.Tx, w *bolt.Bucket) (int64, error) {
 	seq, err := tx.Bucket(bucketMeta).NextSequence()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return w.Put(keyRevision, binary.BigEndian.AppendUint64(nil, seq))
+	return int64(seq), w.Put(keyRevision, binary.BigEndian.AppendUint64(nil, seq))
 }
 
 func readWorkspace(w *bolt.Bucket) (graph.Workspace, error) {
@@ -225,25 +228,26 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		if all.Bucket([]byte(w.ID)) != nil {
 			return fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
 		}
-		_, err := createWorkspace(tx, w, 0)
+		_, _, err := createWorkspace(tx, w, 0)
 		return err
 	})
 	return op("CreateWorkspace", w.ID, err)
 }
 
 // createWorkspace makes the bucket of a new workspace with its fixed
-// sub-buckets, filled to fillPercent (0: bbolt's default).
-func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt.Bucket, error) {
+// sub-buckets, filled to fillPercent (0: bbolt's default), and returns it
+// with the sequence number of the write.
+func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt.Bucket, int64, error) {
 	b, err := tx.Bucket(bucketWorkspaces).CreateBucket([]byte(w.ID))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	data, err := json.Marshal(w)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := b.Put(keyWorkspace, data); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	names := [][]byte{bucketIDs, bucketRefs}
 	for _, k := range graph.Kinds {
@@ -255,13 +259,14 @@ func createWorkspace(tx *bolt.Tx, w graph.Workspace, fillPercent float64) (*bolt
 	for _, name := range names {
 		sub, err := b.CreateBucket(name)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if fillPercent > 0 {
 			sub.FillPercent = fillPercent
 		}
 	}
-	return b, touch(tx, b)
+	seq, err := touch(tx, b)
+	return b, seq, err
 }
 
 // DeleteWorkspace removes a workspace and everything in it.

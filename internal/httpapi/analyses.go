@@ -63,12 +63,12 @@ func (s *Server) paths(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	k, err := queryInt(c, "k", 0, 1, 100)
+	k, err := queryInt(c, "k", 0, 1, graph.MaxK)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hops, err := queryInt(c, "maxHops", 0, 1, 20)
+	hops, err := queryInt(c, "maxHops", 0, 1, graph.MaxMaxHops)
 	if err != nil {
 		fail(c, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) brokers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	top, err := queryInt(c, "top", 0, 1, 10000)
+	top, err := queryInt(c, "top", 0, 1, graph.MaxTop)
 	if err != nil {
 		fail(c, err)
 		return

@@ -108,7 +108,7 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if req.K, err = queryInt(c, "k", 0, 1, 100); err != nil {
+	if req.K, err = queryInt(c, "k", 0, 1, graph.MaxK); err != nil {
 		fail(c, err)
 		return
 	}

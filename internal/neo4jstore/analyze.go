@@ -18,7 +18,7 @@ var findingCodes = []string{
 	graph.CodeMissingSponsor, graph.CodeMissingOwner, graph.CodeMissingLearnerVoice,
 	graph.CodeSponsorWithoutMandate, graph.CodeSingleOwner, graph.CodeOpposedOwner, graph.CodeWeakSponsor,
 	graph.CodeUnengagedKeyStakeholder, graph.CodeAttitudeUnknown, graph.CodeResultsNotShared,
-	graph.CodeGoalWithoutTrajectory, graph.CodeInvisibleUnit,
+	graph.CodeGoalWithoutTrajectory, graph.CodeInvisibleUnit, graph.CodeContactDue,
 	graph.CodeNoStrategicGoal, graph.CodeNoImpactMeasure, graph.CodeReviewOverdue, graph.CodeBlocked,
 	graph.CodeDependencyCycle,
 }
@@ -37,8 +37,9 @@ func pick(name string, all params) (params, error) {
 	return p, nil
 }
 
-// Findings runs the finding statements of the requested groups in one read
-// transaction and words each finding with graph.Describe.
+// Findings runs the finding statements of the requested groups on one
+// consistent view of the workspace (see consistentRead) and words each
+// finding with graph.DescribeWithRoles.
 func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) ([]graph.Finding, error) {
 	if err := p.Normalize(); err != nil {
 		return nil, op("Findings", ws, err)
@@ -48,13 +49,11 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 		findings []graph.Finding
 		lang     string
 		names    map[string]string
+		roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
 	}
-	r, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		w, _, err := workspace(ctx, tx, ws)
-		if err != nil {
-			return result{}, err
-		}
+	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (result, error) {
 		res := result{lang: w.Language, findings: []graph.Finding{}}
+		opposed := false
 		for _, code := range findingCodes {
 			if p.Only != "" && graph.CodeGroups[code] != p.Only {
 				continue
@@ -63,10 +62,24 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 			if err != nil {
 				return result{}, err
 			}
+			opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
 			res.findings = append(res.findings, fs...)
 		}
+		var err error
 		if res.names, err = names(ctx, tx, ws); err != nil {
 			return result{}, err
+		}
+		if opposed {
+			stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
+			if err != nil {
+				return result{}, err
+			}
+			res.roles = map[[2]string][]string{}
+			for _, rel := range stakes {
+				st := rel.(graph.Stake)
+				k := [2]string{st.Trajectory, st.Stakeholder}
+				res.roles[k] = append(res.roles[k], st.Role)
+			}
 		}
 		return res, nil
 	})
@@ -84,15 +97,20 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 		}
 		return id
 	}
+	roles := func(trajectory, stakeholder string) []string {
+		rs := slices.Clone(r.roles[[2]string{trajectory, stakeholder}])
+		slices.Sort(rs)
+		return slices.Compact(rs)
+	}
 	for i := range r.findings {
-		r.findings[i].Message = graph.Describe(r.findings[i], lang, name)
+		r.findings[i].Message = graph.DescribeWithRoles(r.findings[i], lang, name, roles)
 		r.findings[i].Severity = graph.SeverityOf(r.findings[i].Code)
 	}
 	return r.findings, nil
 }
 
 // runFinding runs one finding statement. The dependency-cycle statement
-// returns the dependencies that lie on a cycle; Go lists the cycles.
+// returns the dependencies between trajectories; Go lists the cycles.
 func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, all params) ([]graph.Finding, error) {
 	p, err := pick(code, all)
 	if err != nil {
@@ -108,7 +126,7 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 		if err != nil {
 			return nil, err
 		}
-		for _, cyc := range elementaryCycles(edges) {
+		for _, cyc := range dependencyCycles(edges) {
 			out = append(out, graph.Finding{Code: code, Subject: cyc[0], Related: cyc})
 		}
 		return out, nil
@@ -129,6 +147,16 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 		out = append(out, graph.Finding{Code: code, Subject: subject, Related: slices.Compact(related)})
 	}
 	return out, nil
+}
+
+// dependencyCycles lists the elementary cycles of fetched dependencies
+// with the analysis code both backends share.
+func dependencyCycles(edges []edge) [][]string {
+	b := &graph.Bundle{DependsOn: make([]graph.DependsOn, len(edges))}
+	for i, e := range edges {
+		b.DependsOn[i] = graph.DependsOn{Trajectory: e.from, On: e.to}
+	}
+	return analysis.DependencyCycles(b)
 }
 
 // names maps the ids of the workspace's named nodes to their names.
@@ -192,10 +220,7 @@ func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (grap
 	for _, q := range graph.Quadrants {
 		g.Quadrants[q] = []string{}
 	}
-	placed, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([][2]string, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return nil, err
-		}
+	placed, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) ([][2]string, error) {
 		var recs []*neo4j.Record
 		var err error
 		if trajectory == "" {
@@ -257,10 +282,7 @@ func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]grap
 	if err := q.Normalize(); err != nil {
 		return nil, op("Paths", ws, err)
 	}
-	edges, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) ([]edge, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return nil, err
-		}
+	edges, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) ([]edge, error) {
 		if err := stakeholderExists(ctx, tx, ws, "from", q.From); err != nil {
 			return nil, err
 		}
@@ -325,10 +347,7 @@ func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker
 		ids     []string
 		targets map[string][]string
 	}
-	nw, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (network, error) {
-		if _, _, err := workspace(ctx, tx, ws); err != nil {
-			return network{}, err
-		}
+	nw, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, _ graph.Workspace) (network, error) {
 		recs, err := run(ctx, tx, stBrokers, params{"workspace": ws})
 		if err != nil {
 			return network{}, err

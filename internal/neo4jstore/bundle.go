@@ -30,8 +30,9 @@ func relsOf[T graph.Relation](list []T) []graph.Relation {
 // workspace with it in one write transaction: the workspace node is locked
 // (created if needed), its previous contents deleted and the bundle
 // written in batched UNWIND statements. Any failure rolls everything back.
-// A node that existed before keeps counting up its version, so a caller
-// holding an old version cannot overwrite imported data.
+// Every node gets the version of the import, which no node of the
+// workspace had before, so a caller holding an old version cannot
+// overwrite imported data.
 func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Precondition) error {
 	if b == nil {
 		return op("ImportBundle", "", graph.Invalid([]graph.Problem{{Field: "bundle", Reason: "is missing"}}))
@@ -57,24 +58,17 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 
 func importBundle(ctx context.Context, tx neo4j.ManagedTransaction, c *graph.Bundle) error {
 	ws := c.Workspace.ID
-	if _, err := run(ctx, tx, stWorkspaceMerge, params{"workspace": ws, "name": c.Workspace.Name, "language": c.Workspace.Language}); err != nil {
-		return err
-	}
-	recs, err := run(ctx, tx, stNodeVersions, params{"workspace": ws})
+	recs, err := run(ctx, tx, stWorkspaceMerge, params{"workspace": ws, "name": c.Workspace.Name, "language": c.Workspace.Language, "ldUnit": c.Workspace.LDUnit})
 	if err != nil {
 		return err
 	}
-	old := make(map[string]int64, len(recs))
-	for _, r := range recs {
-		id, err := str(r, "id")
-		if err != nil {
-			return err
-		}
-		if old[id], err = asInt("version", get(r, "version")); err != nil {
-			return err
-		}
+	if len(recs) == 0 {
+		return errors.New("workspace-merge returned nothing")
 	}
-	version := func(id string) int64 { return old[id] + 1 }
+	version, err := writeSeq(ctx, tx, ws, recs[0])
+	if err != nil {
+		return err
+	}
 	if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": ws}); err != nil {
 		return err
 	}
@@ -117,31 +111,12 @@ func importBundle(ctx context.Context, tx neo4j.ManagedTransaction, c *graph.Bun
 	return ctx.Err()
 }
 
-// errMoved says that a write committed while an export was reading.
-var errMoved = errors.New("workspace changed during export")
-
-// exportAttempts bounds how often an export starts again because a write
-// committed while it was reading.
-const exportAttempts = 5
-
-// ExportBundle reads the whole workspace in one read transaction. Neo4j
-// reads at read-committed isolation, so the export reads the revision
-// before and after the data: every write changes the revision, and equal
-// revisions prove that no write committed in between, that is, the
-// document is a consistent snapshot. Otherwise it reads again.
+// ExportBundle reads the whole workspace on one consistent view of it
+// (see consistentRead).
 func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
-	var (
-		b   *graph.Bundle
-		err error
-	)
-	for range exportAttempts {
-		b, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Bundle, error) {
-			return exportBundle(ctx, tx, ws)
-		})
-		if !errors.Is(err, errMoved) {
-			break
-		}
-	}
+	b, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (*graph.Bundle, error) {
+		return exportBundle(ctx, tx, w)
+	})
 	if err != nil {
 		return nil, op("ExportBundle", ws, err)
 	}
@@ -150,11 +125,8 @@ func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, err
 	return b, nil
 }
 
-func exportBundle(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (*graph.Bundle, error) {
-	w, before, err := workspace(ctx, tx, ws)
-	if err != nil {
-		return nil, err
-	}
+func exportBundle(ctx context.Context, tx neo4j.ManagedTransaction, w graph.Workspace) (*graph.Bundle, error) {
+	ws := w.ID
 	b := &graph.Bundle{Format: graph.Format, Workspace: w}
 	if err := exportNodes(ctx, tx, ws, &b.Stakeholders); err != nil {
 		return nil, err
@@ -185,13 +157,6 @@ func exportBundle(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (
 	}
 	if err := exportRels(ctx, tx, ws, &b.DependsOn); err != nil {
 		return nil, err
-	}
-	_, after, err := workspace(ctx, tx, ws)
-	if err != nil {
-		return nil, err
-	}
-	if before != after {
-		return nil, errMoved
 	}
 	return b, nil
 }

@@ -7,9 +7,11 @@ package neo4jstore
 //
 // The data model:
 //
-//	(:Workspace {id, workspace, name, language, revision})
+//	(:Workspace {id, workspace, name, language, ldUnit, revision, seq})
+//	(:Sequence {name, value})
 //	(:Node:Stakeholder {workspace, id, version, name, kind, title, unit, level,
-//	                    influence, interest, attitude, notes, tags})
+//	                    influence, interest, attitude, notes, tags,
+//	                    contactEvery})
 //	(:Node:Trajectory {workspace, id, version, name, purpose, status, start,
 //	                   end, reviewBy, measure})
 //	(:Node:Goal {workspace, id, version, name, horizon})
@@ -23,6 +25,13 @@ package neo4jstore
 //	(:Trajectory)-[:DEPENDS_ON {note}]->(:Trajectory|Enabler)
 //	(:Engagement)-[:WITH]->(:Stakeholder)
 //	(:Engagement)-[:ABOUT]->(:Trajectory)
+//
+// A workspace's seq numbers its writes; every node a write changes gets
+// the number as its version. seq starts at the workspace's incarnation
+// (a number of the database-wide Sequence 'workspace-incarnation', taken at
+// the workspace's first write) times 2^32, so a workspace deleted and
+// created again never hands out a version of its predecessor: an ETag read
+// before the delete cannot match a node written after it.
 //
 // The extra label Node carries the uniqueness constraint on (workspace, id):
 // ids are unique across all node kinds of a workspace. Dates are stored as
@@ -49,18 +58,20 @@ const (
 	stSchemaGoalWS          = "schema-goal-workspace"
 	stSchemaEnablerWS       = "schema-enabler-workspace"
 	stSchemaEngagementWS    = "schema-engagement-workspace"
+	stSchemaSequenceName    = "schema-sequence-name"
+	stSequenceIncarnation   = "sequence-next-incarnation"
 	stWorkspaceList         = "workspace-list"
 	stWorkspaceGet          = "workspace-get"
 	stWorkspaceCreate       = "workspace-create"
 	stWorkspaceTouch        = "workspace-touch"
 	stWorkspaceLock         = "workspace-lock"
 	stWorkspaceMerge        = "workspace-merge"
+	stWorkspaceStartSeq     = "workspace-start-seq"
 	stWorkspaceClear        = "workspace-clear"
 	stWorkspaceDelete       = "workspace-delete"
 	stNodeKinds             = "node-kinds"
 	stNodeGet               = "node-get"
 	stNodeList              = "node-list"
-	stNodeVersions          = "node-versions"
 	stNodeNames             = "node-names"
 	stCreateStakeholders    = "create-stakeholders"
 	stCreateTrajectories    = "create-trajectories"
@@ -118,6 +129,17 @@ FOR (n:Goal) ON (n.workspace)`},
 FOR (n:Enabler) ON (n.workspace)`},
 	{stSchemaEngagementWS, `CREATE INDEX stakemap_engagement_workspace IF NOT EXISTS
 FOR (n:Engagement) ON (n.workspace)`},
+	{stSchemaSequenceName, `CREATE CONSTRAINT stakemap_sequence_name IF NOT EXISTS
+FOR (s:Sequence) REQUIRE s.name IS UNIQUE`},
+
+	// Sequences outlive workspaces. The uniqueness constraint makes
+	// concurrent MERGEs of one sequence meet on one node, whose write lock
+	// then serialises them; a workspace takes a number once per
+	// incarnation, so the lock is rarely contended.
+	{stSequenceIncarnation, `MERGE (s:Sequence {name: 'workspace-incarnation'})
+ON CREATE SET s.value = 0
+SET s.value = s.value + 1
+RETURN s.value AS value`},
 
 	// Workspaces. Every write transaction starts with workspace-touch or
 	// workspace-merge: setting the revision takes the write lock on the
@@ -125,15 +147,18 @@ FOR (n:Engagement) ON (n.workspace)`},
 	// checks a write makes before it changes anything stay true until it
 	// commits.
 	{stWorkspaceList, `MATCH (w:Workspace)
-RETURN w.id AS id, w.name AS name, w.language AS language
+RETURN w.id AS id, w.name AS name, w.language AS language, w.ldUnit AS ldUnit
 ORDER BY id`},
 	{stWorkspaceGet, `MATCH (w:Workspace {id: $workspace})
-RETURN w.id AS id, w.name AS name, w.language AS language, w.revision AS revision`},
+RETURN w.id AS id, w.name AS name, w.language AS language, w.ldUnit AS ldUnit,
+       w.revision AS revision`},
 	{stWorkspaceCreate, `CREATE (w:Workspace {id: $workspace, workspace: $workspace, name: $name,
-                    language: $language, revision: randomUUID()})`},
+                    language: $language, ldUnit: $ldUnit, revision: randomUUID()})`},
+	// seq stays null until workspace-start-seq gives the workspace its
+	// incarnation (null + 1 is null).
 	{stWorkspaceTouch, `MATCH (w:Workspace {id: $workspace})
-SET w.revision = randomUUID()
-RETURN w.revision AS revision`},
+SET w.revision = randomUUID(), w.seq = w.seq + 1
+RETURN w.revision AS revision, w.seq AS seq`},
 	// Setting and removing a property takes the workspace's write lock, so
 	// the revision returned is the one the rest of the transaction writes on.
 	{stWorkspaceLock, `MATCH (w:Workspace {id: $workspace})
@@ -142,8 +167,10 @@ REMOVE w.locked
 RETURN w.revision AS revision`},
 	{stWorkspaceMerge, `MERGE (w:Workspace {id: $workspace})
 SET w.workspace = $workspace, w.name = $name, w.language = $language,
-    w.revision = randomUUID()
-RETURN w.revision AS revision`},
+    w.ldUnit = $ldUnit, w.revision = randomUUID(), w.seq = w.seq + 1
+RETURN w.revision AS revision, w.seq AS seq`},
+	{stWorkspaceStartSeq, `MATCH (w:Workspace {id: $workspace})
+SET w.seq = $seq`},
 	{stWorkspaceClear, `MATCH (n:Node {workspace: $workspace})
 DETACH DELETE n`},
 	{stWorkspaceDelete, `MATCH (w:Workspace {id: $workspace})
@@ -166,8 +193,6 @@ RETURN properties(n) AS props,
        [(n)-[:WITH]->(s:Stakeholder) | s.id] AS withIds,
        [(n)-[:ABOUT]->(t:Trajectory) | t.id] AS aboutIds
 ORDER BY n.id`},
-	{stNodeVersions, `MATCH (n:Node {workspace: $workspace})
-RETURN n.id AS id, n.version AS version`},
 	{stNodeNames, `MATCH (n:Node {workspace: $workspace})
 WHERE n.name IS NOT NULL
 RETURN n.id AS id, n.name AS name`},
@@ -202,11 +227,11 @@ MATCH (t:Node:Trajectory {workspace: $workspace, id: row.target})
 CREATE (e)-[:ABOUT]->(t)`},
 	{stNodeTouchEngagements, `MATCH (n:Node {workspace: $workspace, id: $id})<-[:WITH|ABOUT]-(e:Engagement)
 WITH DISTINCT e
-SET e.version = e.version + 1
+SET e.version = $version
 RETURN e.id AS id`},
 	{stNodeReleaseEnablers, `MATCH (e:Node:Enabler {workspace: $workspace})
 WHERE e.owner = $id
-SET e.owner = '', e.version = e.version + 1`},
+SET e.owner = '', e.version = $version`},
 	{stNodeDelete, `MATCH (n:Node {workspace: $workspace, id: $id})
 DETACH DELETE n`},
 	{stEngagementDeleteEmpty, `UNWIND $ids AS id
@@ -320,8 +345,10 @@ RETURN t.id AS subject, [] AS related`},
 
 	// Findings: visibility. An engagement is recent when
 	// asOf − window < date ≤ asOf.
+	// A key stakeholder with a contact rhythm gets contact-due instead.
 	{"unengaged-key-stakeholder", `MATCH (s:Stakeholder {workspace: $workspace})
-WHERE (s.influence >= $high
+WHERE coalesce(s.contactEvery, 0) = 0
+  AND (s.influence >= $high
        OR EXISTS {
          MATCH (s)-[k:STAKE]->(:Trajectory)
          WHERE coalesce(k.influence, s.influence) >= $high
@@ -349,15 +376,27 @@ WHERE NOT EXISTS {
   WHERE t.status IN ['planned', 'running']
 }
 RETURN g.id AS subject, [] AS related`},
-	{"invisible-unit", `MATCH (s:Stakeholder {workspace: $workspace})
-WHERE s.unit <> ''
+	// Units are those of the organisation's own people (not external
+	// parties), except the unit L&D belongs to.
+	{"invisible-unit", `MATCH (w:Workspace {id: $workspace})
+MATCH (s:Stakeholder {workspace: $workspace})
+WHERE s.unit <> '' AND s.unit <> coalesce(w.ldUnit, '')
+  AND s.kind <> 'external' AND s.level <> 'external'
 WITH DISTINCT s.unit AS unitName
 WHERE NOT EXISTS {
   MATCH (e:Engagement)-[:WITH]->(m:Stakeholder {workspace: $workspace})
-  WHERE m.unit = unitName
+  WHERE m.unit = unitName AND m.kind <> 'external' AND m.level <> 'external'
     AND e.date > toString(date($asOf) - duration({days: $window})) AND e.date <= $asOf
 }
 RETURN unitName AS subject, [] AS related`},
+	// The rhythm's window: asOf − contactEvery < date ≤ asOf.
+	{"contact-due", `MATCH (s:Stakeholder {workspace: $workspace})
+WHERE s.contactEvery > 0
+  AND NOT EXISTS {
+    MATCH (e:Engagement)-[:WITH]->(s)
+    WHERE e.date > toString(date($asOf) - duration({days: s.contactEvery})) AND e.date <= $asOf
+  }
+RETURN s.id AS subject, [] AS related`},
 
 	// Findings: strategy and dependencies.
 	{"no-strategic-goal", `MATCH (t:Trajectory {workspace: $workspace})
@@ -377,11 +416,13 @@ WHERE t.status IN ['planned', 'running']
 WITH t, d ORDER BY d.id
 RETURN t.id AS subject, collect(DISTINCT d.id) AS related`},
 	// Only trajectories have outgoing dependencies, so every cycle runs
-	// through trajectories. Cypher returns the dependencies that lie on a
-	// cycle; Go lists the elementary cycles of that subgraph (Johnson's
-	// enumeration has no Cypher form without plugins).
+	// through trajectories. Cypher returns the dependencies between
+	// trajectories and Go lists the elementary cycles (Johnson's algorithm,
+	// linear when there is none). Asking Cypher which dependencies lie on a
+	// cycle takes a variable-length pattern per dependency, whose cost
+	// grows with the number of paths: exponential on chains of diamonds
+	// that have no cycle at all.
 	{"dependency-cycle", `MATCH (a:Trajectory {workspace: $workspace})-[:DEPENDS_ON]->(b:Trajectory)
-WHERE a = b OR EXISTS { (b)-[:DEPENDS_ON*]->(a) }
 RETURN a.id AS source, b.id AS target
 ORDER BY source, target`},
 

@@ -19,7 +19,7 @@ import (
 // allowedNames are the only labels and relationship types the backend may
 // use: those of the design.
 var allowedNames = []string{
-	"Node", "Workspace", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
+	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
 }
 
@@ -106,10 +106,10 @@ func TestStatementsUseOnlyAllowedLabelsAndTypes(t *testing.T) {
 }
 
 func TestStatementsScopeToWorkspace(t *testing.T) {
-	// Every statement except the schema and the list of all workspaces
-	// must be bound to one workspace.
+	// Every statement except the schema, the database-wide sequences and
+	// the list of all workspaces must be bound to one workspace.
 	for _, s := range Statements() {
-		if strings.HasPrefix(s.Name, "schema-") || s.Name == stWorkspaceList {
+		if strings.HasPrefix(s.Name, "schema-") || strings.HasPrefix(s.Name, "sequence-") || s.Name == stWorkspaceList {
 			continue
 		}
 		if !slices.Contains(statementParams(s.Statement), "workspace") && !strings.Contains(s.Statement, "UNWIND $rows") {
@@ -270,7 +270,8 @@ func TestRowsCarryTheFieldsTheStatementsRead(t *testing.T) {
 func TestNodesRoundTripThroughProperties(t *testing.T) {
 	nodes := []graph.Node{
 		graph.Stakeholder{ID: "cfo", Name: "Chief", Kind: "person", Title: "CFO", Unit: "Financiën", Level: "executive",
-			Influence: 5, Interest: 2, Attitude: "neutral", Notes: "n", Tags: []string{"b", "a"}},
+			Influence: 5, Interest: 2, Attitude: "neutral", Notes: "n", Tags: []string{"b", "a"}, ContactEvery: 30},
+		graph.Stakeholder{ID: "hr", Name: "HR", Kind: "unit", Level: "management", Influence: 1, Interest: 1, Attitude: "unknown"},
 		graph.Trajectory{ID: "ai", Name: "AI", Purpose: "p", Status: "running", Start: "2026-01-01", End: "2026-12-31",
 			ReviewBy: "2026-06-01", Measure: "m"},
 		graph.Goal{ID: "g", Name: "Goal", Horizon: "2030"},
@@ -307,5 +308,35 @@ func TestNodesRoundTripThroughProperties(t *testing.T) {
 	}
 	if _, _, err := decodeNode(graph.KindGoal, map[string]any{"id": "g", "name": 3}, nil, nil); err == nil {
 		t.Error("a property of the wrong type must be an error")
+	}
+}
+
+// unboundedPatterns finds variable-length relationships without an upper
+// bound ([:T*], [*2..], [:T*1..]) and quantified path patterns without
+// one (+, *, {n,}), whose cost grows with the number of paths in the data.
+var unboundedPatterns = regexp.MustCompile(`\[[^\]]*\*\s*(\d+\s*)?(\.\.\s*)?\]|\)\s*[+*]|\{\s*\d*\s*,\s*\}|(?i)shortestPath|allShortestPaths`)
+
+func TestStatementsHaveNoUnboundedPaths(t *testing.T) {
+	for _, tc := range []struct {
+		text      string
+		unbounded bool
+	}{
+		{"MATCH (a)-[:DEPENDS_ON*]->(b)", true},
+		{"MATCH (a)-[r:DEPENDS_ON*2..]->(b)", true},
+		{"MATCH (a)-[* ]->(b)", true},
+		{"MATCH p = (a)(()-[:X]->())+(b)", true},
+		{"MATCH p = (a)(()-[:X]->()){1,}(b)", true},
+		{"MATCH p = shortestPath((a)-[:X*..5]->(b))", true},
+		{"MATCH (a)-[:DEPENDS_ON*1..3]->(b)", false},
+		{"MATCH (a)-[:X]->(b) RETURN count(*) AS n, a.x * 2 AS y", false},
+	} {
+		if got := unboundedPatterns.MatchString(tc.text); got != tc.unbounded {
+			t.Fatalf("the check says unbounded=%v for %q", got, tc.text)
+		}
+	}
+	for _, s := range Statements() {
+		if m := unboundedPatterns.FindString(s.Statement); m != "" {
+			t.Errorf("statement %s has an unbounded path pattern %q: fetch the edges and search in Go", s.Name, m)
+		}
 	}
 }

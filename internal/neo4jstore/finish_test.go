@@ -330,7 +330,7 @@ func TestElementaryCyclesMatchAnalysis(t *testing.T) {
 			}
 		}
 		var got []string
-		for _, c := range elementaryCycles(edges) {
+		for _, c := range dependencyCycles(edges) {
 			got = append(got, strings.Join(c, ">"))
 		}
 		slices.Sort(got)

@@ -62,6 +62,9 @@ func encodeNode(ws string, n graph.Node, version int64) map[string]any {
 		if len(x.Tags) > 0 {
 			p["tags"] = slices.Clone(x.Tags)
 		}
+		if x.ContactEvery != 0 {
+			p["contactEvery"] = int64(x.ContactEvery)
+		}
 	case graph.Trajectory:
 		p["name"], p["purpose"], p["status"] = x.Name, x.Purpose, x.Status
 		p["start"], p["end"], p["reviewBy"], p["measure"] = x.Start, x.End, x.ReviewBy, x.Measure
@@ -106,7 +109,7 @@ func decodeNode(kind graph.Kind, p map[string]any, with, about []string) (graph.
 		}
 		n = graph.Stakeholder{ID: s("id"), Name: s("name"), Kind: s("kind"), Title: s("title"), Unit: s("unit"),
 			Level: s("level"), Influence: i("influence"), Interest: i("interest"), Attitude: s("attitude"),
-			Notes: s("notes"), Tags: tags}
+			Notes: s("notes"), Tags: tags, ContactEvery: i("contactEvery")}
 	case graph.KindTrajectory:
 		n = graph.Trajectory{ID: s("id"), Name: s("name"), Purpose: s("purpose"), Status: s("status"),
 			Start: s("start"), End: s("end"), ReviewBy: s("reviewBy"), Measure: s("measure")}
@@ -178,13 +181,13 @@ func lookup(ctx context.Context, tx neo4j.ManagedTransaction, ws string, ids []s
 	}, nil
 }
 
-// createNodes writes nodes of one kind (with their versions) and the
-// links of engagements, in batches.
-func createNodes(ctx context.Context, tx neo4j.ManagedTransaction, ws string, kind graph.Kind, nodes []graph.Node, version func(id string) int64) error {
+// createNodes writes nodes of one kind at a version and the links of
+// engagements, in batches.
+func createNodes(ctx context.Context, tx neo4j.ManagedTransaction, ws string, kind graph.Kind, nodes []graph.Node, version int64) error {
 	for chunk := range slices.Chunk(nodes, batchSize) {
 		rows := make([]map[string]any, len(chunk))
 		for i, n := range chunk {
-			rows[i] = encodeNode(ws, n, version(n.NodeID()))
+			rows[i] = encodeNode(ws, n, version)
 		}
 		if _, err := run(ctx, tx, createStatements[kind], params{"rows": rows}); err != nil {
 			return err
@@ -225,7 +228,7 @@ func linkEngagements(ctx context.Context, tx neo4j.ManagedTransaction, ws string
 // import few round trips, small enough to keep each message modest.
 const batchSize = 1000
 
-// CreateNode adds a node (defaults applied) at version 1.
+// CreateNode adds a node (defaults applied) at the version of the write.
 func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64, error) {
 	if n = graph.NormalizeNode(n); n == nil {
 		return 0, op("CreateNode", ws, badKind(""))
@@ -237,26 +240,27 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 	if err := graph.Invalid(graph.ValidateNode(n, "")); err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
-	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := touch(ctx, tx, ws); err != nil {
-			return struct{}{}, err
+	version, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+		seq, err := touch(ctx, tx, ws)
+		if err != nil {
+			return 0, err
 		}
 		look, err := lookup(ctx, tx, ws, append([]string{n.NodeID()}, graph.References(n)...))
 		if err != nil {
-			return struct{}{}, err
+			return 0, err
 		}
 		if k, taken := look(n.NodeID()); taken {
-			return struct{}{}, fmt.Errorf("id %q is taken by a %s: %w", n.NodeID(), k, graph.ErrConflict)
+			return 0, fmt.Errorf("id %q is taken by a %s: %w", n.NodeID(), k, graph.ErrConflict)
 		}
 		if err := graph.Invalid(graph.NodeRefProblems(n, "", look)); err != nil {
-			return struct{}{}, err
+			return 0, err
 		}
-		return struct{}{}, createNodes(ctx, tx, ws, n.NodeKind(), []graph.Node{n}, func(string) int64 { return 1 })
+		return seq, createNodes(ctx, tx, ws, n.NodeKind(), []graph.Node{n}, seq)
 	})
 	if err != nil {
 		return 0, op("CreateNode", subject, err)
 	}
-	return 1, nil
+	return version, nil
 }
 
 // getNode reads a node of a kind in tx: ErrNotFound when the id is absent
@@ -309,7 +313,8 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		return 0, op("UpdateNode", subject, err)
 	}
 	next, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
-		if err := touch(ctx, tx, ws); err != nil {
+		next, err := touch(ctx, tx, ws)
+		if err != nil {
 			return 0, err
 		}
 		_, stored, err := getNode(ctx, tx, ws, n.NodeKind(), n.NodeID())
@@ -326,7 +331,6 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if err := graph.Invalid(graph.NodeRefProblems(n, "", look)); err != nil {
 			return 0, err
 		}
-		next := stored + 1
 		_, err = run(ctx, tx, stNodeUpdate, params{"workspace": ws, "id": n.NodeID(), "label": labels[n.NodeKind()],
 			"props": encodeNode(ws, n, next)})
 		if err != nil {
@@ -349,11 +353,12 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 }
 
 // DeleteNode removes a node with its relationships. Engagements it was in
-// or about and enablers it owned lose the reference and get a new
-// version; an engagement left with nobody is deleted.
+// or about and enablers it owned lose the reference and get the version
+// of the write; an engagement left with nobody is deleted.
 func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id string, version int64) error {
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := touch(ctx, tx, ws); err != nil {
+		seq, err := touch(ctx, tx, ws)
+		if err != nil {
 			return struct{}{}, err
 		}
 		_, stored, err := getNode(ctx, tx, ws, kind, id)
@@ -363,7 +368,7 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return struct{}{}, err
 		}
-		recs, err := run(ctx, tx, stNodeTouchEngagements, params{"workspace": ws, "id": id})
+		recs, err := run(ctx, tx, stNodeTouchEngagements, params{"workspace": ws, "id": id, "version": seq})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -375,7 +380,7 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 			}
 			touched = append(touched, eid)
 		}
-		if _, err := run(ctx, tx, stNodeReleaseEnablers, params{"workspace": ws, "id": id}); err != nil {
+		if _, err := run(ctx, tx, stNodeReleaseEnablers, params{"workspace": ws, "id": id, "version": seq}); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stNodeDelete, params{"workspace": ws, "id": id}); err != nil {

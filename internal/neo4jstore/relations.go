@@ -85,7 +85,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		return op("AddRelation", subject, err)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := touch(ctx, tx, ws); err != nil {
+		if _, err := touch(ctx, tx, ws); err != nil {
 			return struct{}{}, err
 		}
 		look, err := lookup(ctx, tx, ws, []string{key.A, key.B})
@@ -115,7 +115,7 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		return op("RemoveRelation", subject, badRelKind(kind))
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := touch(ctx, tx, ws); err != nil {
+		if _, err := touch(ctx, tx, ws); err != nil {
 			return struct{}{}, err
 		}
 		p := params{"workspace": ws, "source": key.A, "target": key.B}

@@ -141,6 +141,7 @@ func (s *Store) verify(ctx context.Context) error {
 var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+	stSchemaSequenceName,
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {
@@ -193,6 +194,53 @@ func writeTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTra
 	defer sess.Close(context.WithoutCancel(ctx))
 	v, err := neo4j.ExecuteWrite(ctx, sess, work)
 	return v, mapError(err)
+}
+
+// errMoved says that a write committed while a read was going on.
+var errMoved = errors.New("the workspace kept changing while it was read; try again")
+
+// readAttempts bounds how often a read starts again because a write
+// committed while it was reading.
+const readAttempts = 5
+
+// consistentRead runs work in a read transaction between two readings of
+// the workspace's revision, and runs it again while they differ. Neo4j
+// reads at read-committed isolation: the statements of one transaction
+// (and even one statement) can see a write that commits while they run,
+// so findings, grids, paths or an export assembled from several reads
+// could match neither the data before that write nor after it. Every
+// write changes the revision, so equal revisions prove that the answer is
+// of one state of the workspace. work gets the workspace as read first;
+// a missing workspace is ErrNotFound.
+func consistentRead[T any](ctx context.Context, s *Store, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for range readAttempts {
+		v, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
+			var zero T
+			w, before, err := workspace(ctx, tx, ws)
+			if err != nil {
+				return zero, err
+			}
+			v, workErr := work(tx, w)
+			// Even an error (a trajectory not found, say) counts only when
+			// no write came between: it may belong to a half-seen write.
+			_, after, err := workspace(ctx, tx, ws)
+			if err != nil {
+				return zero, err
+			}
+			if before != after {
+				return zero, errMoved
+			}
+			return v, workErr
+		})
+		if !errors.Is(err, errMoved) {
+			break
+		}
+	}
+	return v, err
 }
 
 // codeConstraint is the server's code for a write that breaks a
@@ -373,6 +421,9 @@ func decodeWorkspace(r *neo4j.Record) (graph.Workspace, error) {
 	if w.Language, err = str(r, "language"); err != nil {
 		return w, err
 	}
+	if w.LDUnit, err = str(r, "ldUnit"); err != nil {
+		return w, err
+	}
 	w.ApplyDefaults()
 	return w, nil
 }
@@ -411,7 +462,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		return op("CreateWorkspace", w.ID, err)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language})
+		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language, "ldUnit": w.LDUnit})
 		return struct{}{}, err
 	})
 	if err != nil && errors.Is(err, graph.ErrConflict) {
@@ -420,17 +471,45 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 	return op("CreateWorkspace", w.ID, err)
 }
 
-// touch takes the workspace's write lock by giving it a new revision, or
-// returns ErrNotFound. Every write transaction calls it first.
-func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
+// touch takes the workspace's write lock by giving it a new revision, and
+// returns the write's number in the workspace's seq, the version of every
+// node the write changes; ErrNotFound when there is no such workspace.
+// Every write transaction calls it (or workspace-merge) first.
+func touch(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (int64, error) {
 	recs, err := run(ctx, tx, stWorkspaceTouch, params{"workspace": ws})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(recs) == 0 {
-		return notFound("workspace", ws)
+		return 0, notFound("workspace", ws)
 	}
-	return nil
+	return writeSeq(ctx, tx, ws, recs[0])
+}
+
+// writeSeq returns the seq of a touched workspace's record, starting a new
+// incarnation when the workspace has none yet: a new workspace, or one
+// written before versions had incarnations.
+func writeSeq(ctx context.Context, tx neo4j.ManagedTransaction, ws string, r *neo4j.Record) (int64, error) {
+	if v := get(r, "seq"); v != nil {
+		return asInt("seq", v)
+	}
+	recs, err := run(ctx, tx, stSequenceIncarnation, params{})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, errors.New("the incarnation sequence returned nothing")
+	}
+	n, err := asInt("value", get(recs[0], "value"))
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 || n >= 1<<31 {
+		return 0, fmt.Errorf("incarnation %d is out of range", n)
+	}
+	seq := n << 32
+	_, err = run(ctx, tx, stWorkspaceStartSeq, params{"workspace": ws, "seq": seq})
+	return seq, err
 }
 
 // checkPrecondition checks pre inside a write transaction. A workspace
@@ -462,7 +541,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if err := checkPrecondition(ctx, tx, id, pre); err != nil {
 			return struct{}{}, err
 		}
-		if err := touch(ctx, tx, id); err != nil {
+		if _, err := touch(ctx, tx, id); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {

@@ -59,6 +59,7 @@ func TestAnalysesAgree(t *testing.T) {
 	ctx := t.Context()
 	for seed := range int64(4) {
 		b := storetest.Generate(seed, 40+int(seed)*20, 8, 150)
+		storetest.AddRhythms(b, seed)
 		b.Workspace.ID = fmt.Sprintf("agree-%d-%d", os.Getpid(), seed)
 		if err := s.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 			t.Fatalf("import: %v", err)
