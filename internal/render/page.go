@@ -321,21 +321,25 @@ func scalePrims(ps []prim, s, dx, dy float64) []prim {
 	return out
 }
 
-// wrapWidth breaks text into lines no wider than width at size.
+// wrapWidth breaks text into lines no wider than width at size. A line's
+// width is taken as its words' widths plus its spaces', each word measured
+// once: measuring every growing line again costs quadratic time in the
+// text shaper.
 func wrapWidth(text string, size, width float64, measure func(string, float64, bool) float64) []string {
 	var lines []string
-	cur := ""
+	space := measure(" ", size, false)
+	cur, curW := "", 0.0
 	for _, word := range strings.Fields(text) {
-		next := word
-		if cur != "" {
-			next = cur + " " + word
-		}
-		if cur != "" && measure(next, size, false) > width {
+		w := measure(word, size, false)
+		if cur != "" && curW+space+w > width {
 			lines = append(lines, cur)
-			cur = word
-			continue
+			cur, curW = "", 0
 		}
-		cur = next
+		if cur == "" {
+			cur, curW = word, w
+		} else {
+			cur, curW = cur+" "+word, curW+space+w
+		}
 	}
 	if cur != "" {
 		lines = append(lines, cur)
