@@ -5,14 +5,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stakemap/stakemap/graph"
@@ -56,7 +60,10 @@ func TestDeckInLibreOffice(t *testing.T) {
 	needTool(t, "pdfinfo", "poppler-utils")
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
-	req := render.DeckRequest{Bundle: b, AsOf: day(), Paths: []render.PathEnds{{From: "ld-adviseur", To: "controller"}}}
+	// Two trajectories keep the conversion short; which trajectories a
+	// deck takes by default is TestDeckChoices's.
+	asked := []string{"ai-basis", "leiderschap"}
+	req := render.DeckRequest{Bundle: b, AsOf: day(), Trajectories: asked, Paths: []render.PathEnds{{From: "ld-adviseur", To: "controller"}}}
 	res, err := r.Deck(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +71,12 @@ func TestDeckInLibreOffice(t *testing.T) {
 	if res.ContentType != render.ContentTypePPTX || res.FileName != "deck-oostvoorde.pptx" {
 		t.Errorf("content type %q, file name %q", res.ContentType, res.FileName)
 	}
-	var active []graph.Trajectory
-	for _, tr := range b.Trajectories {
-		if graph.IsActive(tr.Status) {
-			active = append(active, tr)
+	var active []graph.Trajectory // the trajectories presented
+	for _, id := range asked {
+		for _, tr := range b.Trajectories {
+			if tr.ID == id {
+				active = append(active, tr)
+			}
 		}
 	}
 	wantPages := 2 + 3*len(active) + 1 + 1
@@ -192,6 +201,29 @@ func TestDeckInLibreOffice(t *testing.T) {
 	}
 }
 
+// ellipsisRunes shortens s as the deck shortens slide titles.
+func ellipsisRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// tinyPNG is a 16 × 9 white PNG.
+func tinyPNG(tb testing.TB) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 16, 9))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	if err := png.Encode(&buf, img); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // TestDeckChoices: --trajectory picks and orders, --all adds the inactive
 // ones after the active, English decks speak English, an anonymised deck
 // names no person anywhere in its text, and bad requests are refused.
@@ -207,21 +239,61 @@ func TestDeckChoices(t *testing.T) {
 		}
 		return n
 	}
+	// The maps are stood in for by a small PNG naming them in its size:
+	// these tests are about the slides around them.
+	var (
+		mu    sync.Mutex
+		drawn []render.Request
+	)
 	deck := func(req render.DeckRequest) map[string][]byte {
 		t.Helper()
 		req.Bundle, req.AsOf = b, day()
-		res, err := r.Deck(t.Context(), req)
+		drawn = nil
+		data, err := render.BuildDeck(t.Context(), req, func(m render.Request) ([]byte, error) {
+			mu.Lock() // maps are drawn two at a time
+			defer mu.Unlock()
+			drawn = append(drawn, m)
+			return tinyPNG(t), nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return deckParts(t, res.Data)
+		return deckParts(t, data)
 	}
-	two := deck(render.DeckRequest{Trajectories: []string{"leiderschap", "ai-basis"}})
+	two := deck(render.DeckRequest{Trajectories: []string{"leiderschap", "ai-basis"}, Lang: "en", Anonymize: true})
 	if n := slides(two); n != 2+6+1 {
 		t.Errorf("two trajectories: %d slides, want 9", n)
 	}
-	if !bytes.Contains(two["ppt/slides/slide5.xml"], []byte("Leiderschap")) || !bytes.Contains(two["ppt/slides/slide8.xml"], []byte("AI-basisvaardigheden")) {
+	// The maps asked of the renderer: slide PNGs with the deck's options.
+	var kinds []string
+	for _, m := range drawn {
+		kinds = append(kinds, m.Kind+":"+m.Trajectory)
+		if m.Format != "png" || m.Page != render.PageSlide || m.Lang != "en" || !m.Anonymize || m.AsOf != day() {
+			t.Errorf("map %s drawn as %s on %q, lang %q, anonymised %v, as of %s", m.Kind, m.Format, m.Page, m.Lang, m.Anonymize, m.AsOf)
+		}
+	}
+	slices.Sort(kinds)
+	if want := "dependencies: grid:ai-basis grid:leiderschap stakeholders:ai-basis stakeholders:leiderschap"; strings.Join(kinds, " ") != want {
+		t.Errorf("maps drawn: %v, want %s", kinds, want)
+	}
+	if !bytes.Contains(two["ppt/slides/slide5.xml"], []byte("Leiderschap")) || !bytes.Contains(two["ppt/slides/slide8.xml"], []byte("AI-basis")) {
 		t.Errorf("the trajectories are not in the order asked for")
+	}
+	var active []string
+	for _, tr := range b.Trajectories {
+		if graph.IsActive(tr.Status) {
+			active = append(active, tr.Name)
+		}
+	}
+	def := deck(render.DeckRequest{})
+	if n := slides(def); n != 2+3*len(active)+1 {
+		t.Errorf("default deck: %d slides, want %d (every active trajectory)", n, 2+3*len(active)+1)
+	}
+	for i, name := range active {
+		slide := fmt.Sprintf("ppt/slides/slide%d.xml", 2+3*(i+1))
+		if !bytes.Contains(def[slide], []byte(html.EscapeString(ellipsisRunes("Bevindingen — "+name, 70)))) {
+			t.Errorf("default deck: %s is not the findings of %q", slide, name)
+		}
 	}
 	all := deck(render.DeckRequest{All: true, Lang: "en"})
 	if n := slides(all); n != 2+3*len(b.Trajectories)+1 {

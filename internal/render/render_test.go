@@ -48,12 +48,15 @@ func mustRender(tb testing.TB, r *render.Renderer, req render.Request) render.Re
 	return res
 }
 
-// TestFormatsLookTheSame rasterises the SVG (rsvg-convert) and the PDF
-// (pdftoppm) of every map kind and compares both with the PNG, on the
-// pages a user asks for.
+// TestFormatsLookTheSame renders every map kind as SVG, PNG and PDF on
+// the pages a user asks for, checks that all three have the page's size
+// (the PNG in pixels, the SVG's size and viewBox, the PDF's page as
+// pdfinfo reads it), then rasterises the SVG (rsvg-convert) and the PDF
+// (pdftoppm) and compares both with the PNG.
 func TestFormatsLookTheSame(t *testing.T) {
 	needTool(t, "rsvg-convert", "librsvg2-bin")
 	needTool(t, "pdftoppm", "poppler-utils")
+	needTool(t, "pdfinfo", "poppler-utils")
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
 	for _, req := range []render.Request{
@@ -63,22 +66,27 @@ func TestFormatsLookTheSame(t *testing.T) {
 		{Kind: render.KindPath, From: "ld-adviseur", To: "controller", K: 3},
 		{Kind: render.KindDependencies, Lang: "en"},
 		{Kind: render.KindGrid, Trajectory: "ai-basis", Page: render.PageA4},
+		{Kind: render.KindStakeholders, Trajectory: "leiderschap", Page: render.PageA4Landscape},
 		{Kind: render.KindDependencies, Page: render.PageAuto},
 	} {
 		t.Run(req.Kind+"-"+req.Trajectory+"-"+req.Page, func(t *testing.T) {
 			req.Bundle = b
 			dir := t.TempDir()
 			files := map[string]string{}
+			data := map[string][]byte{}
 			for _, f := range []string{"svg", "png", "pdf"} {
 				req.Format = f
-				res := mustRender(t, r, req)
+				data[f] = mustRender(t, r, req).Data
 				files[f] = filepath.Join(dir, "map."+f)
-				if err := os.WriteFile(files[f], res.Data, 0o644); err != nil {
+				if err := os.WriteFile(files[f], data[f], 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 			ours := readPNG(t, files["png"])
 			w, h := ours.Bounds().Dx(), ours.Bounds().Dy()
+			if size, ok := pageSizes[req.Page]; ok {
+				checkPageSize(t, size, ours.Bounds().Size(), data["svg"], files["pdf"])
+			}
 			run(t, "rsvg-convert", "-w", fmt.Sprint(w), "-h", fmt.Sprint(h), "-b", "white", "-o", filepath.Join(dir, "svg.png"), files["svg"])
 			run(t, "pdftoppm", "-png", "-singlefile", "-scale-to-x", fmt.Sprint(w), "-scale-to-y", fmt.Sprint(h), files["pdf"], filepath.Join(dir, "pdf"))
 			for _, other := range []string{"svg.png", "pdf.png"} {
@@ -125,8 +133,7 @@ func grey(img image.Image) [][]float64 {
 	for y := range g {
 		g[y] = make([]float64, b.Dx())
 		for x := range g[y] {
-			r, gg, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			g[y][x] = (0.299*float64(r) + 0.587*float64(gg) + 0.114*float64(bb)) / 65535
+			g[y][x] = luma(img, b.Min.X+x, b.Min.Y+y)
 		}
 	}
 	out := make([][]float64, len(g))
@@ -148,6 +155,25 @@ func grey(img image.Image) [][]float64 {
 		}
 	}
 	return out
+}
+
+// luma is a pixel's Rec. 601 grey value in [0,1], read straight from the
+// pixel array of the image types the decoders give: the tests handle many
+// full-HD images, and under the race detector At is slow.
+func luma(img image.Image, x, y int) float64 {
+	switch m := img.(type) {
+	case *image.RGBA:
+		p := m.Pix[m.PixOffset(x, y):]
+		return (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
+	case *image.NRGBA:
+		p := m.Pix[m.PixOffset(x, y):]
+		a := float64(p[3]) / 255
+		return ((0.299*float64(p[0])+0.587*float64(p[1])+0.114*float64(p[2]))*a + 255*(1-a)) / 255
+	case *image.Gray:
+		return float64(m.Pix[m.PixOffset(x, y)]) / 255
+	}
+	r, g, bb, _ := img.At(x, y).RGBA()
+	return (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bb)) / 65535
 }
 
 func rmse(a, b [][]float64) float64 {
