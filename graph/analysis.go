@@ -120,14 +120,41 @@ const (
 	DefaultTop               = 10
 )
 
-// Upper bounds of the analysis parameters, so that one question cannot
-// occupy the service: each alternative path costs another search, and the
-// searches grow with the hops allowed.
+// Upper bounds of the analysis parameters, the same for every backend and
+// every surface, so that one question cannot occupy the service (each
+// alternative path costs another search, and the searches grow with the
+// hops allowed) and no date leaves a database's range (a window further
+// back than ten years says nothing useful anyway).
 const (
+	MaxWindow  = 3650
 	MaxK       = 20
 	MaxMaxHops = 20
 	MaxTop     = 10000
 )
+
+// NormalizeHigh returns the high threshold, DefaultHigh for 0, or
+// ErrInvalid naming the value.
+func NormalizeHigh(high int) (int, error) {
+	if high == 0 {
+		return DefaultHigh, nil
+	}
+	var ps problems
+	ps.scale("high", high)
+	return high, Invalid(ps.list)
+}
+
+// NormalizeTop returns the number of brokers to list, DefaultTop for 0,
+// or ErrInvalid naming the value.
+func NormalizeTop(top int) (int, error) {
+	if top == 0 {
+		return DefaultTop, nil
+	}
+	var ps problems
+	if top < 1 || top > MaxTop {
+		ps.add("top", fmt.Sprint(top), fmt.Sprintf("must be a whole number from 1 to %d", MaxTop))
+	}
+	return top, Invalid(ps.list)
+}
 
 // FindingParams are the parameters of the findings. Zero values mean the
 // defaults; Normalize fills them in and checks the rest.
@@ -152,11 +179,9 @@ func (p *FindingParams) Normalize() error {
 	}
 	var ps problems
 	ps.date("asOf", p.AsOf, false)
-	if p.High < 1 || p.High > 5 {
-		ps.add("high", fmt.Sprint(p.High), "must be a whole number from 1 to 5")
-	}
-	if p.Window < 0 {
-		ps.add("window", fmt.Sprint(p.Window), "must be a positive number of days")
+	ps.scale("high", p.High)
+	if p.Window < 1 || p.Window > MaxWindow {
+		ps.add("window", fmt.Sprint(p.Window), fmt.Sprintf("must be a whole number of days from 1 to %d", MaxWindow))
 	}
 	if p.Only != "" {
 		ps.oneOf("only", p.Only, Groups)

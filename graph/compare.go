@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 )
 
@@ -180,6 +181,9 @@ func Compare(a, b *Bundle) (*Comparison, error) {
 			c.Nodes.Removed = append(c.Nodes.Removed, NodeRef{k.kind, k.id})
 			continue
 		}
+		if reflect.DeepEqual(n, m) {
+			continue // most nodes of two states are the same: skip the JSON
+		}
 		fields, err := diffFields(n, m, nil)
 		if err != nil {
 			return nil, err
@@ -208,6 +212,9 @@ func Compare(a, b *Bundle) (*Comparison, error) {
 		s, ok := rb[k]
 		if !ok {
 			c.Relations.Removed = append(c.Relations.Removed, RelationRef{CompareKind(k.kind), KeyMap(k.kind, k.key)})
+			continue
+		}
+		if reflect.DeepEqual(r, s) {
 			continue
 		}
 		fields, err := diffFields(r, s, keyFields[k.kind])

@@ -33,7 +33,15 @@ type Problem struct {
 	Value string `json:"value"`
 	// Reason says what is wrong and, where it helps, what is allowed.
 	Reason string `json:"reason"`
+	// textLimit marks a problem that is only about the text limits, which
+	// values stored before the limits may break and still be exported.
+	textLimit bool
 }
+
+// TextLimit reports whether the problem is only that a text breaks the
+// text limits (length, control characters): stored values like that stay
+// readable and exportable, while an import refuses them.
+func (p Problem) TextLimit() bool { return p.textLimit }
 
 func (p Problem) String() string {
 	var b strings.Builder

@@ -146,8 +146,15 @@ func Suggest(typed string, candidates []string) []string {
 		d int
 	}
 	var hits []hit
+	n := utf8.RuneCountInString(t)
 	for _, c := range candidates {
-		if d := Distance(t, FoldName(c)); d <= limit {
+		fc := FoldName(c)
+		// Lengths further apart than the limit cannot be within it: skip
+		// the quadratic distance, which matters with thousands of names.
+		if m := utf8.RuneCountInString(fc); m-n > limit || n-m > limit {
+			continue
+		}
+		if d := Distance(t, fc); d <= limit {
 			hits = append(hits, hit{c, d})
 		}
 	}

@@ -22,9 +22,9 @@ type Store interface {
 	// CreateWorkspace adds an empty workspace: ErrInvalid for a bad one,
 	// ErrConflict when the id is taken.
 	CreateWorkspace(ctx context.Context, w Workspace) error
-	// DeleteWorkspace removes a workspace and everything in it, or returns
-	// ErrNotFound. pre is checked in the same transaction: ErrStale when it
-	// does not hold.
+	// DeleteWorkspace removes a workspace and everything in it, its
+	// records included, or returns ErrNotFound. pre is checked in the same
+	// transaction: ErrStale when it does not hold.
 	DeleteWorkspace(ctx context.Context, id string, pre Precondition) error
 
 	// CreateNode adds a node and returns its version. ErrNotFound: no
@@ -69,6 +69,10 @@ type Store interface {
 	// workspace changes and is never reused for other content, for cache
 	// keys and ETags. ErrNotFound: no such workspace.
 	Revision(ctx context.Context, ws string) (string, error)
+
+	// RecordStore keeps the service's own state (accounts, sessions,
+	// tokens, share links) beside the workspaces.
+	RecordStore
 
 	// Close releases the store; it must not be used afterwards.
 	Close() error

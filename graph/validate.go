@@ -154,6 +154,9 @@ func TextProblem(v string, max int, long bool) string {
 func (p *problems) text(field, v string, max int, long bool) {
 	if reason := TextProblem(v, max, long); reason != "" {
 		p.add(field, clip(v), reason)
+		// Text that is not UTF-8 never came through JSON, as every value
+		// stored before the limits did: it is damage, not an old value.
+		p.list[len(p.list)-1].textLimit = utf8.ValidString(v)
 	}
 }
 
@@ -240,6 +243,7 @@ func ValidateNode(n Node, entry string) []Problem {
 		p.text("notes", n.Notes, MaxLongText, true)
 		if len(n.Tags) > MaxTags {
 			p.add("tags", strconv.Itoa(len(n.Tags))+" tags", fmt.Sprintf("at most %d tags are allowed", MaxTags))
+			p.list[len(p.list)-1].textLimit = true
 		}
 		for i, t := range n.Tags {
 			p.required(fmt.Sprintf("tags[%d]", i), t)

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -334,5 +335,26 @@ func TestReferences(t *testing.T) {
 			}
 			requireProblem(t, ps, graph.EntryName(tc.node.NodeKind(), tc.node.NodeID()), tc.field, tc.value)
 		})
+	}
+}
+
+func TestProblemTextLimit(t *testing.T) {
+	long := strings.Repeat("x", graph.MaxShortText+1)
+	tags := make([]string, graph.MaxTags+1)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("t%d", i)
+	}
+	s := graph.Stakeholder{ID: "a", Name: long, Kind: "robot", Level: "board", Influence: 9, Interest: 1,
+		Attitude: "neutral", Notes: "ok\nfine", Title: "bad\u202Etitle", Tags: tags, Unit: "\xff"}
+	got := map[string]bool{}
+	for _, p := range graph.ValidateNode(s, "") {
+		got[p.Field] = p.TextLimit()
+	}
+	// Not UTF-8 (unit) is damage: no stored value came in that way.
+	want := map[string]bool{"name": true, "title": true, "tags": true, "kind": false, "influence": false, "unit": false}
+	for field, text := range want {
+		if v, ok := got[field]; !ok || v != text {
+			t.Errorf("%s: TextLimit() = %v (reported: %v), want %v", field, v, ok, text)
+		}
 	}
 }

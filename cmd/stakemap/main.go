@@ -54,4 +54,12 @@ func exitCode(err error) int {
 	return 1
 }
 
-func userMessage(err error) string { return err.Error() }
+// userMessage is the error as the user reads it, with what to do next
+// where stakemap knows it.
+func userMessage(err error) string {
+	msg := err.Error()
+	if errors.Is(err, graph.ErrCorrupt) && !errors.Is(err, errDamaged) {
+		msg += "\n'stakemap check' shows what is wrong; 'stakemap salvage -o DIR' exports the workspaces that can still be read"
+	}
+	return msg
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
 	"github.com/stakemap/stakemap/internal/httpapi"
@@ -23,30 +25,37 @@ func init() { register(newServeCmd) }
 
 func newServeCmd() *cobra.Command {
 	var (
-		addr       string
-		withDemo   bool
-		tokensPath string
-		noAuth     bool
-		logJSON    bool
-		workers    int
+		o       serveOptions
+		logJSON bool
+		domains string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API, its OpenAPI document and the web page",
 		Long: `Serve runs the HTTP service: the JSON API under /api/v1, the OpenAPI
 document at /api/openapi.json, /healthz, /readyz, Prometheus metrics at
-/metrics and a read-only web page at /.
+/metrics and the web page at /.
 
-Every API request needs a bearer token. STAKEMAP_ADMIN_TOKEN sets an admin
-token; without it, the first start creates one and prints it once. Tokens
-are kept as SHA-256 hashes in the token file (default: the database file
-with .tokens appended). --no-auth turns tokens off and is refused on any
-address but the loopback interface.
+People sign in with an account (e-mail and password, or single sign-on
+with OpenID Connect); scripts send a bearer token. Accounts, sessions,
+tokens and share links live in the store, so several serve processes on
+one Neo4j share them.
+
+  STAKEMAP_ADMIN_EMAIL, STAKEMAP_ADMIN_PASSWORD  make sure this account
+      exists as an admin of everything (password: 12 characters or more)
+  STAKEMAP_ADMIN_TOKEN  a bearer token for scripts with the admin role
+      (32 characters or more; unset: none)
+  STAKEMAP_OIDC_CLIENT_SECRET  the client secret of --oidc-client-id
+
+--demo on a loopback address also makes a demo account and prints its
+password once. A token file of an earlier version (--tokens) is moved into
+the store at the first start. --no-auth serves everyone as an admin and is
+refused on any address but the loopback interface.
 
 SIGINT or SIGTERM stops the service gracefully: running requests finish,
 then the store is closed.`,
 		Example: `  stakemap serve --demo
-  STAKEMAP_ADMIN_TOKEN=... stakemap serve --addr 0.0.0.0:8080 --db /data/stakemap.db`,
+  STAKEMAP_ADMIN_EMAIL=it@example.org STAKEMAP_ADMIN_PASSWORD=... stakemap serve --addr 0.0.0.0:8080 --db /data/stakemap.db --external-url https://stakemap.example.org`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var handler slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), nil)
@@ -54,57 +63,50 @@ then the store is closed.`,
 				handler = slog.NewJSONHandler(cmd.ErrOrStderr(), nil)
 			}
 			log := slog.New(handler)
-			if noAuth && !httpapi.IsLoopback(addr) {
-				return fmt.Errorf("serve: --no-auth is only allowed on a loopback address such as 127.0.0.1:8080, not %s: %w", addr, graph.ErrInvalid)
+			if o.noAuth && !httpapi.IsLoopback(o.addr) {
+				return fmt.Errorf("serve: --no-auth is only allowed on a loopback address such as 127.0.0.1:8080, not %s: %w", o.addr, graph.ErrInvalid)
 			}
-			return runServe(cmd.Context(), log, serveOptions{
-				addr: addr, demo: withDemo, tokens: tokensPath, noAuth: noAuth, workers: workers,
-				announce: func(token string) {
-					fmt.Fprintf(cmd.ErrOrStderr(), "\nAdmin token (shown once; only its hash is stored):\n\n    %s\n\n", token)
-				},
-			})
+			for _, d := range strings.Split(domains, ",") {
+				if d = strings.TrimSpace(d); d != "" {
+					o.oidcDomains = append(o.oidcDomains, d)
+				}
+			}
+			o.adminToken = os.Getenv("STAKEMAP_ADMIN_TOKEN")
+			o.adminEmail, o.adminPassword = os.Getenv("STAKEMAP_ADMIN_EMAIL"), os.Getenv("STAKEMAP_ADMIN_PASSWORD")
+			o.oidcSecret = os.Getenv("STAKEMAP_OIDC_CLIENT_SECRET")
+			o.announce = func(email, password string) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "\nDemo account (shown once; only a hash of the password is stored):\n\n    e-mail:   %s\n    password: %s\n\n", email, password)
+			}
+			return runServe(cmd.Context(), log, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", envOr("STAKEMAP_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env STAKEMAP_ADDR)")
-	f.BoolVar(&withDemo, "demo", false, "load the demo workspace when the store has no workspace")
-	f.StringVar(&tokensPath, "tokens", os.Getenv("STAKEMAP_TOKENS"), "token file (env STAKEMAP_TOKENS; default: the --db file with .tokens appended, or stakemap.tokens with Neo4j)")
-	f.BoolVar(&noAuth, "no-auth", false, "serve without tokens (loopback addresses only)")
+	f.StringVar(&o.addr, "addr", envOr("STAKEMAP_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env STAKEMAP_ADDR)")
+	f.BoolVar(&o.demo, "demo", false, "load the demo workspace when the store has no workspace, and on a loopback address make a demo account")
+	f.StringVar(&o.tokens, "tokens", os.Getenv("STAKEMAP_TOKENS"), "token file of an earlier version, moved into the store at start (env STAKEMAP_TOKENS; default: the --db file with .tokens appended, or stakemap.tokens with Neo4j)")
+	f.BoolVar(&o.noAuth, "no-auth", false, "serve everyone as an admin, without signing in (loopback addresses only)")
+	f.StringVar(&o.externalURL, "external-url", os.Getenv("STAKEMAP_EXTERNAL_URL"), "address people reach the service at, e.g. https://stakemap.example.org: https makes cookies Secure; single sign-on needs it (env STAKEMAP_EXTERNAL_URL)")
+	f.StringVar(&o.oidcIssuer, "oidc-issuer", os.Getenv("STAKEMAP_OIDC_ISSUER"), "OpenID Connect issuer URL for single sign-on (env STAKEMAP_OIDC_ISSUER)")
+	f.StringVar(&o.oidcClientID, "oidc-client-id", os.Getenv("STAKEMAP_OIDC_CLIENT_ID"), "client id at the OpenID provider (env STAKEMAP_OIDC_CLIENT_ID; the secret: STAKEMAP_OIDC_CLIENT_SECRET)")
+	f.StringVar(&domains, "oidc-allowed-domains", os.Getenv("STAKEMAP_OIDC_ALLOWED_DOMAINS"), "comma-separated e-mail domains whose people get an account (no role yet) at their first single sign-on (env STAKEMAP_OIDC_ALLOWED_DOMAINS)")
 	f.BoolVar(&logJSON, "log-json", false, "write logs as JSON lines instead of text")
-	f.IntVar(&workers, "render-workers", 2, "map rendering worker processes")
+	f.IntVar(&o.workers, "render-workers", 2, "map rendering worker processes")
 	return cmd
 }
 
 type serveOptions struct {
-	addr, tokens string
-	demo, noAuth bool
-	workers      int
-	announce     func(token string)
+	addr, tokens, externalURL string
+	demo, noAuth              bool
+	workers                   int
+	adminToken                string
+	adminEmail, adminPassword string
+	oidcIssuer, oidcClientID  string
+	oidcSecret                string
+	oidcDomains               []string
+	announce                  func(email, password string)
 }
 
 func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error) {
-	var tokens *httpapi.TokenStore
-	if !o.noAuth {
-		path := o.tokens
-		if path == "" {
-			path = backendFlags.db + ".tokens"
-			if backendFlags.neo4jURI != "" {
-				path = "stakemap.tokens"
-			}
-		}
-		if tokens, err = httpapi.OpenTokens(path); err != nil {
-			return err
-		}
-		tokens.SetAdminToken(os.Getenv("STAKEMAP_ADMIN_TOKEN"))
-		if !tokens.HasAdmin() {
-			token, _, err := tokens.Create(httpapi.AllWorkspaces, httpapi.RoleAdmin)
-			if err != nil {
-				return fmt.Errorf("create the first admin token: %w", err)
-			}
-			o.announce(token)
-		}
-	}
-
 	backend, err := openBackend(ctx)
 	if err != nil {
 		return err
@@ -115,6 +117,10 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
+	acc, err := openServeAccess(ctx, log, backend, o)
+	if err != nil {
+		return err
+	}
 	if o.demo {
 		if err := loadDemo(ctx, log, backend); err != nil {
 			return err
@@ -129,26 +135,103 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 
 	srv, err := httpapi.New(httpapi.Config{
 		Backend:      backend,
-		Tokens:       tokens,
+		Access:       acc,
 		NoAuth:       o.noAuth,
 		Renderer:     mapRenderer{renderer},
 		DecodeBundle: bundle.Decode,
 		EncodeBundle: bundle.Encode,
+		ReadInput:    bundle.ReadInputFrom,
 		Logger:       log,
 	})
 	if err != nil {
 		return err
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	mux.Handle(mcpPath, mcpHandler(acc, o.noAuth, backend, assistantMaps{renderer}, log))
+	if acc.OIDCEnabled() {
+		mux.HandleFunc("GET "+access.OIDCLoginPath, acc.OIDCLogin)
+		mux.HandleFunc("GET "+access.OIDCCallbackPath, acc.OIDCCallback)
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "auth", !o.noAuth)
-	if err := httpapi.Serve(ctx, ln, srv.Handler(), log); err != nil {
+	// Share-link counts are written every minute and once more at the end.
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { acc.Run(bg); close(done) }()
+	defer func() { stopBG(); <-done }()
+	log.Info("listening", "addr", ln.Addr().String(), "auth", !o.noAuth, "sso", acc.OIDCEnabled())
+	// The API guards itself; the guard around everything covers the pages.
+	if err := httpapi.Serve(ctx, ln, acc.CrossOriginGuard(mux, httpapi.CrossOriginDenied), log); err != nil {
 		return err
 	}
 	log.Info("drained; closing the store")
 	return nil
+}
+
+// openServeAccess starts sign-in: the access service, the migration of
+// an old token file, the admin account of the environment and, for
+// --demo on loopback, the demo account.
+func openServeAccess(ctx context.Context, log *slog.Logger, store graph.Store, o serveOptions) (*access.Service, error) {
+	cfg := access.Config{Store: store, ExternalURL: o.externalURL, AdminToken: o.adminToken, Logger: log}
+	if o.oidcIssuer != "" || o.oidcClientID != "" {
+		cfg.OIDC = &access.OIDCConfig{Issuer: o.oidcIssuer, ClientID: o.oidcClientID, ClientSecret: o.oidcSecret, AllowedDomains: o.oidcDomains}
+	}
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	acc, err := access.New(octx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	path := o.tokens
+	switch {
+	case path != "":
+	case backendFlags.neo4jURI != "":
+		path = "stakemap.tokens" // where earlier versions kept them with Neo4j
+	default:
+		path = backendFlags.db + ".tokens"
+	}
+	n, warnings, err := acc.ImportTokenFile(ctx, path)
+	for _, w := range warnings {
+		log.Warn(w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if n > 0 {
+		log.Info("tokens moved from the token file into the store", "tokens", n, "file", path+".migrated")
+	}
+	if o.adminEmail != "" || o.adminPassword != "" {
+		if o.adminEmail == "" {
+			return nil, fmt.Errorf("serve: %w", graph.Invalid([]graph.Problem{{Field: "STAKEMAP_ADMIN_EMAIL", Reason: "is required with STAKEMAP_ADMIN_PASSWORD"}}))
+		}
+		created, err := acc.EnsureAdmin(ctx, o.adminEmail, o.adminPassword)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		if created {
+			log.Info("admin account made from STAKEMAP_ADMIN_EMAIL")
+		}
+	}
+	if o.demo && !o.noAuth {
+		if httpapi.IsLoopback(o.addr) {
+			password, created, err := acc.EnsureDemoAccount(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("serve: %w", err)
+			}
+			if created {
+				o.announce(access.DemoEmail, password)
+			}
+		} else {
+			log.Warn("no demo account: --demo makes one on a loopback address only")
+		}
+	}
+	if ok, err := acc.HasAdmin(ctx); err == nil && !ok && !o.noAuth {
+		log.Warn("nobody can administer this service: set STAKEMAP_ADMIN_EMAIL and STAKEMAP_ADMIN_PASSWORD, or run `stakemap user add EMAIL --role admin --password-stdin` with the service stopped")
+	}
+	return acc, nil
 }
 
 // loadDemo imports the demo workspace into a store that has none.

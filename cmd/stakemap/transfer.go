@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/merge"
 )
 
 func init() {
@@ -23,45 +25,134 @@ func init() {
 }
 
 func newImportCmd() *cobra.Command {
-	var ws graph.Workspace
+	var (
+		ws                    graph.Workspace
+		mode, prefer          string
+		dryRun, asJSON, prune bool
+	)
 	cmd := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Create or replace a workspace from a stakemap/v1 JSON file, a folder of CSV files or an XLSX workbook",
-		Long: `Import reads one workspace and replaces that workspace in the store with it,
-all or nothing: a file with any problem changes nothing, and every problem is
-listed (entry, field, value, reason; for spreadsheets the sheet, row and
-column). FILE is a stakemap/v1 JSON document (- for standard input), a
-folder of CSV files named after the arrays (stakeholders.csv, ...) or an
-.xlsx workbook with one sheet per array. English and Dutch column headers
-are accepted.`,
-		Example: `  stakemap import oostvoorde.json
-  stakemap import --workspace oostvoorde --name "Gemeente Oostvoorde" stakeholders/
-  stakemap import --neo4j-uri bolt://localhost:7687 oostvoorde.json`,
+		Short: "Merge a spreadsheet into a workspace, or replace a workspace with a stakemap/v1 document",
+		Long: `Import reads an .xlsx workbook, a folder of CSV files, one CSV file or a
+stakemap/v1 JSON document (- for standard input) and writes it into a
+workspace, all or nothing: a file with any problem changes nothing, and every
+problem is listed (entry, field, value, reason; for spreadsheets the sheet,
+row and column, in the sheet's language).
+
+--mode merge (the default for spreadsheets) adds and updates and removes
+nothing, except that a roles sheet decides the roles of each (stakeholder,
+trajectory) pair it mentions and a hierarchy sheet the managers of each
+person it mentions; --prune also removes what the workbook's sheets lack.
+Rows without an id column are matched by name, contact rows by date, people
+and channel; names work wherever a reference is expected. --mode replace (the
+default for JSON) makes the workspace exactly what the file says.
+
+A workbook exported by stakemap remembers the values it was exported with: a
+cell left as it was keeps what stakemap has now, and a field changed both in
+the workbook and in stakemap since is a conflict. With conflicts nothing is
+written unless --prefer sheet or --prefer stakemap says which side wins.
+
+--dry-run shows the differences sheet by sheet and writes nothing; with
+--json it prints the compare document plus "conflicts".`,
+		Example: `  stakemap import --dry-run register.xlsx
+  stakemap import --workspace oostvoorde register.xlsx
+  stakemap import --prefer sheet oostvoorde.xlsx
+  stakemap import oostvoorde.json
+  stakemap import --workspace oostvoorde --name "Gemeente Oostvoorde" stakeholders/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			start := time.Now()
-			b, err := readBundle(cmd.Context(), args[0], ws, cmd.ErrOrStderr())
-			if err != nil {
+			path := args[0]
+			isJSON := path == "-" || strings.EqualFold(filepath.Ext(path), ".json")
+			if mode == "" {
+				mode = string(merge.ModeMerge)
+				if isJSON {
+					mode = string(merge.ModeReplace)
+				}
+			}
+			opt := merge.Options{Mode: merge.Mode(mode), Prune: prune, Prefer: prefer, Workspace: ws}
+			if err := opt.Check(); err != nil {
 				return err
 			}
-			progress(cmd.ErrOrStderr(), "writing workspace %s: %d stakeholders, %d trajectories, %d relationships",
-				b.Workspace.ID, len(b.Stakeholders), len(b.Trajectories), relationCount(b))
+			if isJSON && opt.Mode == merge.ModeReplace && !dryRun && !asJSON {
+				return importDocument(cmd, path, ws)
+			}
+			in, err := readInput(cmd, path)
+			if err != nil {
+				return fmt.Errorf("import %s: %w", path, err)
+			}
 			store, err := openBackend(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			if err := store.ImportBundle(cmd.Context(), b, graph.Precondition{}); err != nil {
-				return fmt.Errorf("import %s: %w", args[0], err)
+			if opt.Workspace.ID == "" && (in.Workspace == nil || in.Workspace.Workspace.ID == "") {
+				if opt.Workspace.ID, err = resolveWorkspace(cmd.Context(), store, ""); err != nil {
+					return fmt.Errorf("import %s: %w (or add a workspace sheet)", path, err)
+				}
 			}
-			progress(cmd.ErrOrStderr(), "imported workspace %s in %s", b.Workspace.ID, time.Since(start).Round(time.Millisecond))
+			ctx := graph.WithActor(cmd.Context(), graph.ActorCLI)
+			im := &merge.Importer{Store: store}
+			rep, err := im.Import(ctx, merge.Request{Input: in, Options: opt, DryRun: dryRun})
+			if rep != nil {
+				if asJSON {
+					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc.SetIndent("", "  ")
+					if werr := enc.Encode(rep); werr != nil {
+						return werr
+					}
+				} else {
+					lang := rep.After.Workspace.Language
+					if werr := bundle.DescribeReport(cmd.OutOrStdout(), rep, lang); werr != nil {
+						return werr
+					}
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("import %s: %w", path, err)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&ws.ID, "workspace", "", "workspace id: supplies or overrides the file's workspace id")
 	cmd.Flags().StringVar(&ws.Name, "name", "", "workspace name: supplies or overrides the file's")
 	cmd.Flags().StringVar(&ws.Language, "language", "", "workspace language, nl or en: supplies or overrides the file's")
+	cmd.Flags().StringVar(&mode, "mode", "", "merge or replace (default: merge for spreadsheets, replace for JSON)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what the import would change and write nothing")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as the compare document plus conflicts")
+	cmd.Flags().BoolVar(&prune, "prune", false, "merge mode: also remove what the workbook's sheets lack")
+	cmd.Flags().StringVar(&prefer, "prefer", "", "settle conflicts: sheet or stakemap")
 	return cmd
+}
+
+// readInput reads a file for a merging import or a dry run: standard input
+// is a stakemap/v1 document.
+func readInput(cmd *cobra.Command, path string) (*merge.Input, error) {
+	if path == "-" {
+		return bundle.ReadInputFrom(cmd.InOrStdin(), "stdin.json")
+	}
+	return bundle.ReadInput(path)
+}
+
+// importDocument replaces a workspace with a stakemap/v1 document, as
+// import always did: straight through, with progress on large files.
+func importDocument(cmd *cobra.Command, path string, ws graph.Workspace) error {
+	start := time.Now()
+	b, err := readBundle(cmd.Context(), path, ws, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	progress(cmd.ErrOrStderr(), "writing workspace %s: %d stakeholders, %d trajectories, %d relationships",
+		b.Workspace.ID, len(b.Stakeholders), len(b.Trajectories), relationCount(b))
+	store, err := openBackend(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.ImportBundle(graph.WithActor(cmd.Context(), graph.ActorCLI), b, graph.Precondition{}); err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	progress(cmd.ErrOrStderr(), "imported workspace %s in %s", b.Workspace.ID, time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // readBundle reads a bundle from a JSON file (or stdin), a CSV folder or an
@@ -158,10 +249,13 @@ defaults filled in, so that export, import and export again give the same
 bytes. It writes to standard output unless -o names a file; a file is
 replaced only when the whole document has been written.
 
-With --format xlsx it writes a workbook with one sheet per array, and with
+With --format xlsx it writes a workbook in the workspace's language (Dutch
+sheet names, headers and values for a Dutch workspace) with date cells, a
+frozen header row and a drop-down list on every enumerated column, and with
 --format csv one CSV file per array into the folder -o names: both import
 back unchanged and serve as templates for filling in a map in a
-spreadsheet.`,
+spreadsheet. A workbook remembers the values it was exported with, so that
+importing it back keeps what was changed in stakemap meanwhile.`,
 		Example: `  stakemap export --workspace oostvoorde -o oostvoorde.json
   stakemap export --db team.db --workspace oostvoorde > backup.json
   stakemap export --format xlsx -o oostvoorde.xlsx

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Concurrency", testConcurrency},
 		{"CanceledContext", testCanceledContext},
 		{"Preconditions", testPreconditions},
+		{"Records", testRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

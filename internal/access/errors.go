@@ -17,6 +17,11 @@ var (
 	// ErrThrottled: too many failed attempts; a *ThrottledError says
 	// when to try again.
 	ErrThrottled = errors.New("too many failed attempts")
+	// ErrForbidden: the principal is signed in but its role does not
+	// allow the operation.
+	ErrForbidden = errors.New("not allowed for your role")
+	// ErrGone: a share link that existed has expired or was revoked.
+	ErrGone = errors.New("this link has expired or was revoked")
 )
 
 // ThrottledError is ErrThrottled with the time to wait.

@@ -2,6 +2,31 @@
 // and sessions, API tokens, share links, and the roles they grant. The JSON
 // API and the web pages ask it about every request, so both apply the
 // same sign-in and the same roles.
+//
+// A Service holds it all in the store (graph.RecordStore), so several
+// service processes on one database share it. What the pages and the API
+// call:
+//
+//   - every request: Authenticate (session cookie or bearer token) gives
+//     a Principal, whose Role and Can answer role checks; NewContext puts
+//     it in the request's context so writes are recorded as its Actor.
+//   - sign-in page: SignIn (e-mail and password; throttled; the same
+//     answer for unknown addresses), SignOut, SafeNext for ?next=,
+//     OIDCEnabled, OIDCLogin and OIDCCallback (mounted at OIDCLoginPath
+//     and OIDCCallbackPath), Message for errors in Dutch or English.
+//   - account page: Account, UpdateAccount, ChangePassword,
+//     SignOutEverywhere, CreateToken, PersonalTokens, RevokeToken.
+//   - admins: CreateAccount, Accounts, RemoveAccount, SetPassword;
+//     Members, SetMember, RemoveMember per workspace.
+//   - share links: CreateShareLink, ShareLinks, RevokeShareLink; the
+//     public page resolves /s/<secret> with ShareLink and shows only
+//     ShareLink.View of the workspace.
+//   - the whole server: CrossOriginGuard refuses cross-origin writes.
+//
+// Every operation takes the acting Principal and checks its role itself;
+// errors are ErrForbidden, graph.ErrNotFound, graph.ErrInvalid (naming
+// each field), graph.ErrConflict, ErrBadCredentials, ErrGone or a
+// *ThrottledError.
 package access
 
 import (
@@ -44,6 +69,9 @@ type Principal struct {
 	AccountID, Email, Name string
 	// TokenID and TokenName name the token, for a bearer token.
 	TokenID, TokenName string
+	// SessionID names the session, for a session cookie: the id of its
+	// record (a hash, not the cookie's secret).
+	SessionID string
 	// Lang is the person's preferred language (nl, en), or "" for the
 	// workspace's.
 	Lang string

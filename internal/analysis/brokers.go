@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/stakemap/stakemap/graph"
@@ -14,23 +13,11 @@ import (
 // influence network (directed, unweighted, not normalised), ties by id.
 // top 0 means the default; a negative top gives ErrInvalid.
 func Brokers(b *graph.Bundle, top int) ([]graph.Broker, error) {
-	top, err := normalizeTop(top)
+	top, err := graph.NormalizeTop(top)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	return prepare(b).brokers(top), nil
-}
-
-func normalizeTop(top int) (int, error) {
-	if top == 0 {
-		return graph.DefaultTop, nil
-	}
-	if top < 0 {
-		return 0, fmt.Errorf("brokers: %w", graph.Invalid([]graph.Problem{{
-			Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number",
-		}}))
-	}
-	return top, nil
 }
 
 func (ix *index) brokers(top int) []graph.Broker {

@@ -26,9 +26,9 @@ func (s *Snapshot) Findings(p graph.FindingParams) ([]graph.Finding, error) {
 
 // Grid is the package-level Grid on the prepared bundle.
 func (s *Snapshot) Grid(trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
-		return graph.Grid{}, err
+		return graph.Grid{}, fmt.Errorf("grid: %w", err)
 	}
 	return s.ix.grid(trajectory, high)
 }
@@ -44,9 +44,9 @@ func (s *Snapshot) Paths(q graph.PathQuery) ([]graph.Path, error) {
 // Brokers is the package-level Brokers on the prepared bundle; the
 // centrality is computed once per snapshot.
 func (s *Snapshot) Brokers(top int) ([]graph.Broker, error) {
-	top, err := normalizeTop(top)
+	top, err := graph.NormalizeTop(top)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	return s.ix.brokers(top), nil
 }
@@ -179,8 +179,8 @@ func (e *Engine) Findings(ctx context.Context, ws string, p graph.FindingParams)
 
 // Grid implements graph.Analyzer.
 func (e *Engine) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
-	if _, err := normalizeHigh(high); err != nil {
-		return graph.Grid{}, err
+	if _, err := graph.NormalizeHigh(high); err != nil {
+		return graph.Grid{}, fmt.Errorf("grid: %w", err)
 	}
 	s, err := e.Snapshot(ctx, ws)
 	if err != nil {
@@ -203,8 +203,8 @@ func (e *Engine) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]gra
 
 // Brokers implements graph.Analyzer.
 func (e *Engine) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
-	if _, err := normalizeTop(top); err != nil {
-		return nil, err
+	if _, err := graph.NormalizeTop(top); err != nil {
+		return nil, fmt.Errorf("brokers: %w", err)
 	}
 	s, err := e.Snapshot(ctx, ws)
 	if err != nil {

@@ -273,7 +273,7 @@ func TestFindingsSortedWithMessages(t *testing.T) {
 }
 
 func TestFindingsErrInvalid(t *testing.T) {
-	for _, p := range []graph.FindingParams{{AsOf: "30-06-2026"}, {High: 6}, {Window: -1}, {Only: "all"}, {Lang: "de"}} {
+	for _, p := range []graph.FindingParams{{AsOf: "30-06-2026"}, {High: 6}, {Window: -1}, {Window: 3651}, {Window: 1 << 40}, {Only: "all"}, {Lang: "de"}} {
 		if _, err := analysis.Findings(healthy(), p); !errors.Is(err, graph.ErrInvalid) {
 			t.Errorf("%+v: got %v, want ErrInvalid", p, err)
 		}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/stakemap/stakemap/graph"
 )
@@ -14,9 +13,9 @@ import (
 // high 0 means the default. Unknown trajectory: ErrNotFound; bad high:
 // ErrInvalid.
 func Grid(b *graph.Bundle, trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
-		return graph.Grid{}, err
+		return graph.Grid{}, fmt.Errorf("grid: %w", err)
 	}
 	// Straight from the bundle: a grid needs only stakeholders and stakes,
 	// not the whole index.
@@ -107,18 +106,6 @@ func (g gridOf) placeStakes(stakes []graph.Stake, shs []graph.Stakeholder, high 
 	for _, q := range graph.Quadrants {
 		slices.Sort(g.Quadrants[q])
 	}
-}
-
-func normalizeHigh(high int) (int, error) {
-	if high == 0 {
-		return graph.DefaultHigh, nil
-	}
-	if high < 1 || high > 5 {
-		return 0, fmt.Errorf("grid: %w", graph.Invalid([]graph.Problem{{
-			Field: "high", Value: strconv.Itoa(high), Reason: "must be a whole number from 1 to 5",
-		}}))
-	}
-	return high, nil
 }
 
 func (ix *index) grid(trajectory string, high int) (graph.Grid, error) {

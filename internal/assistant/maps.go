@@ -174,7 +174,9 @@ func (t *tools) readResource(ctx context.Context, req *mcp.ReadResourceRequest, 
 
 func (t *tools) register(s *mcp.Server) {
 	t.registerRead(s)
-	t.registerWrite(s)
+	if !t.cfg.ReadOnly {
+		t.registerWrite(s)
+	}
 	t.registerMaps(s)
 	t.registerResources(s)
 }

@@ -382,9 +382,13 @@ func (t *tools) registerRead(s *mcp.Server) {
 			if bs == nil {
 				bs = []graph.Broker{}
 			}
+			s, err := t.snapshot(ctx, c)
+			if err != nil {
+				return nil, brokersOut{}, err
+			}
 			parts := make([]string, len(bs))
 			for i, b := range bs {
-				parts[i] = fmt.Sprintf("%s %g", b.ID, b.Score)
+				parts[i] = fmt.Sprintf("%s (%s) %.1f", s.people.Name(b.ID), b.ID, b.Score)
 			}
 			return text(fmt.Sprintf("%d brokers: %s", len(bs), strings.Join(parts, ", "))), brokersOut{Brokers: bs}, nil
 		})

@@ -38,6 +38,10 @@ type Config struct {
 	Principal func(ctx context.Context, header http.Header) (access.Principal, error)
 	// Maps draws maps for render_map; nil leaves the tool out.
 	Maps MapRenderer
+	// ReadOnly leaves the write tools out, for a session of someone who
+	// may write nowhere: a viewer's assistant is not offered tools it
+	// could only be refused.
+	ReadOnly bool
 	// Version is the server version reported to clients.
 	Version string
 }

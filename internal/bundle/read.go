@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/merge"
 )
 
 // maxSheetBytes bounds one CSV file or one unpacked workbook: a workspace
@@ -26,42 +28,200 @@ const maxSheetBytes = 64 << 20
 // ReadPath reads a workspace from path, telling the format by its shape:
 // a folder of CSV files (ReadCSV), an .xlsx workbook (ReadXLSX), a single
 // CSV file named after its array (stakeholders.csv), or a stakemap/v1 JSON
-// document (a .json file, or any file starting with "{"). The options'
-// workspace fields override the input's.
+// document (a .json file, or any file starting with "{"). Rows without an
+// id get one from their name, and names work as references, within the
+// input. The options' workspace fields override the input's.
 func ReadPath(p string, opt Options) (*graph.Bundle, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
+	if !fi.IsDir() && looksJSON(p) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return decode(f, opt)
+	}
+	in, err := ReadInput(p)
+	if err != nil {
+		return nil, err
+	}
+	return Alone(in, opt)
+}
+
+// Alone makes a bundle of an input on its own, as a replacing import
+// does: ids from names, names as references within the input.
+func Alone(in *merge.Input, opt Options) (*graph.Bundle, error) {
+	plan, err := merge.Build(nil, in, merge.Options{Mode: merge.ModeReplace, Workspace: opt.Workspace})
+	if err != nil {
+		return nil, err
+	}
+	return plan.Bundle, nil
+}
+
+// looksJSON reports whether the file at p is a JSON document: by its
+// extension, or by its first non-blank byte.
+func looksJSON(p string) bool {
+	if strings.EqualFold(filepath.Ext(p), ".json") {
+		return true
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head[:n], utf8BOM), " \t\r\n")
+	return bytes.HasPrefix(trimmed, []byte("{"))
+}
+
+// ReadInput reads what a file or folder says about a workspace, for an
+// import to merge or replace with: a folder of CSV files, an .xlsx
+// workbook (with the values it was exported with, when stakemap wrote
+// it), a single CSV file, or a stakemap/v1 JSON document. Problems in the
+// cells are in the input, to be reported with those of the merge.
+func ReadInput(p string) (*merge.Input, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
 	if fi.IsDir() {
-		return ReadCSV(p, opt)
+		tables, err := csvTables(os.DirFS(p))
+		if err != nil {
+			return nil, fmt.Errorf("read CSV folder %s: %w", p, err)
+		}
+		return readTables(tables, nil, nil), nil
 	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	return ReadInputFrom(f, filepath.Base(p))
+}
+
+// ReadInputFS reads the CSV files at the root of fsys as ReadInput reads
+// a folder.
+func ReadInputFS(fsys fs.FS) (*merge.Input, error) {
+	tables, err := csvTables(fsys)
+	if err != nil {
 		return nil, err
 	}
-	ext := strings.ToLower(filepath.Ext(p))
+	return readTables(tables, nil, nil), nil
+}
+
+// ReadInputFrom is ReadInput for an uploaded file: name (which may be
+// empty) and the first bytes tell the format. A CSV file whose name is no
+// sheet's is taken for the sheet whose columns its headers are.
+func ReadInputFrom(r io.Reader, name string) (*merge.Input, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	head, _ := br.Peek(512)
+	ext := strings.ToLower(path.Ext(name))
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")
 	switch {
+	case ext == ".ods" || ext == ".fods" || bytes.Contains(head, []byte("opendocument.spreadsheet")):
+		return nil, graph.Invalid([]graph.Problem{{Entry: name, Field: "format", Value: ext, Reason: odsReason}})
+	case ext == ".xls":
+		return nil, graph.Invalid([]graph.Problem{{Entry: name, Field: "format", Value: ext, Reason: xlsReason}})
 	case ext == ".xlsx" || ext == ".xlsm" || bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return ReadXLSX(f, opt)
+		return readWorkbook(br)
 	case ext == ".json" || bytes.HasPrefix(trimmed, []byte("{")):
-		return decode(f, opt)
-	case ext == ".csv":
-		t, err := readCSVTable(filepath.Base(p), f)
+		b, err := decode(br, Options{})
 		if err != nil {
 			return nil, err
 		}
-		return fromTables([]*table{t}, opt)
+		return InputOf(b), nil
 	}
-	return nil, fmt.Errorf("%s: unknown format: expected a stakemap/v1 .json document, an .xlsx workbook, a .csv file or a folder of CSV files", filepath.Base(p))
+	switch ext {
+	case "":
+		name = "upload.csv"
+	case ".csv", ".tsv":
+		// A CSV file: its header line tells the separator.
+	default:
+		return nil, graph.Invalid([]graph.Problem{{Entry: name, Field: "format", Value: ext,
+			Reason: "unknown format: expected a stakemap/v1 .json document, an .xlsx workbook, a .csv file or a folder of CSV files"}})
+	}
+	t, err := readCSVTable(name, br)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, ok := sheetFor(t.base); !ok && len(t.rows) > 0 {
+		if s := guessSheet(t.rows[0]); s != nil {
+			t.base, t.guessed = s.array, true
+		}
+	}
+	return readTables([]*table{t}, nil, nil), nil
+}
+
+// odsReason and xlsReason say, in Dutch and English, how to turn a file
+// stakemap cannot read into one it can: no well-kept Go reader of
+// OpenDocument spreadsheets exists, and .xls is Excel's format of 2003.
+const (
+	odsReason = "stakemap leest geen OpenDocument-werkmappen (.ods): open het bestand in LibreOffice Calc en kies Bestand › Opslaan als… › Excel 2007-365 (.xlsx), en importeer dat bestand / " +
+		"stakemap cannot read OpenDocument workbooks (.ods): open the file in LibreOffice Calc, choose File › Save As… › Excel 2007-365 (.xlsx) and import that file"
+	xlsReason = "stakemap leest geen .xls (Excel 97-2003): sla het bestand op als Excel-werkmap (.xlsx) en importeer dat bestand / " +
+		"stakemap cannot read .xls (Excel 97-2003): save the file as an Excel workbook (.xlsx) and import that file"
+)
+
+// guessSheet returns the one sheet whose columns every header names, the
+// one with most of them if several do.
+func guessSheet(header []string) *sheet {
+	var best *sheet
+	bestN, ties := 0, 0
+	for i := range sheets {
+		s := &sheets[i]
+		n := 0
+		for _, h := range header {
+			if strings.TrimSpace(h) == "" {
+				continue
+			}
+			if _, _, ok := s.columnFor(h); !ok {
+				n = -1
+				break
+			}
+			n++
+		}
+		switch {
+		case n > bestN:
+			best, bestN, ties = s, n, 0
+		case n == bestN && n > 0:
+			ties++
+		}
+	}
+	if ties > 0 {
+		return nil
+	}
+	return best
+}
+
+// InputOf makes an import input of a stakemap/v1 document: every entry
+// states every field.
+func InputOf(b *graph.Bundle) *merge.Input {
+	in := &merge.Input{Lang: b.Workspace.Language, Arrays: map[string]bool{}}
+	tables := map[string]*merge.Table{}
+	tableOf := func(array string) *merge.Table {
+		t := tables[array]
+		if t == nil {
+			t = &merge.Table{Name: array, Array: array, Lang: graph.LangEN, Order: len(tables), Document: true}
+			tables[array] = t
+			in.Arrays[array] = true
+		}
+		return t
+	}
+	in.Workspace = &merge.WorkspaceRow{Row: merge.Row{Table: &merge.Table{Name: "workspace", Array: "workspace", Lang: graph.LangEN, Document: true}}, Workspace: b.Workspace}
+	for _, s := range sheets[1:] {
+		tableOf(s.array)
+	}
+	b.Nodes(func(array string, i int, n graph.Node) {
+		in.Nodes = append(in.Nodes, merge.NodeRow{Row: merge.Row{Table: tableOf(array), Num: i}, Node: n})
+	})
+	b.Relations(func(array string, i int, r graph.Relation) {
+		in.Relations = append(in.Relations, merge.RelationRow{Row: merge.Row{Table: tableOf(array), Num: i}, Relation: r})
+	})
+	return in
 }
 
 // ReadCSV reads a workspace from a folder of CSV files named after the
@@ -81,6 +241,15 @@ func ReadCSV(dir string, opt Options) (*graph.Bundle, error) {
 // semicolons (Dutch Excel) or tabs as its header line shows. Every problem
 // of every file is reported, by file, row and column.
 func ReadCSVFS(fsys fs.FS, opt Options) (*graph.Bundle, error) {
+	tables, err := csvTables(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return Alone(readTables(tables, nil, nil), opt)
+}
+
+// csvTables reads the CSV files at the root of fsys.
+func csvTables(fsys fs.FS) ([]*table, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
@@ -102,9 +271,9 @@ func ReadCSVFS(fsys fs.FS, opt Options) (*graph.Bundle, error) {
 		tables = append(tables, t)
 	}
 	if len(tables) == 0 {
-		return nil, graph.Invalid([]graph.Problem{{Entry: "folder", Field: "files", Reason: "holds no .csv files: expected stakeholders.csv, trajectories.csv, …"}})
+		return nil, graph.Invalid([]graph.Problem{{Entry: "folder", Field: "files", Reason: "holds no .csv files: expected stakeholders.csv, trajectories.csv, … (or belanghebbenden.csv, trajecten.csv, …)"}})
 	}
-	return fromTables(tables, opt)
+	return tables, nil
 }
 
 // readCSVTable reads one CSV file. A file that is not CSV yields a broken
@@ -173,8 +342,18 @@ func delimiter(data []byte) rune {
 // ReadXLSX reads a workspace from an .xlsx workbook with one sheet per
 // array of a bundle, named in English or Dutch (stakeholders or
 // belanghebbenden, …). Every problem of every sheet is reported, by sheet,
-// row and column.
+// row and column, in the sheet's language.
 func ReadXLSX(r io.Reader, opt Options) (*graph.Bundle, error) {
+	in, err := readWorkbook(r)
+	if err != nil {
+		return nil, err
+	}
+	return Alone(in, opt)
+}
+
+// readWorkbook reads the sheets of a workbook, and the values it was
+// exported with when stakemap wrote it.
+func readWorkbook(r io.Reader) (*merge.Input, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxSheetBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read workbook: %w", err)
@@ -190,7 +369,11 @@ func ReadXLSX(r io.Reader, opt Options) (*graph.Bundle, error) {
 		return nil, graph.Invalid([]graph.Problem{{Entry: "workbook", Field: "file", Reason: "is not a readable .xlsx workbook: " + err.Error()}})
 	}
 	defer f.Close()
-	var tables []*table
+	var (
+		tables  []*table
+		base    *graph.Bundle
+		baseErr *graph.Problem
+	)
 	for _, name := range f.GetSheetList() {
 		// Raw values: numbers as stored, dates as Excel day numbers,
 		// whatever the cell's display format.
@@ -198,7 +381,11 @@ func ReadXLSX(r io.Reader, opt Options) (*graph.Bundle, error) {
 		if err != nil {
 			return nil, graph.Invalid([]graph.Problem{{Entry: "sheet " + name, Field: "sheet", Reason: "cannot be read: " + err.Error()}})
 		}
-		tables = append(tables, &table{name: "sheet " + name, base: name, rows: rows, excel: true})
+		if name == baseSheet {
+			base, baseErr = readBase(rows)
+			continue
+		}
+		tables = append(tables, &table{name: name, base: name, rows: rows, excel: true})
 	}
-	return fromTables(tables, opt)
+	return readTables(tables, base, baseErr), nil
 }

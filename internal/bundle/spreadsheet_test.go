@@ -69,10 +69,10 @@ func TestReadCSVBadInput(t *testing.T) {
 		want []want
 	}{
 		{"cell problems", csvFS("belanghebbenden.csv", "Naam;ID;Niveau;Invloed;Belang;Houding\nA;a;bestuur;hoog;4;fan\nB;b;directie;;9;neutraal\n", "stakeholders.csv", ""), bundle.Options{}, []want{
-			{"belanghebbenden.csv row 2", "column Invloed", "hoog"},
-			{"belanghebbenden.csv row 2", "column Houding", "fan"},
-			{"belanghebbenden.csv row 3", "column Invloed", ""},
-			{"belanghebbenden.csv row 3", "column Belang", "9"},
+			{"belanghebbenden.csv rij 2", "kolom Invloed", "hoog"},
+			{"belanghebbenden.csv rij 2", "kolom Houding", "fan"},
+			{"belanghebbenden.csv rij 3", "kolom Invloed", ""},
+			{"belanghebbenden.csv rij 3", "kolom Belang", "9"},
 		}},
 		{"references, duplicates and dates", csvFS(
 			"stakes.csv", "stakeholder,trajectory,role\na,t,sponsor\nghost,t,eigenaar\na,t,sponsor\n",
@@ -91,7 +91,7 @@ func TestReadCSVBadInput(t *testing.T) {
 		}},
 		{"unknown and missing columns", csvFS("stakeholders.csv", "id,name,colour,level,influence\na,A,red,board,5\n"), bundle.Options{}, []want{
 			{"stakeholders.csv row 1", "column colour", "colour"},
-			{"stakeholders.csv row 2", "interest (no column)", "0"},
+			{"stakeholders.csv row 2", "interest (no column)", ""},
 		}},
 		{"unknown file and duplicate sheet", csvFS("people.csv", "id\nx\n", "belanghebbenden.csv", "id,name,level,influence,interest\nc,C,board,5,4\n"), bundle.Options{}, []want{
 			{"people.csv", "sheet", "people"},
@@ -108,7 +108,7 @@ func TestReadCSVBadInput(t *testing.T) {
 		}},
 		{"too many problems", csvFS("stakeholders.csv", "id,name,level,influence,interest\n"+strings.Repeat("a,A,board,hoog,veel\n", 600)), bundle.Options{}, []want{
 			{"stakeholders.csv row 2", "column influence", "hoog"},
-			{"spreadsheet", "problems", "1000"},
+			{"input", "problems", "1000"},
 		}},
 		{"empty folder", fstest.MapFS{"notes.txt": {Data: []byte("x")}}, bundle.Options{}, []want{{"folder", "files", ""}}},
 	}
@@ -195,8 +195,8 @@ func TestReadXLSXBadInput(t *testing.T) {
 	b, err := bundle.ReadXLSX(bytes.NewReader(data), bundle.Options{})
 	requireProblems(t, b, err, []want{
 		{"sheet workspace row 3", "row", ""},
-		{"sheet Belanghebbenden row 2", "column Invloed", "veel"},
-		{"sheet Belanghebbenden row 3", "column Niveau", "baas"},
+		{"blad Belanghebbenden rij 2", "kolom Invloed", "veel"},
+		{"blad Belanghebbenden rij 3", "kolom Niveau", "baas"},
 		{"sheet Instructies", "sheet", "Instructies"},
 	})
 
@@ -242,7 +242,7 @@ func TestReadPathDetectsFormat(t *testing.T) {
 		})
 	}
 	t.Run("single CSV file", func(t *testing.T) {
-		b, err := bundle.ReadPath(filepath.Join(csvDir, "stakeholders.csv"), bundle.Options{Workspace: graph.Workspace{ID: "one", Name: "One"}})
+		b, err := bundle.ReadPath(filepath.Join(csvDir, "belanghebbenden.csv"), bundle.Options{Workspace: graph.Workspace{ID: "one", Name: "One"}})
 		if err != nil {
 			t.Fatalf("ReadPath: %v", err)
 		}

@@ -1,18 +1,16 @@
 package bundle
 
 import (
-	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/merge"
 )
 
 // Options tune how spreadsheets and files are read.
@@ -35,101 +33,95 @@ func (o Options) apply(b *graph.Bundle) {
 	if o.Workspace.Language != "" {
 		b.Workspace.Language = o.Workspace.Language
 	}
+	if o.Workspace.LDUnit != "" {
+		b.Workspace.LDUnit = o.Workspace.LDUnit
+	}
 }
 
 // table is one sheet of a workbook or one CSV file, as rows of cells; the
 // first row holds the column headers.
 type table struct {
-	name  string // how problems name it: `stakeholders.csv` or `sheet Belanghebbenden`
+	name  string // the file name, or the sheet name for a workbook
 	base  string // the sheet name or file name without extension
 	rows  [][]string
-	excel bool // numbers in date columns are Excel serial dates
+	excel bool // a workbook sheet: numbers in date columns are Excel serial dates
+	// guessed says the sheet was told by its headers, not by its name,
+	// whose language then says nothing.
+	guessed bool
 	// broken, when set, says why the table could not be read at all.
 	broken *graph.Problem
 }
 
-// origin remembers where the entries of one array came from, to turn
-// validation's `stakeholders[3]` into `stakeholders.csv row 5`.
-type origin struct {
-	table   *table
-	rows    []int             // spreadsheet row of each entry, 1-based
-	headers map[string]string // field → header as written
-}
-
-func (o *origin) entry(i int) string {
-	return fmt.Sprintf("%s row %d", o.table.name, o.rows[i])
-}
-
-// tableReader turns tables into a bundle, collecting every problem.
+// tableReader turns tables into an input, collecting every problem.
 type tableReader struct {
-	d       *decoder
-	origins map[string]*origin
+	in    *merge.Input
+	votes map[string]int // tables per language, for the input's language
 }
 
-// fromTables builds a bundle from the tables of a workbook or CSV folder.
-func fromTables(tables []*table, opt Options) (*graph.Bundle, error) {
-	tr := &tableReader{d: &decoder{bad: map[string]map[string]bool{}}, origins: map[string]*origin{}}
-	bySheet := map[string]*table{}
-	for _, t := range tables {
+// readTables builds the input of a workbook or CSV folder: the rows of
+// every known sheet, and a problem for everything that cannot be read.
+func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem) *merge.Input {
+	tr := &tableReader{in: &merge.Input{Arrays: map[string]bool{}, Base: base}, votes: map[string]int{}}
+	if baseProblem != nil {
+		tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: *baseProblem, Order: -1})
+	}
+	type found struct {
+		t     *table
+		dutch bool
+		order int
+	}
+	bySheet := map[string]found{}
+	for i, t := range tables {
 		if t.broken != nil {
-			tr.d.problems = append(tr.d.problems, *t.broken)
+			tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: *t.broken, Order: i})
 			continue
 		}
-		s, ok := sheetFor(t.base)
+		s, dutch, ok := sheetFor(t.base)
 		if !ok {
 			if !blank(t.rows) {
-				tr.d.problem(t.name, "sheet", t.base, "is not a known sheet; use "+sheetNames())
+				tr.tableProblem(t, i, "is geen bekend blad; gebruik "+sheetNames(graph.LangNL), "is not a known sheet; use "+sheetNames(graph.LangEN))
 			}
 			continue
 		}
 		if prev, dup := bySheet[s.array]; dup {
-			tr.d.problem(t.name, "sheet", t.base, "holds "+s.array+" like "+prev.name+": give each array one sheet")
+			tr.tableProblem(t, i, "bevat "+s.nl+", net als "+prev.t.name+": één blad per soort", "holds "+s.array+" like "+prev.t.name+": give each array one sheet")
 			continue
 		}
-		bySheet[s.array] = t
+		bySheet[s.array] = found{t, dutch, i}
 	}
 	for i := range sheets {
-		if t := bySheet[sheets[i].array]; t != nil {
-			tr.read(&sheets[i], t)
+		if f, ok := bySheet[sheets[i].array]; ok {
+			tr.read(&sheets[i], f.t, f.dutch, f.order)
 		}
 	}
-	if len(tr.d.problems) >= maxProblems {
-		ps := append(tr.d.problems[:maxProblems:maxProblems], graph.Problem{Entry: "spreadsheet", Field: "problems", Value: strconv.Itoa(maxProblems),
-			Reason: "too many problems: stopped reading; are these the right files?"})
-		return nil, graph.Invalid(ps)
+	switch {
+	case tr.votes[graph.LangNL] > tr.votes[graph.LangEN]:
+		tr.in.Lang = graph.LangNL
+	case tr.votes[graph.LangEN] > tr.votes[graph.LangNL]:
+		tr.in.Lang = graph.LangEN
+	case tr.in.Workspace != nil && tr.in.Workspace.Workspace.Language != "":
+		tr.in.Lang = tr.in.Workspace.Workspace.Language
+	default:
+		tr.in.Lang = graph.LangNL
 	}
-	b := &tr.d.b
-	opt.apply(b)
-	normalize(b)
-	b.ApplyDefaults()
-	b.Format = graph.Format
-	err := mergeProblems(tr.d.problems, b.Validate(), tr.d.bad)
-	if ve, ok := errors.AsType[*graph.ValidationError](err); ok {
-		for i, p := range ve.Problems {
-			ve.Problems[i] = tr.locate(p, bySheet["workspace"])
-		}
-		// Reading order: file by file, row by row, as a user fixes them.
-		slices.SortStableFunc(ve.Problems, func(a, b graph.Problem) int {
-			an, ar := splitRow(a.Entry)
-			bn, br := splitRow(b.Entry)
-			return cmp.Or(cmp.Compare(an, bn), cmp.Compare(ar, br))
-		})
-		return nil, ve
-	}
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	return tr.in
 }
 
-// splitRow splits `stakeholders.csv row 5` into its table and row.
-func splitRow(entry string) (string, int) {
-	name, row, ok := strings.Cut(entry, " row ")
-	if !ok {
-		return entry, 0
+func (tr *tableReader) tableProblem(t *table, order int, nl, en string) {
+	lang := graph.LangEN
+	if _, dutch, _ := sheetFor(t.base); dutch {
+		lang = graph.LangNL
 	}
-	n, _ := strconv.Atoi(row)
-	return name, n
+	tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: graph.Problem{
+		Entry: tableName(t, lang), Field: merge.Say(lang, "blad", "sheet"), Value: t.base, Reason: merge.Say(lang, nl, en)}, Order: order})
+}
+
+// tableName names a table in messages: its file name, or `blad X`.
+func tableName(t *table, lang string) string {
+	if t.excel {
+		return merge.Say(lang, "blad ", "sheet ") + t.base
+	}
+	return t.name
 }
 
 func blank(rows [][]string) bool {
@@ -143,100 +135,179 @@ func blank(rows [][]string) bool {
 	return true
 }
 
-func sheetNames() string {
+func sheetNames(lang string) string {
 	names := make([]string, len(sheets))
-	for i, s := range sheets {
-		names[i] = s.array
-		if len(s.names) > 0 {
-			names[i] += " (" + s.names[0] + ")"
-		}
+	for i := range sheets {
+		names[i] = sheets[i].name(lang)
 	}
 	return strings.Join(names, ", ")
 }
 
-// read turns the rows of one table into entries of its array.
-func (tr *tableReader) read(s *sheet, t *table) {
-	o := &origin{table: t, headers: map[string]string{}}
-	tr.origins[s.array] = o
+func columnNames(s *sheet, lang string) string {
+	names := make([]string, len(s.columns))
+	for i := range s.columns {
+		names[i] = s.columns[i].header(lang)
+	}
+	return strings.Join(names, ", ")
+}
+
+// read turns the rows of one table into rows of the input.
+func (tr *tableReader) read(s *sheet, t *table, dutchName bool, order int) {
+	tr.in.Arrays[s.array] = true
+	mt := &merge.Table{Array: s.array, Order: order, Headers: map[string]string{}}
 	if len(t.rows) == 0 {
 		return
 	}
 	header := t.rows[0]
 	cols := make([]*column, len(header))
+	score := map[string]int{}
+	switch {
+	case t.guessed:
+	case dutchName:
+		score[graph.LangNL] += 2
+	default:
+		score[graph.LangEN] += 2
+	}
+	for _, h := range header {
+		if _, lang, ok := s.columnFor(strings.TrimSpace(h)); ok && lang != "" {
+			score[lang]++
+		}
+	}
+	mt.Lang = graph.LangEN
+	if score[graph.LangNL] > score[graph.LangEN] {
+		mt.Lang = graph.LangNL
+	}
+	tr.votes[mt.Lang]++
+	mt.Name = tableName(t, mt.Lang)
+	lang := mt.Lang
+	mt.Allowed = map[string][]string{}
+	for _, c := range s.columns {
+		if c.kind == kEnum {
+			mt.Allowed[c.field] = c.enum.display(lang)
+		}
+	}
+	headerRow := merge.Row{Table: mt, Num: 1}
+	problem := func(r merge.Row, column, value, nl, en string) {
+		l := r.Problem("", value, merge.Say(lang, nl, en))
+		l.Field = column
+		tr.in.Problems = append(tr.in.Problems, l)
+	}
+	columnWord := merge.Say(lang, "kolom ", "column ")
 	for j, h := range header {
 		h = strings.TrimSpace(h)
 		if h == "" {
 			if columnUsed(t.rows, j, false) {
-				tr.d.problem(t.name+" row 1", "column "+columnLetter(j), "", "has values but no header")
+				problem(headerRow, columnWord+columnLetter(j), "", "heeft waarden maar geen kop", "has values but no header")
 			}
 			continue
 		}
-		c, ok := s.columnFor(h)
+		c, _, ok := s.columnFor(h)
 		if !ok {
-			tr.d.problem(t.name+" row 1", "column "+h, h, "is not a column of "+s.array+"; use "+columnNames(s))
+			problem(headerRow, columnWord+h, h, "is geen kolom van "+s.nl+"; gebruik "+columnNames(s, lang),
+				"is not a column of "+s.array+"; use "+columnNames(s, lang))
 			continue
 		}
-		if prev, dup := o.headers[c.field]; dup {
-			tr.d.problem(t.name+" row 1", "column "+h, h, "means "+c.field+", like column "+prev+": give each field one column")
+		if prev, dup := mt.Headers[c.field]; dup {
+			problem(headerRow, columnWord+h, h, "betekent hetzelfde als kolom "+prev+": één kolom per veld",
+				"means "+c.field+", like column "+prev+": give each field one column")
 			continue
 		}
-		o.headers[c.field] = h
+		mt.Headers[c.field] = h
 		cols[j] = c
 	}
 	n := 0
-	for r, row := range t.rows[1:] {
-		if len(tr.d.problems) >= maxProblems {
+	for r, cells := range t.rows[1:] {
+		if len(tr.in.Problems) >= 2*maxProblems {
 			return
 		}
-		rowNum := r + 2
-		if blank([][]string{row}) {
+		row := merge.Row{Table: mt, Num: r + 2}
+		if blank([][]string{cells}) {
 			continue
 		}
-		if columnUsed([][]string{nil, row}, len(header), true) {
-			tr.d.problem(fmt.Sprintf("%s row %d", t.name, rowNum), "column "+columnLetter(len(header)), "", "has values but no header")
+		if columnUsed([][]string{nil, cells}, len(header), true) {
+			problem(row, columnWord+columnLetter(len(header)), "", "heeft waarden maar geen kop", "has values but no header")
 		}
-		entry := fmt.Sprintf("%s[%d]", s.array, n)
-		if s.array == "workspace" {
-			if n > 0 {
-				tr.d.problem(fmt.Sprintf("%s row %d", t.name, rowNum), "row", "", "a workspace sheet holds one row below its header")
-				continue
-			}
-			entry = "workspace"
+		if s.array == "workspace" && n > 0 {
+			problem(row, merge.Say(lang, "rij", "row"), "", "een werkruimteblad heeft één rij onder de koppen", "a workspace sheet holds one row below its header")
+			continue
 		}
 		obj := map[string]any{}
 		for j, c := range cols {
-			if c == nil || j >= len(row) {
+			if c == nil {
 				continue
 			}
-			cell := strings.TrimSpace(row[j])
+			cell := ""
+			if j < len(cells) {
+				cell = strings.TrimSpace(cells[j])
+			}
 			if cell == "" {
-				if c.kind == kInt {
-					tr.d.problem(fmt.Sprintf("%s row %d", t.name, rowNum), "column "+o.headers[c.field], "", "is required: a whole number from 1 to 5")
-					tr.d.markBad(entry, c.field)
-				}
+				row.Empty = append(row.Empty, c.field)
 				continue
 			}
-			v, reason := parseCell(c, cell, t.excel)
+			v, reason := parseCell(c, cell, t.excel, lang)
 			if reason != "" {
-				tr.d.problem(fmt.Sprintf("%s row %d", t.name, rowNum), "column "+o.headers[c.field], cell, reason)
-				tr.d.markBad(entry, c.field)
+				tr.in.Problems = append(tr.in.Problems, row.Problem(c.field, cell, reason))
+				row.Bad = append(row.Bad, c.field)
 				continue
 			}
 			obj[c.field] = v
 		}
-		raw, err := json.Marshal(obj)
-		if err != nil { // cannot happen: obj holds strings, numbers, booleans and lists
-			tr.d.problem(fmt.Sprintf("%s row %d", t.name, rowNum), "row", "", err.Error())
+		raw, _ := json.Marshal(obj) // strings, numbers, booleans and lists
+		if err := tr.add(s.array, row, raw); err != nil {
+			tr.in.Problems = append(tr.in.Problems, row.Problem("", "", err.Error()))
 			continue
 		}
-		if s.array == "workspace" {
-			tr.d.b.Workspace = decodeEntry(tr.d, entry, raw, graph.Workspace{})
-		} else {
-			arrays[s.array](tr.d, entry, raw)
-		}
-		o.rows = append(o.rows, rowNum)
 		n++
 	}
+}
+
+// add decodes one row's fields into its entry type.
+func (tr *tableReader) add(array string, row merge.Row, raw []byte) error {
+	var n graph.Node
+	var rel graph.Relation
+	var err error
+	switch array {
+	case "workspace":
+		var w graph.Workspace
+		err = json.Unmarshal(raw, &w)
+		tr.in.Workspace = &merge.WorkspaceRow{Row: row, Workspace: w}
+		return err
+	case "stakeholders":
+		n, err = decodeAs[graph.Stakeholder](raw)
+	case "trajectories":
+		n, err = decodeAs[graph.Trajectory](raw)
+	case "goals":
+		n, err = decodeAs[graph.Goal](raw)
+	case "enablers":
+		n, err = decodeAs[graph.Enabler](raw)
+	case "engagements":
+		n, err = decodeAs[graph.Engagement](raw)
+	case "stakes":
+		rel, err = decodeAs[graph.Stake](raw)
+	case "influences":
+		rel, err = decodeAs[graph.Influence](raw)
+	case "reportsTo":
+		rel, err = decodeAs[graph.ReportsTo](raw)
+	case "supports":
+		rel, err = decodeAs[graph.Supports](raw)
+	case "dependsOn":
+		rel, err = decodeAs[graph.DependsOn](raw)
+	}
+	if err != nil {
+		return err
+	}
+	if n != nil {
+		tr.in.Nodes = append(tr.in.Nodes, merge.NodeRow{Row: row, Node: n})
+	} else {
+		tr.in.Relations = append(tr.in.Relations, merge.RelationRow{Row: row, Relation: rel})
+	}
+	return nil
+}
+
+func decodeAs[T any](raw []byte) (T, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
 }
 
 // columnUsed reports whether any row below the header has a value in
@@ -261,31 +332,24 @@ func columnLetter(j int) string {
 	return s
 }
 
-func columnNames(s *sheet) string {
-	names := make([]string, len(s.columns))
-	for i, c := range s.columns {
-		names[i] = c.field
-		if len(c.aliases) > 0 {
-			names[i] += " (" + c.aliases[0] + ")"
-		}
-	}
-	return strings.Join(names, ", ")
-}
-
-// parseCell reads a cell for a column; reason is non-empty when the cell
-// cannot be read.
-func parseCell(c *column, cell string, excel bool) (v any, reason string) {
+// parseCell reads a cell for a column; reason, in lang, is non-empty when
+// the cell cannot be read.
+func parseCell(c *column, cell string, excel bool, lang string) (v any, reason string) {
 	switch c.kind {
-	case kInt, kOptInt:
+	case kInt, kOptInt, kDays:
 		f, err := strconv.ParseFloat(strings.Replace(cell, ",", ".", 1), 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e9 {
-			return nil, "must be a whole number from 1 to 5"
+			if c.kind == kDays {
+				return nil, merge.Say(lang, "moet een geheel aantal dagen van 1 tot en met 365 zijn, of leeg voor geen ritme",
+					"must be a whole number of days from 1 to 365, or empty for no rhythm")
+			}
+			return nil, merge.Say(lang, "moet een geheel getal van 1 tot en met 5 zijn", "must be a whole number from 1 to 5")
 		}
 		return int(f), ""
 	case kFloat:
 		f, err := strconv.ParseFloat(strings.Replace(cell, ",", ".", 1), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, "must be a number greater than 0 and at most 1, such as 0.5 or 0,5"
+			return nil, merge.Say(lang, "moet een getal groter dan 0 en hooguit 1 zijn, zoals 0,5", "must be a number greater than 0 and at most 1, such as 0.5 or 0,5")
 		}
 		return f, ""
 	case kBool:
@@ -295,7 +359,7 @@ func parseCell(c *column, cell string, excel bool) (v any, reason string) {
 		case "false", "nee", "no", "0", "onwaar", "n":
 			return false, ""
 		}
-		return nil, "must be ja or nee (yes/no, true/false, 1/0)"
+		return nil, merge.Say(lang, "moet ja of nee zijn (of yes/no, true/false, 1/0)", "must be yes or no (ja/nee, true/false, 1/0)")
 	case kList:
 		var items []string
 		for it := range strings.FieldsFuncSeq(cell, func(r rune) bool { return r == ';' || r == ',' }) {
@@ -305,102 +369,115 @@ func parseCell(c *column, cell string, excel bool) (v any, reason string) {
 		}
 		return items, ""
 	case kDate:
-		return parseDate(cell, excel), ""
+		return parseDate(cell, excel, lang)
 	case kEnum:
-		if canon, ok := c.enum[normalizeName(cell)]; ok {
+		if canon, ok := c.enum.lookup[normalizeName(cell)]; ok {
 			return canon, ""
 		}
-		return cell, "" // validation names the allowed values
+		return nil, enumReason(c.enum, cell, lang)
 	}
 	return cell, ""
 }
 
+// enumReason says that cell is none of e's values: the nearest value as
+// "did you mean", then every allowed value, in lang.
+func enumReason(e *enum, cell, lang string) string {
+	allowed := strings.Join(e.display(lang), ", ")
+	// The sheet's own language first, so that a Dutch near miss suggests
+	// the Dutch value; synonyms count too (tegenstandr → tegenstander).
+	candidates := append([]string{}, e.display(lang)...)
+	candidates = append(candidates, e.display(otherLang(lang))...)
+	for k := range e.lookup {
+		candidates = append(candidates, k)
+	}
+	if s := graph.Suggest(cell, candidates); len(s) > 0 {
+		best := s[0]
+		if canon, ok := e.lookup[normalizeName(best)]; ok && !containsFold(e.display(lang), best) && !containsFold(e.display(otherLang(lang)), best) {
+			best = e.show(canon, lang) // a normalized synonym: show the value itself
+		}
+		return merge.Say(lang, fmt.Sprintf("bedoelt u %q? Toegestaan: %s", best, allowed), fmt.Sprintf("did you mean %q? Allowed: %s", best, allowed))
+	}
+	return merge.Say(lang, "is geen toegestane waarde. Toegestaan: "+allowed, "is not an allowed value. Allowed: "+allowed)
+}
+
+func otherLang(lang string) string {
+	if lang == graph.LangEN {
+		return graph.LangNL
+	}
+	return graph.LangEN
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	dayFirst = regexp.MustCompile(`^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$`)
-	isoStart = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[T ]`)
-	serial   = regexp.MustCompile(`^\d{1,6}(\.0+)?$`)
+	isoDate  = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$`)
+	serial   = regexp.MustCompile(`^\d{1,6}(\.\d+)?$`)
 )
 
-// parseDate writes a date as YYYY-MM-DD. Besides that form it reads the
-// Dutch day-first forms (12-9-2026, 12/09/2026, 12.09.2026), a date with a
-// time, and, in workbooks, Excel's day numbers. Anything else is returned
-// as written, for validation to refuse by name.
-func parseDate(cell string, excel bool) string {
-	if m := dayFirst.FindStringSubmatch(cell); m != nil {
-		d, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		y, _ := strconv.Atoi(m[3])
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Day() == d && int(t.Month()) == mo {
-			return t.Format(time.DateOnly)
+// wordDate is a date with its month written out: 12 september 2026,
+// 12 sept. 2026, 12 Sep 2026.
+var wordDate = regexp.MustCompile(`^(\d{1,2})\s+([a-zé]+)\.?\s+(\d{4})$`)
+
+// monthOf returns the month a Dutch or English month name (or its first
+// three letters or more) stands for, or 0.
+func monthOf(word string) int {
+	if len(word) < 3 {
+		return 0
+	}
+	for i, nl := range monthsNL {
+		en := strings.ToLower(time.Month(i + 1).String())
+		if strings.HasPrefix(nl, word) || strings.HasPrefix(en, word) || (word == "mrt" && i == 2) {
+			return i + 1
 		}
-		return cell
 	}
-	if m := isoStart.FindStringSubmatch(cell); m != nil {
-		return m[1]
-	}
-	if excel && serial.MatchString(cell) {
+	return 0
+}
+
+var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+
+// parseDate writes a date as YYYY-MM-DD. Besides that form it reads the
+// Dutch day-first forms (12-9-2026, 12/09/2026, 12.09.2026, 12 september
+// 2026), a date with a time, and, in workbooks, Excel's day numbers. A date that cannot be is
+// named as such in lang (31-9-2026: september has 30 days).
+func parseDate(cell string, excel bool, lang string) (string, string) {
+	var y, mo, d int
+	if m := dayFirst.FindStringSubmatch(cell); m != nil {
+		d, _ = strconv.Atoi(m[1])
+		mo, _ = strconv.Atoi(m[2])
+		y, _ = strconv.Atoi(m[3])
+	} else if m := isoDate.FindStringSubmatch(cell); m != nil {
+		y, _ = strconv.Atoi(m[1])
+		mo, _ = strconv.Atoi(m[2])
+		d, _ = strconv.Atoi(m[3])
+	} else if m := wordDate.FindStringSubmatch(strings.ToLower(cell)); m != nil && monthOf(m[2]) > 0 {
+		d, _ = strconv.Atoi(m[1])
+		mo = monthOf(m[2])
+		y, _ = strconv.Atoi(m[3])
+	} else if excel && serial.MatchString(cell) {
 		n, _ := strconv.ParseFloat(cell, 64)
 		// Excel's day 1 is 1900-01-01 and it counts a 29 February 1900
 		// that never was, so day 60 onward is one too high.
-		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)).Format(time.DateOnly)
-	}
-	return cell
-}
-
-var entryRef = regexp.MustCompile(`\b([a-zA-Z]+)\[(\d+)\]( "(?:[^"\\]|\\.)*")?`)
-
-// locate rewrites a problem about `array[i]` to name the sheet (or file),
-// row and column it came from.
-func (tr *tableReader) locate(p graph.Problem, ws *table) graph.Problem {
-	if p.Entry == "workspace" {
-		if ws != nil {
-			o := tr.origins["workspace"]
-			if len(o.rows) > 0 {
-				p.Entry = o.entry(0)
-				p.Field = tr.columnOf(o, p.Field)
-				return p
-			}
-		}
-		p.Reason += " (add a workspace sheet with id, name and language, or give the workspace as an option)"
-		return p
-	}
-	array, idx, ok := parseEntry(p.Entry)
-	o := tr.origins[array]
-	if !ok || o == nil || idx >= len(o.rows) {
-		return p
-	}
-	p.Entry = o.entry(idx)
-	if p.Field == array {
-		p.Field = "row" // a duplicate relationship: the whole row
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)).Format(time.DateOnly), ""
 	} else {
-		p.Field = tr.columnOf(o, p.Field)
+		return "", merge.Say(lang, "is geen datum: schrijf bijvoorbeeld 30-11-2026 of 2026-11-30", "is not a date: write e.g. 2026-11-30 or 30-11-2026")
 	}
-	p.Reason = entryRef.ReplaceAllStringFunc(p.Reason, func(ref string) string {
-		a, i, ok := parseEntry(ref)
-		if o := tr.origins[a]; ok && o != nil && i < len(o.rows) {
-			return o.entry(i)
+	if mo < 1 || mo > 12 {
+		return "", merge.Say(lang, fmt.Sprintf("er is geen maand %d", mo), fmt.Sprintf("there is no month %d", mo))
+	}
+	days := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if d < 1 || d > days {
+		if mo == 2 && d == 29 {
+			return "", merge.Say(lang, fmt.Sprintf("%d is geen schrikkeljaar: februari heeft 28 dagen", y), fmt.Sprintf("%d is not a leap year: February has 28 days", y))
 		}
-		return ref
-	})
-	return p
-}
-
-// columnOf names the column of a field (`with[1]` → `column Met`), or the
-// field itself when the sheet has no column for it.
-func (tr *tableReader) columnOf(o *origin, field string) string {
-	base, _, _ := strings.Cut(field, "[")
-	if h, ok := o.headers[base]; ok {
-		return "column " + h
+		return "", merge.Say(lang, fmt.Sprintf("%s heeft %d dagen", monthsNL[mo-1], days), fmt.Sprintf("%s has %d days", time.Month(mo), days))
 	}
-	return field + " (no column)"
-}
-
-func parseEntry(s string) (array string, idx int, ok bool) {
-	m := entryRef.FindStringSubmatch(s)
-	if m == nil || !strings.HasPrefix(s, m[0]) {
-		return "", 0, false
-	}
-	i, err := strconv.Atoi(m[2])
-	return m[1], i, err == nil
+	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ""
 }

@@ -191,8 +191,26 @@ func putSorted(b *bolt.Bucket, list []kv) error {
 }
 
 // ExportBundle reads the whole workspace in one read transaction, so the
-// document is a consistent snapshot.
+// document is a consistent snapshot. A workspace whose records are damaged
+// is an error matching graph.ErrCorrupt rather than a document that would
+// not import back.
 func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
+	b, err := s.readBundle(ctx, ws)
+	if err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	// Every record decoded; now the whole must be what an import could
+	// have written, or the document would not import back: a damaged file
+	// can decode into valid JSON with a wrong value or a lost reference.
+	if err := s.damaged(b); err != nil {
+		return nil, op("ExportBundle", ws, err)
+	}
+	return b, nil
+}
+
+// readBundle reads and decodes a workspace in one read transaction, in
+// canonical order with defaults applied.
+func (s *Store) readBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
 	b := &graph.Bundle{Format: graph.Format}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
@@ -226,7 +244,7 @@ func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, err
 		)
 	})
 	if err != nil {
-		return nil, op("ExportBundle", ws, err)
+		return nil, err
 	}
 	b.ApplyDefaults()
 	// Stored order is canonical already; sorting sorted data is linear and

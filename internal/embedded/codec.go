@@ -11,7 +11,8 @@ import (
 	"github.com/stakemap/stakemap/graph"
 )
 
-// Key layout. The file has two top-level buckets:
+// Key layout. The file has three top-level buckets (records.go
+// describes the third, records, the service's own state):
 //
 //	meta                     format marker; its sequence numbers revisions
 //	workspaces/<ws>/         one bucket per workspace, so a workspace is

@@ -3,11 +3,13 @@ package embedded_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stakemap/stakemap/graph"
@@ -75,6 +77,28 @@ func runChild(job string) error {
 			}
 			fmt.Println(g.ID)
 		}
+	case "diskfull":
+		// Run by TestDiskFull inside a mount namespace with a tiny tmpfs:
+		// a small workspace fits, a large import does not.
+		s, err := embedded.Open(os.Getenv(childDBEnv))
+		if err != nil {
+			return err
+		}
+		small := storetest.Generate(1, 10, 2, 20)
+		if err := s.ImportBundle(ctx, small, graph.Precondition{}); err != nil {
+			return fmt.Errorf("small import: %w", err)
+		}
+		big := storetest.Generate(2, 3000, 200, 30000)
+		err = s.ImportBundle(ctx, big, graph.Precondition{})
+		fmt.Printf("full=%v enospc=%v\n", errors.Is(err, graph.ErrStorageFull), errors.Is(err, syscall.ENOSPC))
+		fmt.Printf("message=%v\n", err)
+		// What was there before is still there, and reads.
+		b, err := s.ExportBundle(ctx, small.Workspace.ID)
+		fmt.Printf("intact=%v\n", err == nil && len(b.Stakeholders) == len(small.Stakeholders))
+		if _, err := s.ExportBundle(ctx, big.Workspace.ID); !errors.Is(err, graph.ErrNotFound) {
+			fmt.Printf("half-written=%v\n", err)
+		}
+		return s.Close()
 	case "open":
 		// Open a file the parent holds, and report what Open said.
 		s, err := embedded.Open(os.Getenv(childDBEnv))

@@ -48,9 +48,58 @@ type Store struct {
 
 var _ graph.Store = (*Store)(nil)
 
-// Open opens the database file at path, creating it when it does not exist.
+// Open opens the database file at path, creating it when it does not
+// exist. A damaged file (empty, truncated, without a valid meta page, or
+// one bbolt fails on while opening) is an error matching graph.ErrCorrupt
+// that names the file.
 func Open(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
+	if err := checkFile(path); err != nil {
+		return nil, fmt.Errorf("embedded.Open: %w", err)
+	}
+	var db *bolt.DB
+	err := guard(path, func() (err error) {
+		db, err = openBolt(path)
+		return err
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("embedded.Open: %w", &inUseError{path})
+	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		err = &corruptError{path: path, what: err.Error()}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	// A file that is set up already needs only a read: a write transaction
+	// on every open would cost every command, reads included, an fsync.
+	ready := false
+	err = s.guarded(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			if meta == nil || tx.Bucket(bucketWorkspaces) == nil {
+				return nil
+			}
+			if f := string(meta.Get(keyFormat)); f != fileFormat {
+				return fmt.Errorf("not a stakemap database of a known layout (format %q)", f)
+			}
+			ready = true
+			return nil
+		})
+	})
+	if err == nil && !ready {
+		err = s.guarded(func() error { return s.storageError(setUp(db)) })
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openBolt opens the file with the store's bbolt options.
+func openBolt(path string) (*bolt.DB, error) {
+	return bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: lockTimeout,
 		// The hashmap freelist keeps page allocation fast in a file that
 		// has seen many large imports.
@@ -61,34 +110,6 @@ func Open(path string) (*Store, error) {
 		// front (not memory; the file does not grow with it) avoids that.
 		InitialMmapSize: initialMmapSize,
 	})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("embedded.Open: %w", &inUseError{path})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
-	}
-	// A file that is set up already needs only a read: a write transaction
-	// on every open would cost every command, reads included, an fsync.
-	ready := false
-	err = db.View(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if meta == nil || tx.Bucket(bucketWorkspaces) == nil {
-			return nil
-		}
-		if f := string(meta.Get(keyFormat)); f != fileFormat {
-			return fmt.Errorf("not a stakemap database of a known layout (format %q)", f)
-		}
-		ready = true
-		return nil
-	})
-	if err == nil && !ready {
-		err = setUp(db)
-	}
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("embedded.Open %s: %w", path, err)
-	}
-	return &Store{db: db, path: path}, nil
 }
 
 // setUp gives a new file its meta and workspaces buckets, or refuses a
@@ -127,13 +148,13 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// op wraps err with the method and its subject, keeping it inspectable
-// with errors.Is.
+// op wraps err with the method and its subject in a *graph.OpError,
+// which keeps it inspectable with errors.Is and loggable without ids.
 func op(name, subject string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("embedded.%s %s: %w", name, subject, err)
+	return &graph.OpError{Op: "embedded." + name, Subject: subject, Err: err}
 }
 
 func notFound(what, id string) error {
@@ -141,20 +162,30 @@ func notFound(what, id string) error {
 }
 
 // view and update run fn in a read or write transaction after checking
-// the context: bbolt itself cannot be interrupted.
+// the context (bbolt itself cannot be interrupted), guarded against a
+// damaged file; update gives a full disk its own error.
 func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.View(fn)
+	err := s.guarded(func() error { return s.db.View(fn) })
+	if err != nil && graph.ErrorKind(err) == "internal" {
+		// A read fails on its own only when what it reads does not decode
+		// (a record of the wrong length, JSON cut short): damage.
+		err = &corruptError{path: s.path, what: err.Error()}
+	}
+	return err
 }
 
 func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(fn)
+	return s.guarded(func() error { return s.storageError(s.db.Update(fn)) })
 }
+
+// guarded is guard for the store's file.
+func (s *Store) guarded(fn func() error) error { return guard(s.path, fn) }
 
 func wsBucket(tx *bolt.Tx, ws string) (*bolt.Bucket, error) {
 	b := tx.Bucket(bucketWorkspaces).Bucket([]byte(ws))
@@ -280,6 +311,12 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return notFound("workspace", id)
 		}
+		if err != nil {
+			return err
+		}
+		// Tokens, memberships and share links of the workspace go with it,
+		// so that none of them reaches a later workspace of the same id.
+		_, err = deleteRecordsTx(tx, graph.RecordQuery{Workspace: id})
 		return err
 	})
 	return op("DeleteWorkspace", id, err)

@@ -22,6 +22,17 @@ import (
 
 func benchGet(b *testing.B, url, token string) {
 	b.Helper()
+	if token != "" {
+		benchGetWith(b, url, "Authorization", "Bearer "+token)
+		return
+	}
+	benchGetWith(b, url, "", "")
+}
+
+// benchGetWith reads url in parallel with one header set (when name is
+// not empty).
+func benchGetWith(b *testing.B, url, name, value string) {
+	b.Helper()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -31,8 +42,8 @@ func benchGet(b *testing.B, url, token string) {
 			b.Error(err)
 			return
 		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
+		if name != "" {
+			req.Header.Set(name, value)
 		}
 		for pb.Next() {
 			res, err := client.Do(req)
@@ -53,6 +64,15 @@ func benchGet(b *testing.B, url, token string) {
 func BenchmarkGetStakeholder(b *testing.B) {
 	e := newEnv(b, func(c *httpapi.Config) { c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) })
 	benchGet(b, e.srv.URL+"/api/v1/workspaces/"+demo.ID+"/stakeholders/"+e.demo.Stakeholders[0].ID, e.viewer)
+}
+
+// BenchmarkGetStakeholderSession is the same read by a person signed in:
+// the session, account and memberships are read from the store on every
+// request, so a sign-out or a lost role counts at once.
+func BenchmarkGetStakeholderSession(b *testing.B) {
+	e := newEnv(b, func(c *httpapi.Config) { c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) })
+	cookie := e.signIn("vera@example.org", demo.ID, httpapi.RoleViewer)
+	benchGetWith(b, e.srv.URL+"/api/v1/workspaces/"+demo.ID+"/stakeholders/"+e.demo.Stakeholders[0].ID, "Cookie", cookie)
 }
 
 func BenchmarkBaselineBareGin(b *testing.B) {

@@ -41,6 +41,8 @@ const (
 	CodeStale        = "stale"
 	CodeUnauthorized = "unauthorized"
 	CodeForbidden    = "forbidden"
+	CodeGone         = "gone"
+	CodeThrottled    = "throttled"
 	CodeTooLarge     = "too_large"
 	CodeUnsupported  = "unsupported_media_type"
 	CodeUnavailable  = "unavailable"
@@ -74,6 +76,9 @@ func badParam(name, value, reason string) *apiError {
 // anything else to a 500 whose real cause goes to the log, never to the
 // client.
 func fail(c *gin.Context, err error) {
+	if ae, ok := accessError(c, err); ok {
+		err = ae
+	}
 	status, detail := classify(err)
 	if status == http.StatusInternalServerError {
 		logger(c).ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err)

@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/analysis"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
@@ -34,7 +36,7 @@ type env struct {
 	srv     *httptest.Server
 	api     *httpapi.Server
 	store   *embedded.Store
-	tokens  *httpapi.TokenStore
+	access  *access.Service
 	demo    *graph.Bundle
 	admin   string // global admin
 	editor  string // demo editor
@@ -48,7 +50,32 @@ func withRenderer(r httpapi.Renderer) envOption {
 	return func(c *httpapi.Config) { c.Renderer = r }
 }
 
+// fastClock makes every reading of the access service's clock ten
+// seconds later than the one before, so that failed attempts drain
+// faster than a test makes them.
+func fastClock(c *access.Config) {
+	var mu sync.Mutex
+	now := time.Now()
+	c.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(10 * time.Second)
+		return now
+	}
+}
+
+// fastPasswords keeps argon2id cheap in tests; the real cost is
+// access.DefaultPasswordWork.
+var fastPasswords = access.PasswordWork{Time: 1, Memory: 1024, Threads: 1}
+
 func newEnv(tb testing.TB, opts ...envOption) *env {
+	tb.Helper()
+	return newEnvWith(tb, nil, opts...)
+}
+
+// newEnvWith is newEnv with the access service's configuration changed
+// by setAccess (when not nil).
+func newEnvWith(tb testing.TB, setAccess func(*access.Config), opts ...envOption) *env {
 	tb.Helper()
 	dir := tb.TempDir()
 	st, err := embedded.Open(filepath.Join(dir, "stakemap.db"))
@@ -65,13 +92,27 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	if err := st.CreateWorkspace(tb.Context(), graph.Workspace{ID: "other", Name: "Other client", Language: "en"}); err != nil {
 		tb.Fatal(err)
 	}
-	ts, err := httpapi.OpenTokens(filepath.Join(dir, "stakemap.db.tokens"))
-	if err != nil {
+	e := &env{t: tb, store: st, demo: b}
+	be := backend{st, analysis.New(st)}
+	cfg := httpapi.Config{
+		Backend:      be,
+		DecodeBundle: bundle.Decode,
+		EncodeBundle: bundle.Encode,
+	}
+	acfg := access.Config{Store: be, PasswordWork: fastPasswords}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if setAccess != nil {
+		setAccess(&acfg)
+	}
+	if e.access, err = access.New(tb.Context(), acfg); err != nil {
 		tb.Fatal(err)
 	}
-	e := &env{t: tb, store: st, tokens: ts, demo: b}
+	cfg.Access = e.access
 	mint := func(ws, role string) string {
-		tok, _, err := ts.Create(ws, role)
+		tok, _, err := e.access.CreateToken(tb.Context(), access.Principal{Via: access.ViaLocal},
+			access.TokenRequest{Workspace: ws, Role: role})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -81,15 +122,6 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	e.editor = mint(demo.ID, httpapi.RoleEditor)
 	e.viewer = mint(demo.ID, httpapi.RoleViewer)
 	e.foreign = mint("other", httpapi.RoleAdmin)
-	cfg := httpapi.Config{
-		Backend:      backend{st, analysis.New(st)},
-		Tokens:       ts,
-		DecodeBundle: bundle.Decode,
-		EncodeBundle: bundle.Encode,
-	}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	e.api, err = httpapi.New(cfg)
 	if err != nil {
 		tb.Fatal(err)

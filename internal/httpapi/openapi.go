@@ -92,13 +92,18 @@ func (s *Server) schemas() schemaSet {
 	ss := schemaSet{}
 	for _, v := range []any{graph.Workspace{}, graph.Bundle{}, graph.Stakeholder{}, graph.Trajectory{}, graph.Goal{},
 		graph.Enabler{}, graph.Engagement{}, graph.Stake{}, graph.Influence{}, graph.ReportsTo{}, graph.Supports{},
-		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, TokenRequest{}, NewToken{}, Grant{}, ErrorBody{}} {
+		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, ErrorBody{}} {
 		ss.schemaOf(reflect.TypeOf(v))
+	}
+	for _, v := range accessSchemas {
+		ss.schemaOf(reflect.TypeOf(v))
+	}
+	for _, l := range accessLists {
+		ss[l[0]] = wrap(l[1], map[string]any{"type": "array", "items": ref(l[2])})
 	}
 	ss["Status"] = wrap("status", map[string]any{"type": "string"})
 	ss["OpenAPI"] = map[string]any{"type": "object"}
 	ss["WorkspaceList"] = wrap("workspaces", map[string]any{"type": "array", "items": ref("Workspace")})
-	ss["TokenList"] = wrap("tokens", map[string]any{"type": "array", "items": ref("Grant")})
 	ss["Findings"] = wrap("findings", map[string]any{"type": "array", "items": ref("Finding")})
 	ss["Paths"] = wrap("paths", map[string]any{"type": "array", "items": ref("Path")})
 	ss["Brokers"] = wrap("brokers", map[string]any{"type": "array", "items": ref("Broker")})
@@ -118,13 +123,15 @@ var paramDocs = map[string]string{
 	"limit": "page size, 1–1000 (default 100)", "offset": "items to skip (default 0)", "q": "case-insensitive text search",
 	"asOf": "date YYYY-MM-DD (default today, UTC)", "high": "threshold 1–5 (default 4)", "window": "days an engagement counts as recent (default 90)",
 	"only": "co-ownership | visibility | strategy", "lang": "nl | en (default: the workspace's language)",
-	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "shortest | strongest (default strongest)",
+	"trajectory": "trajectory id", "from": "stakeholder id", "to": "stakeholder id", "mode": "paths: shortest | strongest (default strongest); import: merge | replace (default merge, replace for JSON)",
 	"k": "number of alternative paths, 1–20 (default 1)", "maxHops": "1–20 (default 6)", "hierarchyStrength": "strength of a reports-to edge, (0, 1] (default 0.5)",
 	"top": "number of brokers, 1–10000 (default 10)", "anonymize": "true: names replaced by title and unit", "full": "true: draw every stakeholder of a large workspace instead of the summary (slow)", "scale": "PNG pixels multiplied, 1–4 (default 1: a slide is 1920 × 1080)",
 	"page": "slide | a4 | a4-landscape | auto (default slide; auto: the map's natural size)", "part": "part N of a map too large for its page (fixed pages; header X-Map-Parts gives the count)",
 	"context": "true: a path map also draws the people next to the paths", "all": "true: every trajectory, active ones first",
 	"path":     "influence paths FROM:TO, several separated by commas",
 	"download": "true: Content-Disposition attachment",
+	"dryRun":   "true: answer what the import would change and write nothing", "prefer": "sheet | stakemap: which side wins a conflict",
+	"prune": "true: merge also removes what the file's sheets lack",
 }
 
 // OpenAPI returns the OpenAPI 3 document of every route.
@@ -189,13 +196,15 @@ func (s *Server) buildOpenAPI() []byte {
 		"info": map[string]any{
 			"title":   "stakemap API",
 			"version": "1",
-			"description": "Stakeholder maps for learning trajectories. Every /api/v1 route needs Authorization: Bearer <token>. " +
+			"description": "Stakeholder maps for learning trajectories. Every /api/v1 route needs Authorization: Bearer <token> or the session cookie of a signed-in person (same roles); cookie-authenticated writes from another origin are refused. " +
 				"Errors have one shape: {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"value\", \"reason\"}]}}.",
 		},
-		"servers":    []any{map[string]any{"url": "/"}},
-		"security":   []any{map[string]any{"bearer": []any{}}},
-		"paths":      paths,
-		"components": map[string]any{"schemas": s.schemas(), "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"servers":  []any{map[string]any{"url": "/"}},
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+		"paths":    paths,
+		"components": map[string]any{"schemas": s.schemas(), "securitySchemes": map[string]any{
+			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "stakemap_session", "description": "__Host-stakemap_session behind https"}}},
 	}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

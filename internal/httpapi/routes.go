@@ -2,32 +2,36 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 )
 
-// access says who may call a route.
-type access int
+// accessRule says who may call a route.
+type accessRule int
 
 const (
 	// accessPublic: no token (health, readiness, metrics, OpenAPI, page).
-	accessPublic access = iota
-	// accessService: any valid token with at least the route's role;
-	// the handler narrows by workspace.
+	accessPublic accessRule = iota
+	// accessService: anyone signed in (session or token) whose strongest
+	// role anywhere is at least the route's role, if it names one; the
+	// handler narrows by workspace.
 	accessService
-	// accessWorkspace: a token for the path's workspace with at least the
+	// accessWorkspace: a role on the path's workspace of at least the
 	// route's role.
 	accessWorkspace
+	// accessGlobal: a role on every workspace of at least the route's
+	// role (service admins).
+	accessGlobal
 )
 
 // route is one entry of the route table: the router and the OpenAPI
 // document are both built from it.
 type route struct {
 	method, path string
-	access       access
+	access       accessRule
 	role         string
 	tag, summary string
 	query        []string // the query parameters the route accepts
@@ -51,15 +55,12 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/", tag: "ui", summary: "Read-only web page (Dutch and English)", status: 200, content: []string{"text/html"}, handler: s.page},
 		{method: "GET", path: "/static/*file", tag: "ui", summary: "Assets of the web page", status: 200, content: []string{"text/css", "text/javascript"}, handler: s.asset},
 
-		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces the token can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
+		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces you can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
 		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace (ETag: its revision)", status: 200, resp: "Workspace", handler: s.getWorkspace},
 		{method: "DELETE", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Delete a workspace and everything in it", status: 204, handler: s.deleteWorkspace},
 		{method: "GET", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Export the workspace as a stakemap/v1 document (ETag: revision)", status: 200, resp: "Bundle", handler: s.getBundle},
+		{method: "POST", path: api + "/workspaces/:ws/import", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Merge or replace the workspace with an .xlsx, CSV or stakemap/v1 file; dryRun=true answers the compare document plus conflicts and writes nothing", query: []string{"mode", "dryRun", "prefer", "prune"}, status: 200, content: []string{"application/json"}, handler: s.importWorkspace},
 		{method: "PUT", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Create or replace the workspace from a stakemap/v1 document, all or nothing", body: "Bundle", status: 200, resp: "Workspace", handler: s.putBundle},
-
-		{method: "POST", path: api + "/tokens", access: accessService, role: RoleAdmin, tag: "tokens", summary: "Issue a token (shown once)", body: "TokenRequest", status: 201, resp: "NewToken", handler: s.createToken},
-		{method: "GET", path: api + "/tokens", access: accessService, role: RoleAdmin, tag: "tokens", summary: "List tokens (never their secrets)", status: 200, resp: "TokenList", handler: s.listTokens},
-		{method: "DELETE", path: api + "/tokens/:id", access: accessService, role: RoleAdmin, tag: "tokens", summary: "Revoke a token", status: 204, handler: s.revokeToken},
 
 		{method: "GET", path: api + "/workspaces/:ws/findings", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Findings of the analyses", query: []string{"asOf", "high", "window", "only", "lang"}, status: 200, resp: "Findings", handler: s.findings},
 		{method: "GET", path: api + "/workspaces/:ws/grid", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Power–interest grid of a trajectory or the workspace", query: []string{"trajectory", "high"}, status: 200, resp: "Grid", handler: s.grid},
@@ -68,6 +69,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: api + "/workspaces/:ws/maps/:file", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A map as {kind}.{format}: kind stakeholders|grid|path|dependencies, format svg|png|pdf|dot (ETag, If-None-Match)", query: mapQuery, status: 200, content: []string{"image/svg+xml", "image/png", "application/pdf", "text/vnd.graphviz"}, handler: s.renderMap},
 		{method: "GET", path: api + "/workspaces/:ws/deck.pptx", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A 16:9 PowerPoint deck: title, overview, per trajectory its stakeholder map, grid and findings, path slides, the dependency map (ETag, If-None-Match)", query: deckQuery, status: 200, content: []string{"application/vnd.openxmlformats-officedocument.presentationml.presentation"}, handler: s.renderDeck},
 	}
+	rs = append(rs, s.accessRoutes()...)
 	rs = append(rs, nodeRoutes(s, stakeholderKind)...)
 	rs = append(rs, nodeRoutes(s, trajectoryKind)...)
 	rs = append(rs, nodeRoutes(s, goalKind)...)
@@ -79,58 +81,42 @@ func (s *Server) routeTable() []route {
 	return rs
 }
 
-// authorize checks the bearer token against the route's access rule. A
-// token for another workspace gets 404, as if the workspace did not exist,
-// so that a token does not reveal which other clients the service holds.
+// authorize checks who makes the request (session cookie or bearer
+// token, through the access package: the same roles either way) against
+// the route's access rule, and puts the principal in the request's
+// context, so that writes are recorded as made by it. A principal
+// without a role on the path's workspace gets 404, as if the workspace
+// did not exist, so that nobody learns which other clients the service
+// holds.
 func (s *Server) authorize(r route) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var g Grant
-		if s.cfg.NoAuth {
-			g = Grant{ID: "local", Workspace: AllWorkspaces, Role: RoleAdmin}
-		} else {
-			token, ok := bearer(c.GetHeader("Authorization"))
-			if !ok {
-				c.Header("WWW-Authenticate", `Bearer realm="stakemap"`)
-				fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "missing bearer token: send Authorization: Bearer <token>"))
-				return
-			}
-			if g, ok = s.tokens.Verify(token); !ok {
-				c.Header("WWW-Authenticate", `Bearer realm="stakemap", error="invalid_token"`)
-				fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "invalid or revoked token"))
-				return
-			}
+		p, ok := s.authenticate(c)
+		if !ok {
+			return
 		}
-		if r.access == accessWorkspace {
-			ws := c.Param("ws")
-			if g.Workspace != AllWorkspaces && g.Workspace != ws {
+		var have string
+		switch r.access {
+		case accessWorkspace:
+			if have = p.Role(c.Param("ws")); have == "" {
 				fail(c, newError(http.StatusNotFound, CodeNotFound, "not found"))
 				return
 			}
+		case accessGlobal:
+			have = p.Global
+		default:
+			have = highest(p)
 		}
-		if roleRank(g.Role) < roleRank(r.role) {
-			fail(c, newError(http.StatusForbidden, CodeForbidden, "this needs a token with role "+r.role+"; yours is "+g.Role))
+		if r.role != "" && access.RoleRank(have) < access.RoleRank(r.role) {
+			if have == "" {
+				have = "none"
+			}
+			fail(c, newError(http.StatusForbidden, CodeForbidden, "this needs role "+r.role+"; yours is "+have))
 			return
 		}
-		c.Set(ctxGrant, g)
+		c.Set(ctxPrincipal, p)
+		c.Request = c.Request.WithContext(access.NewContext(c.Request.Context(), p))
 		c.Next()
 	}
-}
-
-const ctxGrant = "stakemap.grant"
-
-func grantOf(c *gin.Context) Grant {
-	g, _ := c.Get(ctxGrant)
-	gr, _ := g.(Grant)
-	return gr
-}
-
-func bearer(h string) (string, bool) {
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	token = strings.TrimSpace(token)
-	return token, token != ""
 }
 
 // page returns offset and limit from the query: limit 1–1000 (default 100).
@@ -161,10 +147,10 @@ func (s *Server) listWorkspaces(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	g := grantOf(c)
+	p := principalOf(c)
 	out := []graph.Workspace{}
 	for _, w := range all {
-		if g.Workspace == AllWorkspaces || g.Workspace == w.ID {
+		if p.Role(w.ID) != "" {
 			out = append(out, w)
 		}
 	}

@@ -1,6 +1,7 @@
 // Package httpapi is stakemap's HTTP service: the JSON API under /api/v1
-// (gin), its OpenAPI document, health and metrics endpoints, bearer-token
-// access control and the embedded read-only web page.
+// (gin), its OpenAPI document, health and metrics endpoints, sign-in by
+// session cookie or bearer token (through internal/access) and the
+// embedded read-only web page.
 package httpapi
 
 import (
@@ -22,7 +23,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/lru"
+	"github.com/stakemap/stakemap/internal/merge"
 )
 
 // Body limits: a whole workspace may be large, a single entity never is.
@@ -35,8 +38,10 @@ const (
 type Config struct {
 	// Backend stores the workspaces and answers the analyses. Required.
 	Backend graph.Backend
-	// Tokens holds the API tokens. Required unless NoAuth.
-	Tokens *TokenStore
+	// Access signs people in and answers who a request is and what it
+	// may do (sessions, tokens, accounts, share links). Required unless
+	// NoAuth.
+	Access *access.Service
 	// NoAuth serves every request as a global admin: only for a service
 	// bound to the loopback interface of a single user's machine.
 	NoAuth bool
@@ -46,6 +51,10 @@ type Config struct {
 	// writes one canonically. Nil: plain strict JSON.
 	DecodeBundle func(io.Reader) (*graph.Bundle, error)
 	EncodeBundle func(io.Writer, *graph.Bundle) error
+	// ReadInput reads an uploaded workbook, CSV file or stakemap/v1
+	// document (name tells the format) for the import route; nil makes
+	// that route answer 503.
+	ReadInput func(r io.Reader, name string) (*merge.Input, error)
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
@@ -55,7 +64,7 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	store  graph.Backend
-	tokens *TokenStore
+	access *access.Service
 	log    *slog.Logger
 	engine *gin.Engine
 	reg    *prometheus.Registry
@@ -76,8 +85,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Backend == nil {
 		return nil, errors.New("httpapi: no backend")
 	}
-	if cfg.Tokens == nil && !cfg.NoAuth {
-		return nil, errors.New("httpapi: no token store and authentication not disabled")
+	if cfg.Access == nil && !cfg.NoAuth {
+		return nil, errors.New("httpapi: no access service and authentication not disabled")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -88,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.EncodeBundle == nil {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
-	s := &Server{cfg: cfg, store: cfg.Backend, tokens: cfg.Tokens, log: cfg.Logger, reg: prometheus.NewRegistry(),
+	s := &Server{cfg: cfg, store: cfg.Backend, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
 		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
@@ -120,6 +129,9 @@ func New(cfg Config) (*Server, error) {
 	s.engine = e
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
+		if s.access == nil && r.tag == "access" {
+			continue // --no-auth without accounts: nothing to manage
+		}
 		handlers := []gin.HandlerFunc{}
 		if r.access != accessPublic {
 			handlers = append(handlers, s.authorize(r))
@@ -130,8 +142,16 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the http.Handler that serves every route.
-func (s *Server) Handler() http.Handler { return s.engine }
+// Handler returns the http.Handler that serves every route, refusing
+// writes that a browser sends from a page of another origin (CSRF).
+func (s *Server) Handler() http.Handler {
+	if s.access != nil {
+		return s.access.CrossOriginGuard(s.engine, crossOriginDenied)
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(crossOriginDenied)
+	return cop.Handler(s.engine)
+}
 
 // Routes lists the routes the router serves, as gin sees them.
 func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }

@@ -1,273 +1,97 @@
 package httpapi
 
 import (
-	"cmp"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
-	"sync"
-	"time"
+	"net/http"
+	"strconv"
 
-	"github.com/stakemap/stakemap/graph"
+	"github.com/gin-gonic/gin"
+
+	"github.com/stakemap/stakemap/internal/access"
 )
 
-// Roles a token can have, weakest first: a viewer reads, an editor also
-// writes, an admin also manages tokens.
+// Roles, weakest first, as the access package defines them: a viewer
+// reads, an editor also writes, an admin also manages people, tokens,
+// share links and settings.
 const (
-	RoleViewer = "viewer"
-	RoleEditor = "editor"
-	RoleAdmin  = "admin"
+	RoleViewer = access.RoleViewer
+	RoleEditor = access.RoleEditor
+	RoleAdmin  = access.RoleAdmin
 )
 
-// Roles lists the token roles, weakest first.
-var Roles = []string{RoleViewer, RoleEditor, RoleAdmin}
+// AllWorkspaces is the workspace of a grant that reaches every workspace.
+const AllWorkspaces = access.AllWorkspaces
 
-func roleRank(r string) int { return slices.Index(Roles, r) }
+// localPrincipal serves every request with --no-auth: only on the
+// loopback interface of one person's machine.
+var localPrincipal = access.Principal{Via: access.ViaLocal, Global: RoleAdmin}
 
-// AllWorkspaces is the Workspace of a token that reaches every workspace.
-const AllWorkspaces = "*"
+const ctxPrincipal = "stakemap.principal"
 
-// tokenPrefix marks stakemap tokens so that secret scanners and people can
-// recognise one.
-const tokenPrefix = "smk_"
-
-// Grant is what a token allows: one workspace (or AllWorkspaces) in a role.
-type Grant struct {
-	ID        string    `json:"id"`
-	Workspace string    `json:"workspace"`
-	Role      string    `json:"role"`
-	Created   time.Time `json:"created"`
+// principalOf returns the principal authorize found for the request.
+func principalOf(c *gin.Context) access.Principal {
+	p, _ := c.Get(ctxPrincipal)
+	pr, _ := p.(access.Principal)
+	return pr
 }
 
-type storedToken struct {
-	Grant
-	// Hash is the hex SHA-256 of the token's secret part; the secret
-	// itself is never stored.
-	Hash string `json:"sha256"`
+// authenticate returns who makes the request, or writes the 401 or 429.
+func (s *Server) authenticate(c *gin.Context) (access.Principal, bool) {
+	if s.cfg.NoAuth {
+		return localPrincipal, true
+	}
+	p, err := s.access.Authenticate(c.Request)
+	if err == nil {
+		return p, true
+	}
+	switch {
+	case errors.Is(err, access.ErrUnauthenticated):
+		c.Header("WWW-Authenticate", `Bearer realm="stakemap"`)
+		fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "not signed in: sign in, or send Authorization: Bearer <token>"))
+	case errors.Is(err, access.ErrBadCredentials):
+		c.Header("WWW-Authenticate", `Bearer realm="stakemap", error="invalid_token"`)
+		fail(c, newError(http.StatusUnauthorized, CodeUnauthorized, "invalid, expired or revoked token or session"))
+	default:
+		fail(c, err)
+	}
+	return access.Principal{}, false
 }
 
-// TokenStore keeps API tokens in a small JSON file (mode 0600) holding only
-// SHA-256 hashes, so that a leaked file gives no usable token. Tokens are
-// deliberately not part of graph.Store: they guard the service, not the
-// stakeholder data, and must work the same on every backend.
-type TokenStore struct {
-	path string
-
-	mu     sync.RWMutex
-	tokens map[string]storedToken // by id
-	admin  []byte                 // SHA-256 of the configured admin token, or nil
-}
-
-// OpenTokens opens (or, on first write, creates) the token file at path.
-// An empty path keeps tokens in memory only.
-func OpenTokens(path string) (*TokenStore, error) {
-	ts := &TokenStore{path: path, tokens: map[string]storedToken{}}
-	if path == "" {
-		return ts, nil
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return ts, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open tokens %s: %w", path, err)
-	}
-	var file struct {
-		Tokens []storedToken `json:"tokens"`
-	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		return nil, fmt.Errorf("open tokens %s: %w", path, err)
-	}
-	for _, t := range file.Tokens {
-		ts.tokens[t.ID] = t
-	}
-	return ts, nil
-}
-
-// SetAdminToken makes token a global admin token without storing it, for a
-// token given in the environment. An empty token is ignored.
-func (ts *TokenStore) SetAdminToken(token string) {
-	if token == "" {
-		return
-	}
-	h := sha256.Sum256([]byte(token))
-	ts.mu.Lock()
-	ts.admin = h[:]
-	ts.mu.Unlock()
-}
-
-// HasAdmin reports whether any token can manage tokens for every
-// workspace: whether the service can be administered at all.
-func (ts *TokenStore) HasAdmin() bool {
-	ts.mu.RLock()
-	defer ts.mu.RUnlock()
-	if ts.admin != nil {
-		return true
-	}
-	for _, t := range ts.tokens {
-		if t.Workspace == AllWorkspaces && t.Role == RoleAdmin {
-			return true
+// highest returns the strongest role p has anywhere.
+func highest(p access.Principal) string {
+	r := p.Global
+	for _, m := range p.Workspaces {
+		if access.RoleRank(m) > access.RoleRank(r) {
+			r = m
 		}
 	}
-	return false
+	return r
 }
 
-// Create issues a new token for the workspace and role and returns the
-// token (shown once) with its grant.
-func (ts *TokenStore) Create(workspace, role string) (string, Grant, error) {
-	var ps []graph.Problem
-	if workspace != AllWorkspaces && !graph.ValidID(workspace) {
-		ps = append(ps, graph.Problem{Field: "workspace", Value: workspace, Reason: `must be a workspace id or "*" for all workspaces`})
+// accessError maps the errors of the access package: 401, 403, 410 and
+// 429 with Retry-After. ok is false for any other error.
+func accessError(c *gin.Context, err error) (*apiError, bool) {
+	if te, ok := errors.AsType[*access.ThrottledError](err); ok {
+		c.Header("Retry-After", strconv.Itoa(int(te.RetryAfter.Seconds())))
+		return newError(http.StatusTooManyRequests, CodeThrottled, te.Error()), true
 	}
-	if roleRank(role) < 0 {
-		ps = append(ps, graph.Problem{Field: "role", Value: role, Reason: "must be one of " + strings.Join(Roles, ", ")})
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return newError(http.StatusForbidden, CodeForbidden, "your role does not allow this"), true
+	case errors.Is(err, access.ErrGone):
+		return newError(http.StatusGone, CodeGone, "this link has expired or was revoked"), true
+	case errors.Is(err, access.ErrBadCredentials), errors.Is(err, access.ErrUnauthenticated):
+		return newError(http.StatusUnauthorized, CodeUnauthorized, "not signed in"), true
 	}
-	if err := graph.Invalid(ps); err != nil {
-		return "", Grant{}, err
-	}
-	id := randomText(6)
-	secret := randomText(24)
-	g := Grant{ID: id, Workspace: workspace, Role: role, Created: time.Now().UTC().Truncate(time.Second)}
-	h := sha256.Sum256([]byte(secret))
-
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	ts.tokens[id] = storedToken{Grant: g, Hash: hex.EncodeToString(h[:])}
-	if err := ts.saveLocked(); err != nil {
-		delete(ts.tokens, id)
-		return "", Grant{}, err
-	}
-	return tokenPrefix + id + "." + secret, g, nil
+	return nil, false
 }
 
-// Revoke deletes the token with the id, or returns graph.ErrNotFound.
-func (ts *TokenStore) Revoke(id string) error {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	old, ok := ts.tokens[id]
-	if !ok {
-		return fmt.Errorf("token %q: %w", id, graph.ErrNotFound)
-	}
-	delete(ts.tokens, id)
-	if err := ts.saveLocked(); err != nil {
-		ts.tokens[id] = old
-		return err
-	}
-	return nil
-}
+// CrossOriginDenied answers a refused cross-origin write in the API's
+// error shape.
+var CrossOriginDenied http.Handler = crossOriginDenied
 
-// Lookup returns the grant of token id without verifying a secret, for
-// revocation checks by a workspace admin.
-func (ts *TokenStore) Lookup(id string) (Grant, bool) {
-	ts.mu.RLock()
-	defer ts.mu.RUnlock()
-	t, ok := ts.tokens[id]
-	return t.Grant, ok
-}
-
-// List returns every token's grant (never a secret), sorted by id.
-func (ts *TokenStore) List() []Grant {
-	ts.mu.RLock()
-	defer ts.mu.RUnlock()
-	out := make([]Grant, 0, len(ts.tokens))
-	for _, t := range ts.tokens {
-		out = append(out, t.Grant)
-	}
-	slices.SortFunc(out, func(a, b Grant) int { return cmp.Compare(a.ID, b.ID) })
-	return out
-}
-
-// Verify returns the grant of a presented token. The token's id selects the
-// stored entry; the secret is compared by hash in constant time, so the
-// response time says nothing about how much of a guess was right.
-func (ts *TokenStore) Verify(token string) (Grant, bool) {
-	ts.mu.RLock()
-	defer ts.mu.RUnlock()
-	if ts.admin != nil {
-		h := sha256.Sum256([]byte(token))
-		if subtle.ConstantTimeCompare(h[:], ts.admin) == 1 {
-			return Grant{ID: "env", Workspace: AllWorkspaces, Role: RoleAdmin}, true
-		}
-	}
-	rest, ok := strings.CutPrefix(token, tokenPrefix)
-	if !ok {
-		return Grant{}, false
-	}
-	id, secret, ok := strings.Cut(rest, ".")
-	if !ok {
-		return Grant{}, false
-	}
-	t, ok := ts.tokens[id]
-	if !ok {
-		return Grant{}, false
-	}
-	want, err := hex.DecodeString(t.Hash)
-	if err != nil {
-		return Grant{}, false
-	}
-	h := sha256.Sum256([]byte(secret))
-	if subtle.ConstantTimeCompare(h[:], want) != 1 {
-		return Grant{}, false
-	}
-	return t.Grant, true
-}
-
-// saveLocked writes the file atomically (temp file, sync, rename) with mode
-// 0600: the hashes are not secrets, but the grants say who may see what.
-func (ts *TokenStore) saveLocked() error {
-	if ts.path == "" {
-		return nil
-	}
-	list := make([]storedToken, 0, len(ts.tokens))
-	for _, t := range ts.tokens {
-		list = append(list, t)
-	}
-	slices.SortFunc(list, func(a, b storedToken) int { return cmp.Compare(a.ID, b.ID) })
-	data, err := json.MarshalIndent(struct {
-		Tokens []storedToken `json:"tokens"`
-	}{list}, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(ts.path), ".tokens-*")
-	if err != nil {
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), ts.path); err != nil {
-		return fmt.Errorf("save tokens: %w", err)
-	}
-	return nil
-}
-
-// randomText returns n random bytes as unpadded URL-safe base64, whose
-// alphabet has no '.', the separator of a token's id and secret.
-func randomText(n int) string {
-	b := make([]byte, n)
-	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+var crossOriginDenied = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	_, _ = w.Write([]byte(`{"error":{"code":"forbidden","message":"cross-origin request refused: a page of another site may not change anything here"}}` + "\n"))
+})

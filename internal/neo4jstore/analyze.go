@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -44,44 +43,8 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 	if err := p.Normalize(); err != nil {
 		return nil, op("Findings", ws, err)
 	}
-	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
-	type result struct {
-		findings []graph.Finding
-		lang     string
-		names    map[string]string
-		roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
-	}
-	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (result, error) {
-		res := result{lang: w.Language, findings: []graph.Finding{}}
-		opposed := false
-		for _, code := range findingCodes {
-			if p.Only != "" && graph.CodeGroups[code] != p.Only {
-				continue
-			}
-			fs, err := runFinding(ctx, tx, code, all)
-			if err != nil {
-				return result{}, err
-			}
-			opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
-			res.findings = append(res.findings, fs...)
-		}
-		var err error
-		if res.names, err = names(ctx, tx, ws); err != nil {
-			return result{}, err
-		}
-		if opposed {
-			stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
-			if err != nil {
-				return result{}, err
-			}
-			res.roles = map[[2]string][]string{}
-			for _, rel := range stakes {
-				st := rel.(graph.Stake)
-				k := [2]string{st.Trajectory, st.Stakeholder}
-				res.roles[k] = append(res.roles[k], st.Role)
-			}
-		}
-		return res, nil
+	r, err := consistentRead(ctx, s, ws, func(tx neo4j.ManagedTransaction, w graph.Workspace) (findingsRead, error) {
+		return readFindings(ctx, tx, w, p)
 	})
 	if err != nil {
 		return nil, op("Findings", ws, err)
@@ -107,6 +70,51 @@ func (s *Store) Findings(ctx context.Context, ws string, p graph.FindingParams) 
 		r.findings[i].Severity = graph.SeverityOf(r.findings[i].Code)
 	}
 	return r.findings, nil
+}
+
+// findingsRead is what Findings reads in its transaction.
+type findingsRead struct {
+	findings []graph.Finding
+	lang     string
+	names    map[string]string
+	roles    map[[2]string][]string // (trajectory, stakeholder) → roles, for opposed-owner
+}
+
+// readFindings runs the finding statements of the groups p asks for and
+// reads what their messages need, in tx; p is normalised.
+func readFindings(ctx context.Context, tx neo4j.ManagedTransaction, w graph.Workspace, p graph.FindingParams) (findingsRead, error) {
+	ws := w.ID
+	all := params{"workspace": ws, "asOf": p.AsOf, "high": int64(p.High), "window": int64(p.Window)}
+	res := findingsRead{lang: w.Language, findings: []graph.Finding{}}
+	opposed := false
+	for _, code := range findingCodes {
+		if p.Only != "" && graph.CodeGroups[code] != p.Only {
+			continue
+		}
+		fs, err := runFinding(ctx, tx, code, all)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		opposed = opposed || (code == graph.CodeOpposedOwner && len(fs) > 0)
+		res.findings = append(res.findings, fs...)
+	}
+	var err error
+	if res.names, err = names(ctx, tx, ws); err != nil {
+		return findingsRead{}, err
+	}
+	if opposed {
+		stakes, err := listRelations(ctx, tx, ws, graph.RelStake)
+		if err != nil {
+			return findingsRead{}, err
+		}
+		res.roles = map[[2]string][]string{}
+		for _, rel := range stakes {
+			st := rel.(graph.Stake)
+			k := [2]string{st.Trajectory, st.Stakeholder}
+			res.roles[k] = append(res.roles[k], st.Role)
+		}
+	}
+	return res, nil
 }
 
 // runFinding runs one finding statement. The dependency-cycle statement
@@ -199,20 +207,10 @@ func decodeEdges(recs []*neo4j.Record, withStrength bool) ([]edge, error) {
 	return out, nil
 }
 
-func normalizeHigh(high int) (int, error) {
-	if high == 0 {
-		return graph.DefaultHigh, nil
-	}
-	if high < 1 || high > 5 {
-		return 0, graph.Invalid([]graph.Problem{{Field: "high", Value: strconv.Itoa(high), Reason: "must be a whole number from 1 to 5"}})
-	}
-	return high, nil
-}
-
 // Grid places stakeholders in the power–interest grid, computed by the
 // grid statements.
 func (s *Store) Grid(ctx context.Context, ws, trajectory string, high int) (graph.Grid, error) {
-	high, err := normalizeHigh(high)
+	high, err := graph.NormalizeHigh(high)
 	if err != nil {
 		return graph.Grid{}, op("Grid", ws, err)
 	}
@@ -337,11 +335,9 @@ func networkBundle(edges []edge, ids ...string) *graph.Bundle {
 // Brokers fetches the influence network with the brokers statement and
 // ranks stakeholders by betweenness centrality computed in Go.
 func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker, error) {
-	if top == 0 {
-		top = graph.DefaultTop
-	}
-	if top < 0 {
-		return nil, op("Brokers", ws, graph.Invalid([]graph.Problem{{Field: "top", Value: strconv.Itoa(top), Reason: "must be a positive whole number"}}))
+	top, err := graph.NormalizeTop(top)
+	if err != nil {
+		return nil, op("Brokers", ws, err)
 	}
 	type network struct {
 		ids     []string

@@ -47,12 +47,23 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 	for i := range c.Engagements {
 		c.Engagements[i] = graph.NormalizeNode(c.Engagements[i]).(graph.Engagement)
 	}
-	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, importBundle(ctx, tx, c)
-	})
+	write := func() error {
+		_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
+				return struct{}{}, err
+			}
+			return struct{}{}, importBundle(ctx, tx, c)
+		})
+		return err
+	}
+	err := write()
+	if errors.Is(err, errGone) {
+		// A DeleteWorkspace committed while the import waited for the
+		// workspace's lock: the import creates the workspace afresh, as it
+		// does on the embedded backend, where the two are serialised. Its
+		// precondition is checked again against the deleted workspace.
+		err = write()
+	}
 	return op("ImportBundle", ws, err)
 }
 

@@ -25,6 +25,12 @@ package neo4jstore
 //	(:Trajectory)-[:DEPENDS_ON {note}]->(:Trajectory|Enabler)
 //	(:Engagement)-[:WITH]->(:Stakeholder)
 //	(:Engagement)-[:ABOUT]->(:Trajectory)
+//	(:Record {kind, id, workspace, owner, data, version})
+//
+// Records are the service's own state (accounts, sessions, tokens, share
+// links): data is the JSON the access package wrote, kept as a string;
+// workspace and owner are "" when the record has none. They carry no
+// Node label, so nothing of a workspace's data ever matches one.
 //
 // A workspace's seq numbers its writes; every node a write changes gets
 // the number as its version. seq starts at the workspace's incarnation
@@ -58,6 +64,17 @@ const (
 	stSchemaGoalWS          = "schema-goal-workspace"
 	stSchemaEnablerWS       = "schema-enabler-workspace"
 	stSchemaEngagementWS    = "schema-engagement-workspace"
+	stSchemaRecordID        = "schema-record-id"
+	stSchemaRecordWS        = "schema-record-workspace"
+	stSchemaRecordOwner     = "schema-record-owner"
+	stRecordCreate          = "record-create"
+	stRecordGet             = "record-get"
+	stRecordLock            = "record-lock"
+	stRecordUpdate          = "record-update"
+	stRecordList            = "record-list"
+	stRecordDelete          = "record-delete"
+	stRecordDeleteMany      = "record-delete-many"
+	stWorkspaceRecordsClear = "workspace-records-clear"
 	stSchemaSequenceName    = "schema-sequence-name"
 	stSequenceIncarnation   = "sequence-next-incarnation"
 	stWorkspaceList         = "workspace-list"
@@ -129,6 +146,12 @@ FOR (n:Goal) ON (n.workspace)`},
 FOR (n:Enabler) ON (n.workspace)`},
 	{stSchemaEngagementWS, `CREATE INDEX stakemap_engagement_workspace IF NOT EXISTS
 FOR (n:Engagement) ON (n.workspace)`},
+	{stSchemaRecordID, `CREATE CONSTRAINT stakemap_record_id IF NOT EXISTS
+FOR (r:Record) REQUIRE (r.kind, r.id) IS UNIQUE`},
+	{stSchemaRecordWS, `CREATE INDEX stakemap_record_workspace IF NOT EXISTS
+FOR (r:Record) ON (r.workspace)`},
+	{stSchemaRecordOwner, `CREATE INDEX stakemap_record_owner IF NOT EXISTS
+FOR (r:Record) ON (r.owner)`},
 	{stSchemaSequenceName, `CREATE CONSTRAINT stakemap_sequence_name IF NOT EXISTS
 FOR (s:Sequence) REQUIRE s.name IS UNIQUE`},
 
@@ -175,6 +198,43 @@ SET w.seq = $seq`},
 DETACH DELETE n`},
 	{stWorkspaceDelete, `MATCH (w:Workspace {id: $workspace})
 DELETE w`},
+	{stWorkspaceRecordsClear, `MATCH (r:Record {workspace: $workspace})
+DELETE r`},
+
+	// Records: stored and listed as they are; the logic is in Go. A
+	// record of a workspace is created in a transaction that holds the
+	// workspace's lock (workspace-lock), so it cannot outlive a delete
+	// running at the same time. The uniqueness constraint turns a second
+	// create of (kind, id) into a conflict.
+	{stRecordCreate, `CREATE (r:Record {kind: $kind, id: $id, workspace: $workspace, owner: $owner,
+                  data: $data, version: 1})`},
+	{stRecordGet, `MATCH (r:Record {kind: $kind, id: $id})
+RETURN r.kind AS kind, r.id AS id, r.workspace AS workspace, r.owner AS owner,
+       r.data AS data, r.version AS version`},
+	// Setting and removing a property takes the record's write lock, so the
+	// version checked in Go is still current when record-update writes.
+	{stRecordLock, `MATCH (r:Record {kind: $kind, id: $id})
+SET r.locked = true
+REMOVE r.locked
+RETURN r.workspace AS workspace, r.owner AS owner, r.version AS version`},
+	{stRecordUpdate, `MATCH (r:Record {kind: $kind, id: $id})
+SET r.data = $data, r.version = $version`},
+	{stRecordList, `MATCH (r:Record)
+WHERE ($kind = '' OR r.kind = $kind)
+  AND ($workspace = '' OR r.workspace = $workspace)
+  AND ($owner = '' OR r.owner = $owner)
+RETURN r.kind AS kind, r.id AS id, r.workspace AS workspace, r.owner AS owner,
+       r.data AS data, r.version AS version
+ORDER BY kind, id`},
+	{stRecordDelete, `MATCH (r:Record {kind: $kind, id: $id})
+DELETE r
+RETURN count(*) AS removed`},
+	{stRecordDeleteMany, `MATCH (r:Record)
+WHERE ($kind = '' OR r.kind = $kind)
+  AND ($workspace = '' OR r.workspace = $workspace)
+  AND ($owner = '' OR r.owner = $owner)
+DELETE r
+RETURN count(*) AS removed`},
 
 	// Nodes. Labels cannot be parameters, so reads and updates match the
 	// common label Node and test the kind's label as a value; creates name

@@ -1,6 +1,8 @@
 package neo4jstore
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -13,13 +15,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/stakemap/stakemap/graph"
 )
 
 // allowedNames are the only labels and relationship types the backend may
 // use: those of the design.
 var allowedNames = []string{
-	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement",
+	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement", "Record",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
 }
 
@@ -106,10 +109,18 @@ func TestStatementsUseOnlyAllowedLabelsAndTypes(t *testing.T) {
 }
 
 func TestStatementsScopeToWorkspace(t *testing.T) {
-	// Every statement except the schema, the database-wide sequences and
-	// the list of all workspaces must be bound to one workspace.
+	// Every statement except the schema, the database-wide sequences, the
+	// list of all workspaces and the records (the service's own state,
+	// found by kind and id; those of a workspace carry it as a property)
+	// must be bound to one workspace.
 	for _, s := range Statements() {
 		if strings.HasPrefix(s.Name, "schema-") || strings.HasPrefix(s.Name, "sequence-") || s.Name == stWorkspaceList {
+			continue
+		}
+		if strings.HasPrefix(s.Name, "record-") {
+			if !strings.Contains(s.Statement, "$kind") {
+				t.Errorf("record statement %s does not take $kind", s.Name)
+			}
 			continue
 		}
 		if !slices.Contains(statementParams(s.Statement), "workspace") && !strings.Contains(s.Statement, "UNWIND $rows") {
@@ -338,5 +349,61 @@ func TestStatementsHaveNoUnboundedPaths(t *testing.T) {
 		if m := unboundedPatterns.FindString(s.Statement); m != "" {
 			t.Errorf("statement %s has an unbounded path pattern %q: fetch the edges and search in Go", s.Name, m)
 		}
+	}
+}
+
+// TestParametersBoundedBeforeAnyStatement shows that the Neo4j backend
+// refuses out-of-range parameters as the embedded one does, before it
+// sends anything: a window of millions of days would otherwise leave
+// Neo4j's date range in date($asOf) - duration({days: $window}) and fail
+// as a server error where the embedded backend answered. (The store has
+// no driver here: reaching the server would panic.)
+func TestParametersBoundedBeforeAnyStatement(t *testing.T) {
+	s := &Store{}
+	ctx := t.Context()
+	for _, err := range []error{
+		func() error { _, err := s.Findings(ctx, "w", graph.FindingParams{Window: 1_000_000_000}); return err }(),
+		func() error {
+			_, err := s.Findings(ctx, "w", graph.FindingParams{Window: graph.MaxWindow + 1})
+			return err
+		}(),
+		func() error { _, err := s.Grid(ctx, "w", "", 6); return err }(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", MaxHops: 21})
+			return err
+		}(),
+		func() error {
+			_, err := s.Paths(ctx, "w", graph.PathQuery{From: "a", To: "b", K: graph.MaxK + 1})
+			return err
+		}(),
+		func() error { _, err := s.Brokers(ctx, "w", graph.MaxTop+1); return err }(),
+	} {
+		if !errors.Is(err, graph.ErrInvalid) {
+			t.Errorf("got %v, want ErrInvalid", err)
+		}
+	}
+}
+
+func TestMapError(t *testing.T) {
+	tests := []struct {
+		name string
+		in   error
+		want error
+	}{
+		{"ErrConflict", &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "exists"}, graph.ErrConflict},
+		// A write that raced DeleteWorkspace: not found, as the embedded
+		// backend answers, rather than a server error.
+		{"ErrNotFound", fmt.Errorf("node-update: %w", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.EntityNotFound", Msg: "Node with id 7 has been deleted in this transaction"}), graph.ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mapError(tc.in); !errors.Is(got, tc.want) {
+				t.Errorf("mapError(%v) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+	other := &neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable"}
+	if got := mapError(other); errors.Is(got, graph.ErrNotFound) || errors.Is(got, graph.ErrConflict) {
+		t.Errorf("mapError(%v) = %v: other errors stay as they are", other, got)
 	}
 }

@@ -141,6 +141,7 @@ func (s *Store) verify(ctx context.Context) error {
 var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+	stSchemaRecordID, stSchemaRecordWS, stSchemaRecordOwner,
 	stSchemaSequenceName,
 }
 
@@ -213,48 +214,77 @@ const readAttempts = 5
 // of one state of the workspace. work gets the workspace as read first;
 // a missing workspace is ErrNotFound.
 func consistentRead[T any](ctx context.Context, s *Store, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	return retryWhileMoved(func() (T, error) {
+		return readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
+			return readBetween(ctx, tx, ws, work)
+		})
+	})
+}
+
+// retryWhileMoved runs attempt again, up to readAttempts times in all,
+// while it fails with errMoved.
+func retryWhileMoved[T any](attempt func() (T, error)) (T, error) {
 	var (
 		v   T
 		err error
 	)
 	for range readAttempts {
-		v, err = readTx(ctx, s, func(tx neo4j.ManagedTransaction) (T, error) {
-			var zero T
-			w, before, err := workspace(ctx, tx, ws)
-			if err != nil {
-				return zero, err
-			}
-			v, workErr := work(tx, w)
-			// Even an error (a trajectory not found, say) counts only when
-			// no write came between: it may belong to a half-seen write.
-			_, after, err := workspace(ctx, tx, ws)
-			if err != nil {
-				return zero, err
-			}
-			if before != after {
-				return zero, errMoved
-			}
-			return v, workErr
-		})
-		if !errors.Is(err, errMoved) {
+		if v, err = attempt(); !errors.Is(err, errMoved) {
 			break
 		}
 	}
 	return v, err
 }
 
+// readBetween runs work between two readings of the workspace's revision
+// in tx, and answers errMoved when they differ.
+func readBetween[T any](ctx context.Context, tx neo4j.ManagedTransaction, ws string, work func(tx neo4j.ManagedTransaction, w graph.Workspace) (T, error)) (T, error) {
+	var zero T
+	w, before, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return zero, err
+	}
+	v, workErr := work(tx, w)
+	// Even an error (a trajectory not found, say) counts only when no
+	// write came between: it may belong to a half-seen write.
+	_, after, err := workspace(ctx, tx, ws)
+	if err != nil {
+		return zero, err
+	}
+	if before != after {
+		return zero, errMoved
+	}
+	return v, workErr
+}
+
 // codeConstraint is the server's code for a write that breaks a
 // uniqueness constraint: two writers raced for one id.
 const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
-// mapError turns a constraint violation into graph.ErrConflict and leaves
-// every other error as it is.
+// codeEntityNotFound is the server's code for a statement that touches a
+// node or relationship deleted by a transaction that committed first: a
+// write that raced DeleteWorkspace and lost.
+const codeEntityNotFound = "Neo.ClientError.Statement.EntityNotFound"
+
+// errGone marks an error that says the workspace (or a node in it) was
+// deleted while a transaction was using it. It matches graph.ErrNotFound,
+// which is what the embedded backend answers after a delete.
+var errGone = fmt.Errorf("it was deleted meanwhile: %w", graph.ErrNotFound)
+
+// mapError turns a constraint violation into graph.ErrConflict and a write
+// that lost a race with a delete into graph.ErrNotFound (not a server
+// error), and leaves every other error as it is.
 func mapError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok && e.Code == codeConstraint {
-		return fmt.Errorf("%s: %w", e.Msg, graph.ErrConflict)
+	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok {
+		switch e.Code {
+		case codeConstraint:
+			return fmt.Errorf("%s: %w", e.Msg, graph.ErrConflict)
+		case codeEntityNotFound:
+			return fmt.Errorf("%s: %w", e.Msg, errGone)
+		}
 	}
 	return err
 }
@@ -307,13 +337,13 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, name string, p params
 	return recs, nil
 }
 
-// op wraps err with the method and its subject, keeping it inspectable
-// with errors.Is.
+// op wraps err with the method and its subject in a *graph.OpError,
+// which keeps it inspectable with errors.Is and loggable without ids.
 func op(method, subject string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("neo4jstore.%s %s: %w", method, subject, err)
+	return &graph.OpError{Op: "neo4jstore." + method, Subject: subject, Err: err}
 }
 
 func notFound(what, id string) error {
@@ -545,6 +575,9 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 			return struct{}{}, err
 		}
 		if _, err := run(ctx, tx, stWorkspaceClear, params{"workspace": id}); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := run(ctx, tx, stWorkspaceRecordsClear, params{"workspace": id}); err != nil {
 			return struct{}{}, err
 		}
 		_, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id})

@@ -24,6 +24,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/analysis"
 	"github.com/stakemap/stakemap/internal/demo"
 	"github.com/stakemap/stakemap/internal/embedded"
@@ -74,11 +75,12 @@ func run() error {
 	if err := st.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
 		return err
 	}
-	tokens, err := httpapi.OpenTokens(filepath.Join(dir, "bench.tokens"))
+	be := backend{st, analysis.New(st)}
+	acc, err := access.New(ctx, access.Config{Store: be})
 	if err != nil {
 		return err
 	}
-	token, _, err := tokens.Create(demo.ID, httpapi.RoleViewer)
+	token, _, err := acc.CreateToken(ctx, access.Principal{Via: access.ViaLocal}, access.TokenRequest{Workspace: demo.ID, Role: access.RoleViewer})
 	if err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func run() error {
 		return err
 	}
 	defer logFile.Close()
-	api, err := httpapi.New(httpapi.Config{Backend: backend{st, analysis.New(st)}, Tokens: tokens,
+	api, err := httpapi.New(httpapi.Config{Backend: be, Access: acc,
 		Renderer: renderer{rr}, Logger: slog.New(slog.NewTextHandler(logFile, nil))})
 	if err != nil {
 		return err

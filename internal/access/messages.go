@@ -1,0 +1,96 @@
+package access
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stakemap/stakemap/graph"
+)
+
+// Message says what went wrong with a sign-in, account, token or share
+// link, for a person, in lang (nl or en; anything else is Dutch): the
+// pages show it as it is. Errors the package does not know give a
+// general text, never internal details.
+func Message(err error, lang string) string {
+	en := lang == graph.LangEN
+	pick := func(nl, english string) string {
+		if en {
+			return english
+		}
+		return nl
+	}
+	if te, ok := errors.AsType[*ThrottledError](err); ok {
+		secs := int(te.RetryAfter.Seconds() + 0.5)
+		return pick(fmt.Sprintf("Te veel mislukte pogingen: probeer het over %d seconden opnieuw.", secs),
+			fmt.Sprintf("Too many failed attempts: try again in %d seconds.", secs))
+	}
+	if ve, ok := errors.AsType[*graph.ValidationError](err); ok {
+		parts := make([]string, 0, len(ve.Problems))
+		for _, p := range ve.Problems {
+			if en {
+				parts = append(parts, p.Field+": "+p.Reason)
+			} else {
+				parts = append(parts, fieldNL(p.Field)+": "+reasonNL(p.Reason))
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	switch {
+	case errors.Is(err, ErrBadCredentials):
+		return pick("Onjuist e-mailadres of wachtwoord.", "Wrong e-mail address or password.")
+	case errors.Is(err, ErrUnauthenticated):
+		return pick("U bent niet aangemeld.", "You are not signed in.")
+	case errors.Is(err, ErrForbidden):
+		return pick("Uw rol staat dit niet toe.", "Your role does not allow this.")
+	case errors.Is(err, ErrGone):
+		return pick("Deze link is verlopen of ingetrokken.", "This link has expired or was revoked.")
+	case errors.Is(err, graph.ErrNotFound):
+		return pick("Niet gevonden.", "Not found.")
+	case errors.Is(err, graph.ErrConflict):
+		return pick("Dat bestaat al, of is intussen gewijzigd.", "That exists already, or was changed meanwhile.")
+	}
+	return pick("Er ging iets mis; probeer het later opnieuw.", "Something went wrong; try again later.")
+}
+
+var fieldsNL = map[string]string{
+	"email": "e-mailadres", "name": "naam", "password": "wachtwoord", "current": "huidig wachtwoord",
+	"role": "rol", "lang": "taal", "workspace": "werkruimte", "expiresAt": "verloopt op", "target": "doel",
+}
+
+func fieldNL(f string) string {
+	if nl, ok := fieldsNL[f]; ok {
+		return nl
+	}
+	return f
+}
+
+// reasonsNL translates the reasons of this package's problems by their
+// English start.
+var reasonsNL = []struct{ en, nl string }{
+	{"must have at least", "moet minstens zoveel tekens hebben:"},
+	{"must have at most", "mag hoogstens zoveel tekens hebben:"},
+	{"is one of the 1,000 most common passwords", "is een van de 1.000 meest gebruikte wachtwoorden: kies een ander"},
+	{"must not be your e-mail address or name", "mag niet uw e-mailadres of naam zijn"},
+	{"is not your current password", "is niet uw huidige wachtwoord"},
+	{"must be an e-mail address", "moet een e-mailadres zijn, zoals naam@voorbeeld.nl"},
+	{"must be one of", "moet een van deze zijn:"},
+	{"must be nl or en", "moet nl of en zijn"},
+	{"is required", "is verplicht"},
+	{"must not be in the past", "mag niet in het verleden liggen"},
+	{"must be at most", "mag hoogstens zoveel dagen vooruit liggen:"},
+	{"must be a date", "moet een datum JJJJ-MM-DD zijn"},
+	{"you cannot", "dat kunt u niet bij uw eigen account: vraag een andere beheerder"},
+}
+
+func reasonNL(r string) string {
+	for _, t := range reasonsNL {
+		if rest, ok := strings.CutPrefix(r, t.en); ok {
+			if strings.HasSuffix(t.nl, ":") {
+				return t.nl + rest
+			}
+			return t.nl
+		}
+	}
+	return r
+}
