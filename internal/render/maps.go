@@ -442,8 +442,12 @@ func (m *mapper) stakeholders() error {
 		}
 	}
 
+	// The legend explains what this map shows.
 	m.legend = m.attitudeLegend()
 	for _, r := range []string{"sponsor", "owner", "learner"} {
+		if !roles[r] {
+			continue
+		}
 		look := roleLooks[r]
 		m.legend = append(m.legend, legendRow{line: &lineSample{colour: look.colour, width: look.width, arrow: true}, text: m.word(roleNames, r)})
 	}
@@ -455,12 +459,21 @@ func (m *mapper) stakeholders() error {
 	if influences {
 		m.legend = append(m.legend, legendRow{line: &lineSample{colour: influenceColour, width: 1.1, dash: "dashed", arrow: true}, text: m.t("invloed", "influence")})
 	}
-	m.legend = append(m.legend,
-		legendRow{swatch: &swatch{fill: "#1F4E79", stroke: "#1F4E79", width: 1, rounded: true}, text: m.t("traject (actief)", "trajectory (active)")},
-		legendRow{swatch: &swatch{fill: "#A6B8CC", stroke: "#A6B8CC", width: 1, rounded: true}, text: m.t("traject (niet actief)", "trajectory (not active)")},
-		legendRow{swatch: &swatch{fill: "#FFFFFF", stroke: inkColour, width: 1, rounded: true, double: true},
-			text: m.t("dubbele rand: sleutelfiguur zonder recent contact met L&D", "double border: key stakeholder without recent contact with L&D") + " (" + m.severity(graph.CodeUnengagedKeyStakeholder) + ")"},
-	)
+	active, inactive := false, false
+	for _, t := range trajs {
+		active = active || graph.IsActive(t.Status)
+		inactive = inactive || !graph.IsActive(t.Status)
+	}
+	if active {
+		m.legend = append(m.legend, legendRow{swatch: &swatch{fill: "#1F4E79", stroke: "#1F4E79", width: 1, rounded: true}, text: m.t("traject (actief)", "trajectory (active)")})
+	}
+	if inactive {
+		m.legend = append(m.legend, legendRow{swatch: &swatch{fill: "#A6B8CC", stroke: "#A6B8CC", width: 1, rounded: true}, text: m.t("traject (niet actief)", "trajectory (not active)")})
+	}
+	if slices.ContainsFunc(shown, func(s graph.Stakeholder) bool { return unengaged[s.ID] }) {
+		m.legend = append(m.legend, legendRow{swatch: &swatch{fill: "#FFFFFF", stroke: inkColour, width: 1, rounded: true, double: true},
+			text: m.t("dubbele rand: sleutelfiguur zonder recent contact met L&D", "double border: key stakeholder without recent contact with L&D") + " (" + m.severity(graph.CodeUnengagedKeyStakeholder) + ")"})
+	}
 	if slots {
 		m.legend = append(m.legend, legendRow{swatch: &swatch{fill: "#FFFFFF", stroke: okVermilion, width: 2, dash: "dashed", rounded: true},
 			text: m.t("ontbrekende sponsor of eigenaar", "missing sponsor or owner") + " (" + m.severity(graph.CodeMissingSponsor) + ")"})
