@@ -281,7 +281,7 @@ func (m *mapper) shSub(s graph.Stakeholder, inUnit bool) string {
 		return ""
 	}
 	parts := []string{}
-	if s.Title != "" && s.Title != s.Name {
+	if s.Title != "" && !strings.EqualFold(s.Title, s.Name) {
 		parts = append(parts, s.Title)
 	}
 	if !inUnit && s.Unit != "" && !strings.Contains(strings.ToLower(s.Title), strings.ToLower(s.Unit)) {
