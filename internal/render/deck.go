@@ -121,7 +121,8 @@ func normalizeDeck(req *DeckRequest) (*graph.Bundle, error) {
 
 // Deck makes the PowerPoint deck of a workspace. Errors: ErrInvalid for
 // bad parameters, ErrNotFound for an unknown trajectory or stakeholder,
-// and those of Render for its maps.
+// ErrTimeout when the whole deck outlives the render deadline, and those
+// of Render for its maps.
 //
 // Its maps are drawn through Render, one after another on the renderer's
 // workers; buildDeck takes the drawing as a function so that the whole
@@ -140,12 +141,18 @@ func (r *Renderer) Deck(ctx context.Context, req DeckRequest) (Result, error) {
 			return res, nil
 		}
 	}
+	// A deck is one piece of work: the render deadline covers all of it.
+	ctx, cancel := context.WithTimeoutCause(ctx, r.opts.Timeout, ErrTimeout)
+	defer cancel()
 	draw := func(ctx context.Context, m Request) ([]byte, error) {
 		res, err := r.Render(ctx, m)
 		return res.Data, err
 	}
 	data, err := buildDeck(ctx, req, b, draw)
 	if err != nil {
+		if errors.Is(context.Cause(ctx), ErrTimeout) {
+			return Result{}, fmt.Errorf("render: deck: %w (limit %s); ask for fewer trajectories", ErrTimeout, r.opts.Timeout)
+		}
 		return Result{}, err
 	}
 	name := "deck-" + b.Workspace.ID

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/analysis"
@@ -335,5 +336,15 @@ func TestDeckChoices(t *testing.T) {
 				t.Errorf("err = %v, want %v", err, c.want)
 			}
 		})
+	}
+}
+
+// TestDeckDeadline: a deck is one piece of work under the render
+// deadline; one that outlives it fails with ErrTimeout and stops.
+func TestDeckDeadline(t *testing.T) {
+	r := newRenderer(t, render.Options{Timeout: time.Millisecond, CacheEntries: -1})
+	_, err := r.Deck(t.Context(), render.DeckRequest{Bundle: demoBundle(t), AsOf: day()})
+	if !errors.Is(err, render.ErrTimeout) {
+		t.Errorf("err = %v, want ErrTimeout", err)
 	}
 }
