@@ -23,7 +23,11 @@ var (
 	Languages        = []string{LangNL, LangEN}
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// IDPattern is the regular expression every id matches (DESIGN §2), for
+// documents that describe ids, such as the API's OpenAPI schemas.
+const IDPattern = `^[a-z0-9][a-z0-9._-]{0,63}$`
+
+var idPattern = regexp.MustCompile(IDPattern)
 
 // ValidID reports whether id is a well-formed slug.
 func ValidID(id string) bool { return idPattern.MatchString(id) }

@@ -1,6 +1,6 @@
-// Package web holds stakemap's read-only web page: index.html (a template
-// whose only field is the page language) and its static assets, embedded
-// in the binary so that the service needs no files beside it.
+// Package web holds the workbench's templates and static assets (styles and
+// a few small script modules), embedded in the binary so that the service
+// needs no files beside it and no build step.
 package web
 
 import (
@@ -8,8 +8,8 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html static
+//go:embed templates static
 var files embed.FS
 
-// FS holds index.html and the static/ directory of the page.
+// FS holds the templates/ and static/ directories of the workbench.
 var FS fs.FS = files

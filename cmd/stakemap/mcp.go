@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
@@ -45,7 +44,7 @@ instead, with the rights of the token in STAKEMAP_TOKEN.`,
 			if url != "" {
 				return serveMCPBridge(ctx, url, os.Getenv("STAKEMAP_TOKEN"))
 			}
-			renderer, err := render.NewRenderer(render.Options{InProcess: true, Timeout: 2 * time.Minute})
+			renderer, err := render.NewRenderer(render.Options{Workers: 1, Handlers: renderJobs})
 			if err != nil {
 				return err
 			}

@@ -27,7 +27,9 @@ func newRenderCmd() *cobra.Command {
 Kinds: stakeholders (one --trajectory or the whole workspace: stakeholders by
 unit, colour by attitude, roles on the edges, findings marked), grid (the
 power–interest grid), path (influence paths --from --to, --mode, --k) and
-dependencies (trajectories, enablers and goals; blocked ones marked).
+dependencies (trajectories, enablers and goals; blocked ones marked) and
+changes (the grid with arrows from where people stood at --from to where
+they stand at --to, default now; attitude shifts coloured).
 Formats: svg, png, pdf and dot (the Graphviz source).
 
 Every map is drawn on a page (--page): slide (the default, 16:9: a PNG of
@@ -42,7 +44,8 @@ everyone, which can take minutes for very large workspaces.`,
 		Example: `  stakemap render --kind stakeholders --trajectory ai-basis --format png
   stakemap render --kind grid --format pdf --anonymize -o grid.pdf
   stakemap render --kind path --from ld-adviseur --to cfo --k 3 --format svg -o -
-  stakemap render --kind stakeholders --page a4-landscape --part 2 --format pdf`,
+  stakemap render --kind stakeholders --page a4-landscape --part 2 --format pdf
+  stakemap render --kind changes --from mt-november --format png -o since-november.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -58,6 +61,14 @@ everyone, which can take minutes for very large workspaces.`,
 			b, err := backend.ExportBundle(ctx, ws)
 			if err != nil {
 				return fmt.Errorf("render: read workspace %s: %w", ws, err)
+			}
+			if req.AsOf == "" {
+				req.AsOf = atDate(backend, ws)
+			}
+			if req.Kind == render.KindChanges {
+				if req.Before, b, err = changesStates(ctx, backend, ws, req.From, req.To); err != nil {
+					return err
+				}
 			}
 			if req.Full && len(b.Stakeholders) > render.SummaryThreshold {
 				progress(cmd.ErrOrStderr(), "warning: --full draws all %d stakeholders; this can take minutes", len(b.Stakeholders))
@@ -101,8 +112,8 @@ everyone, which can take minutes for very large workspaces.`,
 	f.StringVar(&req.Format, "format", render.FormatSVG, "svg, png, pdf or dot")
 	f.StringVarP(&out, "output", "o", "", "output file; - for standard output; default: a name from the map, in the current directory")
 	f.StringVar(&req.Trajectory, "trajectory", "", "trajectory id (stakeholders and grid maps); empty: the whole workspace")
-	f.StringVar(&req.From, "from", "", "path map: stakeholder the paths start at")
-	f.StringVar(&req.To, "to", "", "path map: stakeholder the paths end at")
+	f.StringVar(&req.From, "from", "", "path map: stakeholder the paths start at; changes map: the earlier state (snapshot id, instant or date)")
+	f.StringVar(&req.To, "to", "", "path map: stakeholder the paths end at; changes map: the later state (default now)")
 	f.StringVar(&req.Mode, "mode", "", "path map: shortest or strongest (default strongest)")
 	f.IntVar(&req.K, "k", 0, "path map: number of alternative paths (default 1)")
 	f.BoolVar(&req.Anonymize, "anonymize", false, "show persons by title and unit only, for slides shown outside the team")
@@ -117,16 +128,21 @@ everyone, which can take minutes for very large workspaces.`,
 	return cmd
 }
 
+// renderJobs are the kinds of render jobs besides maps (a slide deck, say):
+// a command's file adds its kind here, and then the render workers run it
+// and serve's renderer queues it with the maps (Renderer.Run).
+var renderJobs = map[string]render.Handler{}
+
 // newRenderWorkerCmd is the hidden command a map server starts its render
 // workers with: it speaks the render package's protocol on stdin/stdout.
 func newRenderWorkerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:    "render-worker",
-		Short:  "Internal: Graphviz layout worker of the map renderer",
+		Short:  "Internal: map rendering worker (builds, lays out and paints maps)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return render.ServeWorker(os.Stdin, os.Stdout)
+			return render.ServeWorker(os.Stdin, os.Stdout, renderJobs)
 		},
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +17,10 @@ import (
 	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/history"
 	"github.com/stakemap/stakemap/internal/httpapi"
 	"github.com/stakemap/stakemap/internal/render"
+	"github.com/stakemap/stakemap/internal/webui"
 )
 
 func init() { register(newServeCmd) }
@@ -31,10 +33,11 @@ func newServeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the HTTP API, its OpenAPI document and the web page",
-		Long: `Serve runs the HTTP service: the JSON API under /api/v1, the OpenAPI
-document at /api/openapi.json, /healthz, /readyz, Prometheus metrics at
-/metrics and the web page at /.
+		Short: "Serve the workbench (web pages), the HTTP API and its OpenAPI document",
+		Long: `Serve runs the HTTP service: the workbench (the web pages, Dutch and
+English) at /, the JSON API under /api/v1, the OpenAPI document at
+/api/openapi.json, /healthz, /readyz, Prometheus metrics at /metrics and
+the assistant (MCP) at /mcp.
 
 People sign in with an account (e-mail and password, or single sign-on
 with OpenID Connect); scripts send a bearer token. Accounts, sessions,
@@ -91,13 +94,14 @@ then the store is closed.`,
 	f.StringVar(&domains, "oidc-allowed-domains", os.Getenv("STAKEMAP_OIDC_ALLOWED_DOMAINS"), "comma-separated e-mail domains whose people get an account (no role yet) at their first single sign-on (env STAKEMAP_OIDC_ALLOWED_DOMAINS)")
 	f.BoolVar(&logJSON, "log-json", false, "write logs as JSON lines instead of text")
 	f.IntVar(&o.workers, "render-workers", 2, "map rendering worker processes")
+	f.IntVar(&o.workerMemoryMiB, "render-memory", 512, "memory one map rendering worker may use, in MiB")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokens, externalURL string
 	demo, noAuth              bool
-	workers                   int
+	workers, workerMemoryMiB  int
 	adminToken                string
 	adminEmail, adminPassword string
 	oidcIssuer, oidcClientID  string
@@ -107,6 +111,9 @@ type serveOptions struct {
 }
 
 func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error) {
+	if backendFlags.at != "" {
+		return graph.Invalid([]graph.Problem{{Field: "at", Value: backendFlags.at, Reason: "is for reads; the service takes at per request"}})
+	}
 	backend, err := openBackend(ctx)
 	if err != nil {
 		return err
@@ -117,6 +124,12 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
+	// Retention runs at start and daily; it stops before the store closes.
+	if hs, err := historyOf(backend); err == nil {
+		rctx, stopRetention := context.WithCancel(ctx)
+		wait := history.RunRetention(rctx, hs, 24*time.Hour, log)
+		defer func() { stopRetention(); wait() }()
+	}
 	acc, err := openServeAccess(ctx, log, backend, o)
 	if err != nil {
 		return err
@@ -127,7 +140,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		}
 	}
 
-	renderer, err := render.NewRenderer(render.Options{Workers: o.workers})
+	renderer, err := render.NewRenderer(render.Options{Workers: o.workers, WorkerMemory: int64(o.workerMemoryMiB) << 20, Handlers: renderJobs})
 	if err != nil {
 		return err
 	}
@@ -146,13 +159,23 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
-	mux.Handle(mcpPath, mcpHandler(acc, o.noAuth, backend, assistantMaps{renderer}, log))
-	if acc.OIDCEnabled() {
-		mux.HandleFunc("GET "+access.OIDCLoginPath, acc.OIDCLogin)
-		mux.HandleFunc("GET "+access.OIDCCallbackPath, acc.OIDCCallback)
+	var signIn webui.Auth = acc
+	if o.noAuth {
+		signIn = localSignIn{}
 	}
+	pages, err := webui.New(webui.Config{
+		Backend:     backend,
+		Auth:        signIn,
+		Renderer:    pageMaps{renderer},
+		ReadInput:   bundle.ReadInputFrom,
+		WriteBundle: writeDownload,
+		Logger:      log,
+	})
+	if err != nil {
+		return err
+	}
+	mux := routeServe(srv.Handler(), pages.Handler())
+	mux.Handle(mcpPath, mcpHandler(acc, o.noAuth, backend, assistantMaps{renderer}, log))
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -266,10 +289,10 @@ func (m mapRenderer) RenderDeck(ctx context.Context, b *graph.Bundle, req httpap
 	}
 	res, err := m.r.Deck(ctx, dr)
 	switch {
-	case errors.Is(err, render.ErrTooLarge):
+	case errors.Is(err, render.ErrTooLarge), errors.Is(err, render.ErrOutOfMemory):
 		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: strings.Join(req.Trajectories, ","),
-			Reason: "a map of the deck has too many nodes to draw"}}))
-	case errors.Is(err, render.ErrTimeout):
+			Reason: "a map of the deck is too large to draw: ask for fewer or smaller trajectories"}}))
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, render.ErrBusy):
 		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
 	}
 	if err != nil {
@@ -283,15 +306,22 @@ type mapRenderer struct{ r *render.Renderer }
 
 func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi.MapRequest) (httpapi.MapResult, error) {
 	res, err := m.r.Render(ctx, render.Request{
-		Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
-		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, Page: req.Page, Part: req.Part, Context: req.Context,
+		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf, Page: req.Page, Part: req.Part, Context: req.Context,
 	})
 	switch {
+	case errors.Is(err, render.ErrOutOfMemory):
+		field, value := "format", req.Format
+		if req.Scale > 0 {
+			field, value = "scale", strconv.FormatFloat(req.Scale, 'g', -1, 64)
+		}
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: field, Value: value,
+			Reason: "the map needs more memory than a renderer may use: ask for a smaller scale, SVG, or one trajectory"}}))
 	case errors.Is(err, render.ErrTooLarge):
 		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: req.Trajectory,
 			Reason: "the map has too many nodes to draw: narrow it to one trajectory"}}))
-	case errors.Is(err, render.ErrTimeout):
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, render.ErrBusy):
 		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -523,4 +524,44 @@ func testVersionsNeverReused(t *testing.T, h *harness) {
 	}
 	note("ImportBundle creating the workspace again", read("after the last import"))
 	stale("after the last import")
+}
+
+// testCreateNamed: graph.CreateNamed gives a node without an id one made
+// from its name (an engagement's from its date), counting up past ids
+// taken by nodes of any kind, and refuses an invalid node without making
+// an id for it.
+func testCreateNamed(t *testing.T, h *harness) {
+	ctx := t.Context()
+	s := h.s
+	ws := h.newWorkspace("named")
+	h.create(ws, graph.Goal{ID: "jan-de-vries-2", Name: "A goal that took the id"})
+	for _, tc := range []struct {
+		n    graph.Node
+		want string
+	}{
+		{graph.Stakeholder{Name: "Jan de Vriës", Level: "employee", Influence: 2, Interest: 2}, "jan-de-vries"},
+		{graph.Stakeholder{Name: "Jan de Vries", Level: "employee", Influence: 2, Interest: 2}, "jan-de-vries-3"},
+		{&graph.Trajectory{Name: "Jan de Vries"}, "jan-de-vries-4"},
+		{graph.Engagement{Date: "2026-11-30", With: []string{"jan-de-vries"}}, "2026-11-30"},
+		{graph.Engagement{Date: "2026-11-30", With: []string{"jan-de-vries-3"}}, "2026-11-30-2"},
+		{graph.Goal{ID: "given", Name: "Has an id"}, "given"},
+	} {
+		n, v, err := graph.CreateNamed(ctx, s, ws, tc.n)
+		if err != nil {
+			t.Fatalf("CreateNamed(%+v): %v", tc.n, err)
+		}
+		if n.NodeID() != tc.want {
+			t.Errorf("CreateNamed(%+v) = id %q, want %q", tc.n, n.NodeID(), tc.want)
+		}
+		got, gv, err := s.Node(ctx, ws, n.NodeKind(), tc.want)
+		if err != nil || gv != v {
+			t.Errorf("Node(%s) = version %d, %v; CreateNamed said %d", tc.want, gv, err, v)
+		}
+		sameJSON(t, "stored node", got, n)
+	}
+	_, _, err := graph.CreateNamed(ctx, s, ws, graph.Stakeholder{Name: "Piet", Level: "janitor", Influence: 2, Interest: 2})
+	wantProblems(t, "CreateNamed(invalid)", err, [2]string{"level", "janitor"})
+	if _, _, err := s.Node(ctx, ws, graph.KindStakeholder, "piet"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("an invalid node was stored: %v", err)
+	}
 }

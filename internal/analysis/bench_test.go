@@ -95,7 +95,7 @@ func BenchmarkFindings(b *testing.B) {
 	p := graph.FindingParams{AsOf: "2026-06-30"}
 	b.Run("fromBundle", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := analysis.Findings(bu, p); err != nil {
+			if _, err := analysis.Findings(b.Context(), bu, p); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -103,7 +103,7 @@ func BenchmarkFindings(b *testing.B) {
 	b.Run("prepared", func(b *testing.B) {
 		s := analysis.Prepare(bu)
 		for b.Loop() {
-			if _, err := s.Findings(p); err != nil {
+			if _, err := s.Findings(b.Context(), p); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -145,7 +145,7 @@ func BenchmarkPaths(b *testing.B) {
 	bu := largeBundle(b)
 	s := analysis.Prepare(bu)
 	// The network is built on the first query; a cached snapshot has it.
-	if _, err := s.Paths(graph.PathQuery{From: bu.Stakeholders[0].ID, To: bu.Stakeholders[1].ID}); err != nil {
+	if _, err := s.Paths(b.Context(), graph.PathQuery{From: bu.Stakeholders[0].ID, To: bu.Stakeholders[1].ID}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
@@ -158,7 +158,7 @@ func BenchmarkPaths(b *testing.B) {
 				q := graph.PathQuery{From: bu.Stakeholders[r.IntN(len(bu.Stakeholders))].ID, To: bu.Stakeholders[r.IntN(len(bu.Stakeholders))].ID,
 					Mode: mode, K: 3, MaxHops: 6}
 				start := time.Now()
-				ps, err := s.Paths(q)
+				ps, err := s.Paths(b.Context(), q)
 				took = append(took, time.Since(start))
 				if err != nil {
 					b.Fatal(err)
@@ -188,7 +188,7 @@ func BenchmarkBaselineBFS(b *testing.B) {
 func BenchmarkBrokers(b *testing.B) {
 	bu := mediumBundle(b)
 	for b.Loop() {
-		if _, err := analysis.Brokers(bu, 10); err != nil {
+		if _, err := analysis.Brokers(b.Context(), bu, 10); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -211,7 +211,7 @@ func BenchmarkPathsCold(b *testing.B) {
 	bu := largeBundle(b)
 	q := graph.PathQuery{From: bu.Stakeholders[0].ID, To: bu.Stakeholders[1].ID, K: 3, MaxHops: 6}
 	for b.Loop() {
-		if _, err := analysis.Prepare(bu).Paths(q); err != nil {
+		if _, err := analysis.Prepare(bu).Paths(b.Context(), q); err != nil {
 			b.Fatal(err)
 		}
 	}

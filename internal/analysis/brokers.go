@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"slices"
@@ -11,17 +12,21 @@ import (
 
 // Brokers returns the top stakeholders by betweenness centrality on the
 // influence network (directed, unweighted, not normalised), ties by id.
-// top 0 means the default; a negative top gives ErrInvalid.
-func Brokers(b *graph.Bundle, top int) ([]graph.Broker, error) {
+// top 0 means the default; a top out of range gives ErrInvalid. The work
+// stops when ctx ends.
+func Brokers(ctx context.Context, b *graph.Bundle, top int) ([]graph.Broker, error) {
 	top, err := graph.NormalizeTop(top)
 	if err != nil {
 		return nil, fmt.Errorf("brokers: %w", err)
 	}
-	return prepare(b).brokers(top), nil
+	return prepare(b).brokers(ctx, top)
 }
 
-func (ix *index) brokers(top int) []graph.Broker {
-	scores := ix.betweenness()
+func (ix *index) brokers(ctx context.Context, top int) ([]graph.Broker, error) {
+	scores, err := ix.betweenness(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("brokers: %w", err)
+	}
 	order := make([]int32, len(scores))
 	for i := range order {
 		order[i] = int32(i)
@@ -40,14 +45,15 @@ func (ix *index) brokers(top int) []graph.Broker {
 	for _, v := range order[:min(top, len(order))] {
 		out = append(out, graph.Broker{ID: ix.sh[v].ID, Score: scores[v]})
 	}
-	return out
+	return out, nil
 }
 
 // betweenness returns every stakeholder's betweenness, rounded, computed
 // once per index.
-func (ix *index) betweenness() []float64 {
-	ix.btwOnce.Do(func() { ix.btw = betweenness(ix.network()) })
-	return ix.btw
+func (ix *index) betweenness(ctx context.Context) ([]float64, error) {
+	return ix.btw.get(ctx, func(ctx context.Context) ([]float64, error) {
+		return betweenness(ctx, ix.network())
+	})
 }
 
 // brandesChunks is how many units of work the sources are split into.
@@ -58,8 +64,9 @@ const brandesChunks = 32
 // betweenness is Brandes' algorithm ("A faster algorithm for betweenness
 // centrality", 2001) for a directed unweighted graph: a breadth-first
 // search from every source, then dependencies accumulated in reverse order.
-// Sources are spread over the available cores.
-func betweenness(nw *network) []float64 {
+// Sources are spread over the available cores, which stop taking new ones
+// when ctx ends.
+func betweenness(ctx context.Context, nw *network) ([]float64, error) {
 	n := nw.n
 	size := max(1, (n+brandesChunks-1)/brandesChunks)
 	chunks := (n + size - 1) / size
@@ -86,6 +93,11 @@ func betweenness(nw *network) []float64 {
 					if nw.off[s] == nw.off[s+1] {
 						continue // no out-edges: no pair starting here has a node in between
 					}
+					// One source is one breadth-first search, at most
+					// milliseconds even on large networks.
+					if ctx.Err() != nil {
+						return
+					}
 					st.single(nw, int32(s), acc)
 				}
 				partial[c] = acc
@@ -93,6 +105,9 @@ func betweenness(nw *network) []float64 {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	total := make([]float64, n)
 	for _, acc := range partial {
 		for v, x := range acc {
@@ -102,7 +117,7 @@ func betweenness(nw *network) []float64 {
 	for v := range total {
 		total[v] = round6(total[v])
 	}
-	return total
+	return total, nil
 }
 
 type brandesState struct {

@@ -90,7 +90,7 @@ func TestBrokersMatchBruteForce(t *testing.T) {
 	for run := range runs {
 		n := 1 + r.IntN(9)
 		b := randomNetwork(r, n, r.Float64()*0.6)
-		got, err := analysis.Brokers(b, n)
+		got, err := analysis.Brokers(t.Context(), b, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func TestBrokers(t *testing.T) {
 			{From: "c", To: "d", Strength: 0.5}, {From: "a", To: "x", Strength: 0.5}, {From: "x", To: "d", Strength: 0.5}}
 	})
 	t.Run("OK", func(t *testing.T) {
-		got, err := analysis.Brokers(b, 3)
+		got, err := analysis.Brokers(t.Context(), b, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestBrokers(t *testing.T) {
 		}
 	})
 	t.Run("OK/defaultTopAndZeros", func(t *testing.T) {
-		got, err := analysis.Brokers(b, 0)
+		got, err := analysis.Brokers(t.Context(), b, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestBrokers(t *testing.T) {
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
-		if _, err := analysis.Brokers(b, -1); !errors.Is(err, graph.ErrInvalid) {
+		if _, err := analysis.Brokers(t.Context(), b, -1); !errors.Is(err, graph.ErrInvalid) {
 			t.Errorf("got %v, want ErrInvalid", err)
 		}
 	})

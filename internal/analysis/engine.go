@@ -17,14 +17,15 @@ type Snapshot struct{ ix *index }
 func Prepare(b *graph.Bundle) *Snapshot { return &Snapshot{ix: prepare(b)} }
 
 // Findings is the package-level Findings on the prepared bundle.
-func (s *Snapshot) Findings(p graph.FindingParams) ([]graph.Finding, error) {
+func (s *Snapshot) Findings(ctx context.Context, p graph.FindingParams) ([]graph.Finding, error) {
 	if err := p.Normalize(); err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
-	return s.ix.findings(p), nil
+	return s.ix.findings(ctx, p)
 }
 
-// Grid is the package-level Grid on the prepared bundle.
+// Grid is the package-level Grid on the prepared bundle; it takes time
+// linear in the stakes, so it needs no context.
 func (s *Snapshot) Grid(trajectory string, high int) (graph.Grid, error) {
 	high, err := graph.NormalizeHigh(high)
 	if err != nil {
@@ -34,21 +35,22 @@ func (s *Snapshot) Grid(trajectory string, high int) (graph.Grid, error) {
 }
 
 // Paths is the package-level Paths on the prepared bundle.
-func (s *Snapshot) Paths(q graph.PathQuery) ([]graph.Path, error) {
+func (s *Snapshot) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, fmt.Errorf("paths: %w", err)
 	}
-	return s.ix.paths(q)
+	return s.ix.paths(ctx, q)
 }
 
 // Brokers is the package-level Brokers on the prepared bundle; the
-// centrality is computed once per snapshot.
-func (s *Snapshot) Brokers(top int) ([]graph.Broker, error) {
+// centrality is computed once per snapshot (a computation whose caller
+// gave up is not kept).
+func (s *Snapshot) Brokers(ctx context.Context, top int) ([]graph.Broker, error) {
 	top, err := graph.NormalizeTop(top)
 	if err != nil {
 		return nil, fmt.Errorf("brokers: %w", err)
 	}
-	return s.ix.brokers(top), nil
+	return s.ix.brokers(ctx, top)
 }
 
 // cacheSize bounds how many prepared workspace revisions an Engine keeps.
@@ -174,7 +176,7 @@ func (e *Engine) Findings(ctx context.Context, ws string, p graph.FindingParams)
 	if err != nil {
 		return nil, err
 	}
-	return s.Findings(p)
+	return s.Findings(ctx, p)
 }
 
 // Grid implements graph.Analyzer.
@@ -198,7 +200,7 @@ func (e *Engine) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]gra
 	if err != nil {
 		return nil, err
 	}
-	return s.Paths(q)
+	return s.Paths(ctx, q)
 }
 
 // Brokers implements graph.Analyzer.
@@ -210,7 +212,7 @@ func (e *Engine) Brokers(ctx context.Context, ws string, top int) ([]graph.Broke
 	if err != nil {
 		return nil, err
 	}
-	return s.Brokers(top)
+	return s.Brokers(ctx, top)
 }
 
 func isReady(ent *cacheEntry) bool {

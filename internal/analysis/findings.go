@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,16 +12,18 @@ import (
 
 // Findings returns the findings of the bundle, sorted by code, subject and
 // related, with messages in p.Lang or else the workspace language. Bad
-// parameters give ErrInvalid.
-func Findings(b *graph.Bundle, p graph.FindingParams) ([]graph.Finding, error) {
+// parameters give ErrInvalid, and so do more dependency cycles than
+// MaxCycles; the work stops when ctx ends.
+func Findings(ctx context.Context, b *graph.Bundle, p graph.FindingParams) ([]graph.Finding, error) {
 	if err := p.Normalize(); err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
-	return prepare(b).findings(p), nil
+	return prepare(b).findings(ctx, p)
 }
 
-// findings computes the findings for normalised parameters.
-func (ix *index) findings(p graph.FindingParams) []graph.Finding {
+// findings computes the findings for normalised parameters. Everything
+// but the dependency cycles takes time linear in the bundle.
+func (ix *index) findings(ctx context.Context, p graph.FindingParams) ([]graph.Finding, error) {
 	// Recent: asOf − window < date ≤ asOf. Dates are YYYY-MM-DD, so
 	// comparing strings compares dates.
 	lo := daysBefore(p.AsOf, p.Window)
@@ -39,7 +42,11 @@ func (ix *index) findings(p graph.FindingParams) []graph.Finding {
 		ix.visibility(c, p.High, lo, p.AsOf)
 	}
 	if c.wants(graph.GroupStrategy) {
-		for _, cyc := range ix.dependencyCycles() {
+		cycles, err := ix.dependencyCycles(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("findings: %w", err)
+		}
+		for _, cyc := range cycles {
 			c.add(graph.CodeDependencyCycle, cyc[0], slices.Clone(cyc))
 		}
 	}
@@ -53,7 +60,7 @@ func (ix *index) findings(p graph.FindingParams) []graph.Finding {
 		c.out[i].Message = graph.DescribeWithRoles(c.out[i], lang, ix.name, ix.roles)
 		c.out[i].Severity = graph.SeverityOf(c.out[i].Code)
 	}
-	return c.out
+	return c.out, nil
 }
 
 type collector struct {

@@ -212,7 +212,7 @@ func TestFindings(t *testing.T) {
 			b.Canonicalize()
 			p := tt.params
 			p.AsOf = asOf
-			got, err := analysis.Findings(b, p)
+			got, err := analysis.Findings(t.Context(), b, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestFindingsSortedWithMessages(t *testing.T) {
 	}
 	b.DependsOn = []graph.DependsOn{{Trajectory: "a", On: "b"}, {Trajectory: "b", On: "a"}, {Trajectory: "c", On: "a"}}
 	b.Canonicalize()
-	got, err := analysis.Findings(b, graph.FindingParams{AsOf: asOf, Lang: graph.LangNL})
+	got, err := analysis.Findings(t.Context(), b, graph.FindingParams{AsOf: asOf, Lang: graph.LangNL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestFindingsSortedWithMessages(t *testing.T) {
 		}
 	}
 	// Without Lang, the workspace language (en) holds.
-	en, err := analysis.Findings(b, graph.FindingParams{AsOf: asOf})
+	en, err := analysis.Findings(t.Context(), b, graph.FindingParams{AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestFindingsSortedWithMessages(t *testing.T) {
 
 func TestFindingsErrInvalid(t *testing.T) {
 	for _, p := range []graph.FindingParams{{AsOf: "30-06-2026"}, {High: 6}, {Window: -1}, {Window: 3651}, {Window: 1 << 40}, {Only: "all"}, {Lang: "de"}} {
-		if _, err := analysis.Findings(healthy(), p); !errors.Is(err, graph.ErrInvalid) {
+		if _, err := analysis.Findings(t.Context(), healthy(), p); !errors.Is(err, graph.ErrInvalid) {
 			t.Errorf("%+v: got %v, want ErrInvalid", p, err)
 		}
 	}
@@ -328,7 +328,7 @@ func TestDependencyCyclesMatchBruteForce(t *testing.T) {
 			}
 		}
 		b.Canonicalize()
-		got, err := analysis.Findings(b, graph.FindingParams{AsOf: asOf, Only: graph.GroupStrategy})
+		got, err := analysis.Findings(t.Context(), b, graph.FindingParams{AsOf: asOf, Only: graph.GroupStrategy})
 		if err != nil {
 			t.Fatal(err)
 		}

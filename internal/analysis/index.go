@@ -26,8 +26,8 @@ import (
 
 // index is a bundle prepared for the analyses: lookups, per-node lists and
 // the influence network. It is read-only once built, except for the lazily
-// computed parts guarded by their sync.Once, so one index serves concurrent
-// queries.
+// computed parts guarded by their sync.Once or memo, so one index serves
+// concurrent queries.
 type index struct {
 	b     *graph.Bundle
 	nodes map[string]nodeInfo // trajectories, goals and enablers by id
@@ -50,11 +50,8 @@ type index struct {
 	netOnce sync.Once
 	net     network // built on first use: the findings do not need it
 
-	cyclesOnce sync.Once
-	cycles     [][]string
-
-	btwOnce sync.Once
-	btw     []float64
+	cycles memo[[][]string] // dependency cycles, on first use
+	btw    memo[[]float64]  // betweenness, rounded, on first use
 }
 
 type unit struct {

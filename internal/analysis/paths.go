@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -9,12 +10,28 @@ import (
 
 // Paths returns up to q.K best simple influence paths from q.From to q.To
 // in the order of q.Mode, or an empty list when there is none. Unknown
-// stakeholders give ErrNotFound, bad parameters ErrInvalid.
-func Paths(b *graph.Bundle, q graph.PathQuery) ([]graph.Path, error) {
+// stakeholders give ErrNotFound, bad parameters ErrInvalid, and so does a
+// search that would hold more than MaxPrefixes partial paths at once; the
+// search stops when ctx ends.
+func Paths(ctx context.Context, b *graph.Bundle, q graph.PathQuery) ([]graph.Path, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, fmt.Errorf("paths: %w", err)
 	}
-	return prepare(b).paths(q)
+	return prepare(b).paths(ctx, q)
+}
+
+// MaxPrefixes bounds the partial paths one search keeps (about 50 bytes
+// each). Dominance keeps the count far below this on the networks users
+// have, but many hops on a large, dense network could otherwise fill the
+// memory before any deadline.
+const MaxPrefixes = 1 << 20
+
+// errTooManyPrefixes is the error of a search that passed MaxPrefixes.
+func errTooManyPrefixes(maxHops int32) error {
+	return graph.Invalid([]graph.Problem{{
+		Field: "maxHops", Value: fmt.Sprint(maxHops),
+		Reason: fmt.Sprintf("the search for paths of up to %d steps grew beyond %d partial paths on this network: ask for fewer steps", maxHops, MaxPrefixes),
+	}})
 }
 
 // How the search works. A path's key is (strength, hops, ids) for
@@ -62,6 +79,7 @@ type found struct {
 func (f found) strength() float64 { return round6(f.prods[len(f.prods)-1]) }
 
 type pathSearch struct {
+	steps     int // prefixes taken from the heap, to look at ctx now and then
 	nw        *network
 	hs        float64
 	src, dst  int32
@@ -78,7 +96,7 @@ type pathSearch struct {
 	bufB    []int32
 }
 
-func (ix *index) paths(q graph.PathQuery) ([]graph.Path, error) {
+func (ix *index) paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, error) {
 	src, ok := ix.shIdx[q.From]
 	if !ok {
 		return nil, fmt.Errorf("paths: from: stakeholder %q: %w", q.From, graph.ErrNotFound)
@@ -91,9 +109,16 @@ func (ix *index) paths(q graph.PathQuery) ([]graph.Path, error) {
 		// The only simple path from a node to itself has no edges.
 		return []graph.Path{{Nodes: []string{q.From}, Hops: 0, Strength: 1}}, nil
 	}
-	ps := newPathSearch(ix.network(), src, dst, q)
+	ps, err := newPathSearch(ctx, ix.network(), src, dst, q)
+	if err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
+	best, err := ps.kBest(ctx, q.K)
+	if err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
 	out := []graph.Path{}
-	for _, f := range ps.kBest(q.K) {
+	for _, f := range best {
 		p := graph.Path{Nodes: make([]string, len(f.nodes)), Hops: len(f.nodes) - 1, Strength: f.strength()}
 		for i, v := range f.nodes {
 			p.Nodes[i] = ix.sh[v].ID
@@ -103,7 +128,7 @@ func (ix *index) paths(q graph.PathQuery) ([]graph.Path, error) {
 	return out, nil
 }
 
-func newPathSearch(nw *network, src, dst int32, q graph.PathQuery) *pathSearch {
+func newPathSearch(ctx context.Context, nw *network, src, dst int32, q graph.PathQuery) (*pathSearch, error) {
 	ps := &pathSearch{
 		nw: nw, hs: q.HierarchyStrength, src: src, dst: dst,
 		maxHops: int32(q.MaxHops), strongest: q.Mode != graph.ModeShortest,
@@ -113,16 +138,19 @@ func newPathSearch(nw *network, src, dst int32, q graph.PathQuery) *pathSearch {
 		ps.heads[i] = -1
 	}
 	if ps.strongest {
-		ps.bounds()
+		if err := ps.bounds(ctx); err != nil {
+			return nil, err
+		}
 	} else {
 		ps.distances()
 	}
-	return ps
+	return ps, nil
 }
 
 // bounds computes ub[r] for r < maxHops by relaxing, hop by hop, only the
-// in-edges of nodes whose bound changed in the previous round.
-func (ps *pathSearch) bounds() {
+// in-edges of nodes whose bound changed in the previous round; each round
+// is one pass over the edges at most.
+func (ps *pathSearch) bounds(ctx context.Context) error {
 	nw := ps.nw
 	ps.ub = make([][]float64, ps.maxHops)
 	ps.ub[0] = make([]float64, nw.n)
@@ -130,6 +158,9 @@ func (ps *pathSearch) bounds() {
 	changed := []int32{ps.dst}
 	mark := make([]int32, nw.n) // round+1 in which a node last changed
 	for r := 1; r < int(ps.maxHops); r++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		prev := ps.ub[r-1]
 		if len(changed) == 0 {
 			ps.ub[r] = prev // converged: more hops cannot help any node
@@ -152,6 +183,7 @@ func (ps *pathSearch) bounds() {
 		ps.ub[r] = cur
 		changed = next
 	}
+	return nil
 }
 
 // distances computes the hop distance of every node to dst, up to maxHops.
@@ -181,10 +213,10 @@ func (ps *pathSearch) distances() {
 // kBest runs Yen's algorithm: the best path, then for each accepted path
 // the best deviation at each of its spur nodes, accepting the best
 // candidate each round.
-func (ps *pathSearch) kBest(k int) []found {
-	first, ok := ps.search([]int32{ps.src}, []float64{1}, nil)
-	if !ok {
-		return nil
+func (ps *pathSearch) kBest(ctx context.Context, k int) ([]found, error) {
+	first, ok, err := ps.search(ctx, []int32{ps.src}, []float64{1}, nil)
+	if err != nil || !ok {
+		return nil, err
 	}
 	first.dev = 0
 	accepted := []found{first}
@@ -200,7 +232,10 @@ func (ps *pathSearch) kBest(k int) []found {
 					banned = append(banned, a.nodes[i+1])
 				}
 			}
-			f, ok := ps.search(root, prev.prods[:i+1], banned)
+			f, ok, err := ps.search(ctx, root, prev.prods[:i+1], banned)
+			if err != nil {
+				return nil, err
+			}
 			if !ok {
 				continue
 			}
@@ -224,7 +259,7 @@ func (ps *pathSearch) kBest(k int) []found {
 		accepted = append(accepted, cands[best])
 		cands = slices.Delete(cands, best, best+1)
 	}
-	return accepted
+	return accepted, nil
 }
 
 func pathKey(nodes []int32) string {
@@ -259,8 +294,12 @@ func (ps *pathSearch) foundLess(a, b found) bool {
 
 // search finds the best simple path to dst that starts with root (whose
 // prefix products are prods), does not leave root's last node towards a
-// banned node, and has at most maxHops edges.
-func (ps *pathSearch) search(root []int32, prods []float64, banned []int32) (found, bool) {
+// banned node, and has at most maxHops edges. It fails when ctx ends or
+// the prefixes outgrow MaxPrefixes.
+func (ps *pathSearch) search(ctx context.Context, root []int32, prods []float64, banned []int32) (found, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return found{}, false, err
+	}
 	ps.reset()
 	for i, v := range root {
 		ps.labels = append(ps.labels, label{node: v, hops: int32(i), parent: int32(i - 1), nextAt: -1, prod: prods[i]})
@@ -268,13 +307,21 @@ func (ps *pathSearch) search(root []int32, prods []float64, banned []int32) (fou
 	spur := int32(len(root) - 1)
 	ps.push(spur)
 	for len(ps.heap) > 0 {
+		if ps.steps++; ps.steps%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return found{}, false, err
+			}
+		}
+		if len(ps.labels) > MaxPrefixes {
+			return found{}, false, errTooManyPrefixes(ps.maxHops)
+		}
 		x := ps.pop()
 		lx := ps.labels[x]
 		if lx.dead {
 			continue
 		}
 		if lx.node == ps.dst {
-			return ps.extract(x), true
+			return ps.extract(x), true, nil
 		}
 		if lx.hops >= ps.maxHops {
 			continue
@@ -322,7 +369,7 @@ func (ps *pathSearch) search(root []int32, prods []float64, banned []int32) (fou
 			ps.push(y)
 		}
 	}
-	return found{}, false
+	return found{}, false, nil
 }
 
 func (ps *pathSearch) reset() {

@@ -87,7 +87,7 @@ func TestPathsMatchBruteForce(t *testing.T) {
 		if q.From == q.To {
 			continue
 		}
-		got, err := analysis.Paths(b, q)
+		got, err := analysis.Paths(t.Context(), b, q)
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
@@ -112,7 +112,7 @@ func TestPathsRandomStrengths(t *testing.T) {
 		}
 		q := graph.PathQuery{From: b.Stakeholders[0].ID, To: b.Stakeholders[n-1].ID,
 			Mode: []string{graph.ModeShortest, graph.ModeStrongest}[r.IntN(2)], K: 1 + r.IntN(4), MaxHops: 1 + r.IntN(5), HierarchyStrength: 0.5}
-		got, err := analysis.Paths(b, q)
+		got, err := analysis.Paths(t.Context(), b, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := analysis.Paths(b, tt.q)
+			got, err := analysis.Paths(t.Context(), b, tt.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,14 +166,14 @@ func TestPaths(t *testing.T) {
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		for _, q := range []graph.PathQuery{{From: "nobody", To: "ceo"}, {From: "ld", To: "nobody"}} {
-			if _, err := analysis.Paths(b, q); !errors.Is(err, graph.ErrNotFound) {
+			if _, err := analysis.Paths(t.Context(), b, q); !errors.Is(err, graph.ErrNotFound) {
 				t.Errorf("%+v: got %v, want ErrNotFound", q, err)
 			}
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []graph.PathQuery{{From: "ld", To: "ceo", Mode: "fastest"}, {From: "ld", To: "ceo", K: -1}, {From: "ld", To: "ceo", MaxHops: 99}} {
-			if _, err := analysis.Paths(b, q); !errors.Is(err, graph.ErrInvalid) {
+			if _, err := analysis.Paths(t.Context(), b, q); !errors.Is(err, graph.ErrInvalid) {
 				t.Errorf("%+v: got %v, want ErrInvalid", q, err)
 			}
 		}
@@ -196,7 +196,7 @@ func TestPathsLargerGraphs(t *testing.T) {
 		if q.From == q.To {
 			continue
 		}
-		got, err := analysis.Paths(b, q)
+		got, err := analysis.Paths(t.Context(), b, q)
 		if err != nil {
 			t.Fatal(err)
 		}

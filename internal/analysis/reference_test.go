@@ -311,7 +311,7 @@ func TestFindingsMatchReference(t *testing.T) {
 			t.Fatalf("round %d: generated workspace is invalid: %v", round, err)
 		}
 		p := graph.FindingParams{AsOf: "2026-06-30", High: 3 + round%3, Window: []int{30, 90, 1}[round%3]}
-		got, err := analysis.Findings(b, p)
+		got, err := analysis.Findings(t.Context(), b, p)
 		if err != nil {
 			t.Fatal(err)
 		}

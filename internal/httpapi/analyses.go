@@ -10,28 +10,29 @@ import (
 
 // The analysis handlers answer with the same JSON documents as the CLI's
 // --json output, computed by the backend's graph.Analyzer. Parameter
-// problems come back as 400 naming the parameter: the names of
-// FindingParams and PathQuery problems are the query parameters' names.
+// problems come back as 400 naming the parameter: the route's parameters
+// are checked against their specs (params.go) before a handler runs, and
+// the names of FindingParams and PathQuery problems are the query
+// parameters' names. Each analysis stops at the analysis deadline (503)
+// or when the client goes away.
 
 func (s *Server) findings(c *gin.Context) {
-	if err := checkQuery(c, []string{"asOf", "high", "window", "only", "lang"}); err != nil {
-		fail(c, err)
-		return
-	}
-	high, err := queryInt(c, "high", 0, 1, 5)
+	high, err := intQuery(c, "high", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	window, err := queryInt(c, "window", 0, 1, 36500)
+	window, err := intQuery(c, "window", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	p := graph.FindingParams{AsOf: c.Query("asOf"), High: high, Window: window, Only: c.Query("only"), Lang: c.Query("lang")}
-	fs, err := s.store.Findings(c.Request.Context(), c.Param("ws"), p)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	fs, err := s.store.Findings(ctx, c.Param("ws"), p)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if fs == nil {
@@ -41,51 +42,43 @@ func (s *Server) findings(c *gin.Context) {
 }
 
 func (s *Server) grid(c *gin.Context) {
-	if err := checkQuery(c, []string{"trajectory", "high"}); err != nil {
-		fail(c, err)
-		return
-	}
-	high, err := queryInt(c, "high", 0, 1, 5)
+	high, err := intQuery(c, "high", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	g, err := s.store.Grid(c.Request.Context(), c.Param("ws"), c.Query("trajectory"), high)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	g, err := s.store.Grid(ctx, c.Param("ws"), c.Query("trajectory"), high)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, g)
 }
 
 func (s *Server) paths(c *gin.Context) {
-	if err := checkQuery(c, []string{"from", "to", "mode", "k", "maxHops", "hierarchyStrength"}); err != nil {
-		fail(c, err)
-		return
-	}
-	k, err := queryInt(c, "k", 0, 1, graph.MaxK)
+	k, err := intQuery(c, "k", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hops, err := queryInt(c, "maxHops", 0, 1, graph.MaxMaxHops)
+	hops, err := intQuery(c, "maxHops", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hs, err := queryFloat(c, "hierarchyStrength")
+	hs, err := queryFloat(c, "hierarchyStrength") // its range is checked with the route's parameters
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if _, set := c.GetQuery("hierarchyStrength"); set && !(hs > 0 && hs <= 1) {
-		fail(c, badParam("hierarchyStrength", c.Query("hierarchyStrength"), "must be greater than 0 and at most 1"))
 		return
 	}
 	q := graph.PathQuery{From: c.Query("from"), To: c.Query("to"), Mode: c.Query("mode"), K: k, MaxHops: hops, HierarchyStrength: hs}
-	ps, err := s.store.Paths(c.Request.Context(), c.Param("ws"), q)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	ps, err := s.store.Paths(ctx, c.Param("ws"), q)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if ps == nil {
@@ -95,18 +88,16 @@ func (s *Server) paths(c *gin.Context) {
 }
 
 func (s *Server) brokers(c *gin.Context) {
-	if err := checkQuery(c, []string{"top"}); err != nil {
-		fail(c, err)
-		return
-	}
-	top, err := queryInt(c, "top", 0, 1, graph.MaxTop)
+	top, err := intQuery(c, "top", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	bs, err := s.store.Brokers(c.Request.Context(), c.Param("ws"), top)
+	ctx, cancel := s.analysisContext(c)
+	defer cancel()
+	bs, err := s.store.Brokers(ctx, c.Param("ws"), top)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
 	if bs == nil {

@@ -20,10 +20,9 @@ func (s *Server) getBundle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tag := `"` + rev + `"`
+	tag := quoteTag(rev)
 	c.Header("ETag", tag)
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	b, err := s.store.ExportBundle(ctx, ws)
@@ -42,14 +41,32 @@ func (s *Server) getBundle(c *gin.Context) {
 
 // putBundle creates or replaces a workspace from a stakemap/v1 document,
 // all or nothing: any problem changes nothing and every problem is listed.
+// If-Match and If-None-Match are evaluated against the workspace's
+// revision, and the store checks inside its transaction that the
+// workspace is still in the state they were evaluated against: with
+// If-None-Match: * a PUT creates and never replaces.
 func (s *Server) putBundle(c *gin.Context) {
 	if err := checkContentType(c); err != nil {
 		fail(c, err)
 		return
 	}
 	ws := c.Param("ws")
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, BundleBodyLimit)
-	b, err := s.cfg.DecodeBundle(body)
+	cur, rev, err := s.workspaceState(c, ws)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !checkConditions(c, cur) {
+		return
+	}
+	pre := storePrecondition(c, cur, rev)
+	guard := newJSONGuard(c.Request.Body)
+	b, err := s.cfg.DecodeBundle(guard)
+	if err == nil {
+		err = guard.finish()
+	} else if p := guard.Problem(); p != nil {
+		err = p
+	}
 	if err != nil {
 		if _, ok := errors.AsType[*apiError](err); !ok && !errors.Is(err, graph.ErrInvalid) {
 			if _, big := errors.AsType[*http.MaxBytesError](err); !big {
@@ -68,13 +85,7 @@ func (s *Server) putBundle(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	_, err = s.store.Workspace(ctx, ws)
-	created := errors.Is(err, graph.ErrNotFound)
-	if err != nil && !created {
-		fail(c, err)
-		return
-	}
-	if err := s.store.ImportBundle(ctx, b, graph.Precondition{}); err != nil {
+	if err := s.store.ImportBundle(ctx, b, pre); err != nil {
 		fail(c, err)
 		return
 	}
@@ -83,8 +94,10 @@ func (s *Server) putBundle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// No ETag: a revision read now could already include another write,
+	// and an If-Match with it would overwrite that write unseen.
 	status := http.StatusOK
-	if created {
+	if !cur.exists {
 		status = http.StatusCreated
 		c.Header("Location", c.Request.URL.Path)
 	}

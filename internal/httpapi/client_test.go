@@ -81,7 +81,15 @@ func TestClientScript(t *testing.T) {
 	if sh.ID != id {
 		t.Fatalf("got %q, want %q", sh.ID, id)
 	}
+	// A PUT that changes nothing keeps the version: clients holding the
+	// ETag are not told their copy is stale when it is not.
 	r = e.expect(e.do("PUT", path, e.editor, r.body, "If-Match", tag1), http.StatusOK)
+	if got := r.header.Get("ETag"); got != tag1 {
+		t.Errorf("ETag changed by a PUT that changed nothing: %s, was %s", got, tag1)
+	}
+	edited := sh
+	edited.Notes = "first edit"
+	r = e.expect(e.do("PUT", path, e.editor, edited, "If-Match", tag1), http.StatusOK)
 	tag2 := r.header.Get("ETag")
 	if tag2 == tag1 {
 		t.Errorf("ETag did not change on write: %s", tag2)
@@ -233,7 +241,7 @@ func TestClientScript(t *testing.T) {
 			}
 		}
 		for _, p := range []graph.FindingParams{{AsOf: asOf}, {AsOf: "2026-06-01", High: 3, Window: 30, Only: graph.GroupVisibility, Lang: graph.LangEN}} {
-			fs, err := analysis.Findings(snap, p)
+			fs, err := analysis.Findings(t.Context(), snap, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,12 +261,12 @@ func TestClientScript(t *testing.T) {
 		}
 		check(t, "/grid?trajectory="+traj+"&high=3", g)
 		from, to := snap.Influences[0].From, snap.Stakeholders[len(snap.Stakeholders)-1].ID
-		ps, err := analysis.Paths(snap, graph.PathQuery{From: from, To: to, Mode: graph.ModeShortest, K: 3})
+		ps, err := analysis.Paths(t.Context(), snap, graph.PathQuery{From: from, To: to, Mode: graph.ModeShortest, K: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
 		check(t, "/paths?from="+from+"&to="+to+"&mode=shortest&k=3", map[string]any{"paths": ps})
-		bs, err := analysis.Brokers(snap, 5)
+		bs, err := analysis.Brokers(t.Context(), snap, 5)
 		if err != nil {
 			t.Fatal(err)
 		}

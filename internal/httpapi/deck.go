@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -41,13 +42,10 @@ var deckQuery = []string{"trajectory", "path", "all", "lang", "anonymize", "asOf
 const maxDeckItems = 60
 
 // renderDeck serves the deck: ?trajectory=a,b&path=x:y,z:w&all=&lang=
-// &anonymize=&asOf=&high=. Lists are comma-separated, since ids never
-// hold a comma or a colon.
+// &anonymize=&asOf=&high= (and at=, a past state, whose date is then the
+// default asOf). Lists are comma-separated, since ids never hold a comma
+// or a colon; the parameter table checks the single values.
 func (s *Server) renderDeck(c *gin.Context) {
-	if err := checkQuery(c, deckQuery); err != nil {
-		fail(c, err)
-		return
-	}
 	req := DeckRequest{Workspace: c.Param("ws"), Lang: c.Query("lang"), AsOf: c.Query("asOf")}
 	if v := c.Query("trajectory"); v != "" {
 		req.Trajectories = strings.Split(v, ",")
@@ -75,16 +73,8 @@ func (s *Server) renderDeck(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if req.High, err = queryInt(c, "high", 0, 1, 5); err != nil {
+	if req.High, err = intQuery(c, "high", 0); err != nil {
 		fail(c, err)
-		return
-	}
-	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
-		fail(c, badParam("lang", req.Lang, "must be nl or en"))
-		return
-	}
-	if req.AsOf != "" && !graph.ValidDate(req.AsOf) {
-		fail(c, badParam("asOf", req.AsOf, "must be a date YYYY-MM-DD"))
 		return
 	}
 	decks, ok := s.cfg.Renderer.(DeckRenderer)
@@ -93,21 +83,18 @@ func (s *Server) renderDeck(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	b, err := s.store.ExportBundle(ctx, req.Workspace)
+	if f := past(ctx); f != nil && req.AsOf == "" {
+		req.AsOf = f.Point().Date()
+	}
+	res, err := s.deckFor(ctx, decks, req)
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
-	res, err := decks.RenderDeck(ctx, b, req)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	tag := `"` + res.Key + `"`
+	tag := quoteTag(res.Key)
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "private, no-cache")
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	// A browser shows no deck: it is always a download.
@@ -115,4 +102,18 @@ func (s *Server) renderDeck(c *gin.Context) {
 	c.Header("Content-Length", strconv.Itoa(len(res.Data)))
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, res.ContentType, res.Data)
+}
+
+// deckFor draws a deck under the same bound as maps: a workspace has at
+// most MapsInFlight maps and decks being drawn, each holding an export.
+func (s *Server) deckFor(ctx context.Context, decks DeckRenderer, req DeckRequest) (MapResult, error) {
+	if !s.mapsBusy.enter(req.Workspace) {
+		return MapResult{}, fmt.Errorf("%w: %d maps of this workspace are being drawn already", ErrUnavailable, MapsInFlight)
+	}
+	defer s.mapsBusy.leave(req.Workspace)
+	b, err := s.store.ExportBundle(ctx, req.Workspace)
+	if err != nil {
+		return MapResult{}, err
+	}
+	return decks.RenderDeck(ctx, b, req)
 }

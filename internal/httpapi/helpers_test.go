@@ -195,6 +195,30 @@ func (e *env) do(method, path, token string, body any, headers ...string) respon
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return e.roundTrip(req)
+}
+
+// send makes a request with a streamed body: length is its declared
+// Content-Length, or -1 for none (chunked).
+func (e *env) send(method, path, token string, body io.Reader, length int64, headers ...string) response {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(e.t.Context(), method, e.srv.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.ContentLength = length
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return e.roundTrip(req)
+}
+
+func (e *env) roundTrip(req *http.Request) response {
+	e.t.Helper()
 	res, err := e.srv.Client().Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -246,8 +270,8 @@ func (rr *realRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req http
 	rr.mu.Lock()
 	rr.n++
 	rr.mu.Unlock()
-	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
-		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale,
+	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale, AsOf: req.AsOf,
 		Page: req.Page, Part: req.Part, Context: req.Context, Full: req.Full})
 	if err != nil {
 		return httpapi.MapResult{}, err

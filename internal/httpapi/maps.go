@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,14 +19,17 @@ import (
 // MapKinds and MapFormats are the maps the service draws and the formats
 // it draws them in.
 var (
-	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies"}
+	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies", "changes"}
 	MapFormats = []string{"svg", "png", "pdf", "dot"}
 )
 
 // MapRequest asks for one map of one workspace.
 type MapRequest struct {
-	Workspace  string
-	Kind       string // one of MapKinds
+	Workspace string
+	Kind      string // one of MapKinds
+	// Before is the earlier state of a changes map (From and To are then
+	// its two points); the other kinds leave it nil.
+	Before     *graph.Bundle
 	Format     string // one of MapFormats
 	Trajectory string
 	From, To   string // the path map's ends
@@ -44,6 +48,9 @@ type MapRequest struct {
 	// Full draws every stakeholder of a large workspace instead of the
 	// summary on an auto page; slow, and a map nobody can read on a slide.
 	Full bool
+	// AsOf is the date of the findings a map marks; empty: today. A map
+	// of a past state (at=) is drawn as of that state's date.
+	AsOf string
 }
 
 // MapResult is a drawn map. Key identifies its content (it changes when
@@ -59,7 +66,10 @@ type MapResult struct {
 
 // Renderer draws a map of a workspace snapshot. The service needs only this
 // method; the command wires the real renderer in. Errors wrapping
-// graph.ErrInvalid or graph.ErrNotFound become 400 and 404.
+// graph.ErrInvalid or graph.ErrNotFound become 400 and 404, ErrUnavailable
+// (a render past its deadline, no renderer free) 503 with Retry-After. The
+// renderer owns the limits of a map (its scale and pixels, its nodes, its
+// time) and must stop when ctx ends: the client went away.
 type Renderer interface {
 	RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
 }
@@ -74,7 +84,8 @@ func (f RendererFunc) RenderMap(ctx context.Context, b *graph.Bundle, req MapReq
 
 var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "page", "part", "context", "download"}
 
-// mapPages are the pages a map is drawn on; the first is the default.
+// mapPages are the pages a map is drawn on; the first is the default. The
+// parameter table checks page against them.
 var mapPages = []string{"slide", "a4", "a4-landscape", "auto"}
 
 func (s *Server) renderMap(c *gin.Context) {
@@ -96,10 +107,6 @@ func (s *Server) renderMap(c *gin.Context) {
 		Trajectory: c.Query("trajectory"), From: c.Query("from"), To: c.Query("to"),
 		Mode: c.Query("mode"), Lang: c.Query("lang"), Page: c.Query("page")}
 	var err error
-	if req.Page != "" && !slices.Contains(mapPages, req.Page) {
-		fail(c, badParam("page", req.Page, "must be one of "+strings.Join(mapPages, ", ")))
-		return
-	}
 	if req.Part, err = queryInt(c, "part", 0, 1, 1000); err != nil {
 		fail(c, err)
 		return
@@ -124,10 +131,6 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, set := c.GetQuery("scale"); set && !(req.Scale >= 1 && req.Scale <= 4) {
-		fail(c, badParam("scale", c.Query("scale"), "must be from 1 to 4 (times the page's pixels)"))
-		return
-	}
 	if req.Lang != "" && req.Lang != "nl" && req.Lang != "en" {
 		fail(c, badParam("lang", req.Lang, "must be nl or en"))
 		return
@@ -141,16 +144,23 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "maps are not available in this service"))
 		return
 	}
-	res, err := s.mapFor(c.Request.Context(), req)
+	if f := past(c.Request.Context()); f != nil {
+		req.AsOf = f.Point().Date()
+	}
+	var res MapResult
+	if kind == "changes" {
+		res, err = s.changesMap(c.Request.Context(), req)
+	} else {
+		res, err = s.mapFor(c.Request.Context(), req)
+	}
 	if err != nil {
-		fail(c, err)
+		failBounded(c, err)
 		return
 	}
-	tag := `"` + res.Key + `"`
+	tag := quoteTag(res.Key)
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "private, no-cache")
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	name := res.FileName
@@ -178,6 +188,40 @@ func (s *Server) renderMap(c *gin.Context) {
 // its 32 MiB, so that one huge map cannot evict everything else.
 const maxCachedMap = 8 << 20
 
+// MapsInFlight is the most maps of one workspace the service draws at
+// once; more are answered 503 at once. Each holds an export of the
+// workspace while it waits for the renderer, so this bounds the memory a
+// client can tie up by asking for many maps together.
+const MapsInFlight = 16
+
+// inflight counts the maps being drawn per workspace.
+type inflight struct {
+	mu  sync.Mutex
+	max int
+	n   map[string]int
+}
+
+func newInflight(max int) *inflight { return &inflight{max: max, n: map[string]int{}} }
+
+// enter takes a place for a map of ws, or reports that all are taken.
+func (f *inflight) enter(ws string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[ws] >= f.max {
+		return false
+	}
+	f.n[ws]++
+	return true
+}
+
+func (f *inflight) leave(ws string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[ws]--; f.n[ws] <= 0 {
+		delete(f.n, ws)
+	}
+}
+
 // mapFor serves a map from the service's own cache when the workspace's
 // revision, the request and the day (findings depend on it) are unchanged,
 // so that a repeated map costs a revision lookup instead of an export,
@@ -191,6 +235,10 @@ func (s *Server) mapFor(ctx context.Context, req MapRequest) (MapResult, error) 
 	if res, ok := s.maps.Get(key); ok {
 		return res, nil
 	}
+	if !s.mapsBusy.enter(req.Workspace) {
+		return MapResult{}, fmt.Errorf("%w: %d maps of this workspace are being drawn already", ErrUnavailable, MapsInFlight)
+	}
+	defer s.mapsBusy.leave(req.Workspace)
 	b, err := s.store.ExportBundle(ctx, req.Workspace)
 	if err != nil {
 		return MapResult{}, err

@@ -3,9 +3,12 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -69,9 +72,9 @@ var engagementKind = nodeSpec[graph.Engagement]{
 	plural: "engagements", schema: "Engagement",
 	filters: []string{"channel", "with", "about", "resultsShared"},
 	match: func(n graph.Engagement, f url.Values) bool {
-		rs := f.Get("resultsShared")
+		shared, err := strconv.ParseBool(f.Get("resultsShared")) // checked with the route's parameters
 		return eq(f, "channel", n.Channel) && has(f, "with", n.With) && has(f, "about", n.About) &&
-			(rs == "" || (rs == "true") == n.ResultsShared)
+			(err != nil || shared == n.ResultsShared)
 	},
 	text: func(n graph.Engagement) []string { return []string{n.ID, n.Summary, n.Date} },
 }
@@ -83,12 +86,19 @@ func nodeRoutes[T graph.Node](s *Server, k nodeSpec[T]) []route {
 	listQuery := append(append([]string{"q"}, k.filters...), pageQuery...)
 	return []route{
 		{method: "GET", path: coll, access: accessWorkspace, role: RoleViewer, tag: k.plural, summary: "List " + k.plural + " (filters, q: text search, limit/offset; total counts every match)", query: listQuery, status: 200, resp: k.schema + "List", handler: h.list},
-		{method: "POST", path: coll, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Create one of the " + k.plural, body: k.schema, status: 201, resp: k.schema, handler: h.create},
-		{method: "GET", path: one, access: accessWorkspace, role: RoleViewer, tag: k.plural, summary: "Get one of the " + k.plural + " (ETag: its version)", status: 200, resp: k.schema, handler: h.get},
-		{method: "PUT", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Replace one of the " + k.plural + " with the document GET returned, edited (If-Match)", body: k.schema, status: 200, resp: k.schema, handler: h.put},
-		{method: "PATCH", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Change fields of one of the " + k.plural + " with a JSON merge patch (If-Match)", body: k.schema + "Patch", status: 200, resp: k.schema, handler: h.patch},
-		{method: "DELETE", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Delete one of the " + k.plural + " with its relationships (If-Match)", status: 204, handler: h.delete},
+		{method: "POST", path: coll, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Create one of the " + k.plural + "; without an id it gets one made from its " + idBaseDoc(k.plural) + " (Location and the body say which)", body: k.schema, status: 201, resp: k.schema, handler: h.create},
+		{method: "GET", path: one, access: accessWorkspace, role: RoleViewer, tag: k.plural, summary: "Get one of the " + k.plural + " (ETag: its version)", status: 200, resp: k.schema, etag: true, handler: h.get},
+		{method: "PUT", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Replace one of the " + k.plural + " with the document GET returned, edited (If-Match)", body: k.schema, status: 200, resp: k.schema, etag: true, handler: h.put},
+		{method: "PATCH", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Change fields of one of the " + k.plural + " with a JSON merge patch (If-Match)", body: k.schema + "Patch", bodyTypes: []string{"application/merge-patch+json", "application/json"}, status: 200, resp: k.schema, etag: true, handler: h.patch},
+		{method: "DELETE", path: one, access: accessWorkspace, role: RoleEditor, tag: k.plural, summary: "Delete one of the " + k.plural + " with its relationships (If-Match)", status: 204, etag: true, handler: h.delete},
 	}
+}
+
+func idBaseDoc(plural string) string {
+	if plural == "engagements" {
+		return "date (2026-11-30, then 2026-11-30-2, …)"
+	}
+	return "name (Jan de Vries → jan-de-vries, then jan-de-vries-2, …)"
 }
 
 type nodeHandlers[T graph.Node] struct {
@@ -97,11 +107,6 @@ type nodeHandlers[T graph.Node] struct {
 }
 
 func (h nodeHandlers[T]) list(c *gin.Context) {
-	allowed := append(append([]string{"q"}, h.k.filters...), pageQuery...)
-	if err := checkQuery(c, allowed); err != nil {
-		fail(c, err)
-		return
-	}
 	offset, limit, err := page(c)
 	if err != nil {
 		fail(c, err)
@@ -142,27 +147,23 @@ func textMatch(fields []string, q string) bool {
 	return false
 }
 
-func applyDefaults(n any) {
-	if d, ok := n.(interface{ ApplyDefaults() }); ok {
-		d.ApplyDefaults()
-	}
-}
-
+// create adds a node; one without an id gets one made from its name (an
+// engagement's from its date), and the answer's Location and body say
+// which.
 func (h nodeHandlers[T]) create(c *gin.Context) {
 	var n T
 	if err := bindJSON(c, &n, DefaultBodyLimit); err != nil {
 		fail(c, err)
 		return
 	}
-	applyDefaults(&n)
-	v, err := h.s.store.CreateNode(c.Request.Context(), c.Param("ws"), n)
+	stored, v, err := graph.CreateNamed(c.Request.Context(), h.s.store, c.Param("ws"), n)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Header("ETag", etag(v))
-	c.Header("Location", c.Request.URL.Path+"/"+url.PathEscape(n.NodeID()))
-	c.JSON(http.StatusCreated, n)
+	c.Header("Location", c.Request.URL.Path+"/"+url.PathEscape(stored.NodeID()))
+	c.JSON(http.StatusCreated, stored)
 }
 
 func (h nodeHandlers[T]) get(c *gin.Context) {
@@ -173,8 +174,7 @@ func (h nodeHandlers[T]) get(c *gin.Context) {
 	}
 	tag := etag(v)
 	c.Header("ETag", tag)
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	c.JSON(http.StatusOK, n)
@@ -187,10 +187,29 @@ func idMismatch(path, body string) error {
 		FieldError{Field: "id", Value: body, Reason: "must equal " + path + ": an id cannot be changed"})
 }
 
-func (h nodeHandlers[T]) put(c *gin.Context) {
-	version, err := ifMatch(c)
+// current reads the node a write targets and evaluates the request's
+// conditions against its version. It returns false when it has answered
+// the request (404, 412, 400). version is what the store must find at
+// write time: the version read when the request has a condition (or for
+// a PATCH, always: it merges into what it read), otherwise 0.
+func (h nodeHandlers[T]) current(c *gin.Context, always bool) (cur T, read, version int64, ok bool) {
+	cur, read, err := graph.Get[T](c.Request.Context(), h.s.store, c.Param("ws"), c.Param("id"))
 	if err != nil {
 		fail(c, err)
+		return cur, 0, 0, false
+	}
+	if !checkConditions(c, resourceState{exists: true, etag: etag(read)}) {
+		return cur, 0, 0, false
+	}
+	if always || conditional(c) {
+		version = read
+	}
+	return cur, read, version, true
+}
+
+func (h nodeHandlers[T]) put(c *gin.Context) {
+	cur, read, version, ok := h.current(c, false)
+	if !ok {
 		return
 	}
 	var n T
@@ -198,39 +217,45 @@ func (h nodeHandlers[T]) put(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	id := c.Param("id")
-	if n.NodeID() != id {
+	if id := c.Param("id"); n.NodeID() != id {
 		fail(c, idMismatch(id, n.NodeID()))
 		return
 	}
-	applyDefaults(&n)
-	h.update(c, n, version)
+	h.update(c, cur, read, n, version)
 }
 
-func (h nodeHandlers[T]) update(c *gin.Context, n T, version int64) {
-	ws := c.Param("ws")
-	// The store looks nodes up by id alone; make sure the id is of this
-	// kind before replacing it.
-	if _, _, err := graph.Get[T](c.Request.Context(), h.s.store, ws, n.NodeID()); err != nil {
-		fail(c, err)
+// update stores n over cur unless it changes nothing: a write that
+// changes nothing keeps the version (and the ETag clients hold).
+func (h nodeHandlers[T]) update(c *gin.Context, cur T, read int64, n T, version int64) {
+	next := graph.NormalizeNode(n)
+	if sameNode(next, graph.NormalizeNode(cur)) {
+		c.Header("ETag", etag(read))
+		c.JSON(http.StatusOK, next)
 		return
 	}
-	v, err := h.s.store.UpdateNode(c.Request.Context(), ws, n, version)
+	v, err := h.s.store.UpdateNode(c.Request.Context(), c.Param("ws"), next, version)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Header("ETag", etag(v))
-	c.JSON(http.StatusOK, n)
+	c.JSON(http.StatusOK, next)
 }
 
-// patch applies an RFC 7396 JSON merge patch to the stored node. Without
-// If-Match the version read here guards the write, so a concurrent change
-// between read and write is refused rather than lost.
+// sameNode compares two normalised nodes by their JSON, in which an empty
+// list and no list are alike, as they are when stored.
+func sameNode(a, b graph.Node) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+// patch applies an RFC 7396 JSON merge patch to the stored node. The
+// version read here guards the write, so a concurrent change between read
+// and write is refused (412) rather than lost.
 func (h nodeHandlers[T]) patch(c *gin.Context) {
-	version, err := ifMatch(c)
-	if err != nil {
-		fail(c, err)
+	cur, read, version, ok := h.current(c, true)
+	if !ok {
 		return
 	}
 	var patch map[string]any
@@ -238,14 +263,14 @@ func (h nodeHandlers[T]) patch(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ws, id := c.Param("ws"), c.Param("id")
-	cur, v, err := graph.Get[T](c.Request.Context(), h.s.store, ws, id)
-	if err != nil {
-		fail(c, err)
+	if patch == nil {
+		fail(c, newError(http.StatusBadRequest, CodeInvalid, "a merge patch must be a JSON object",
+			FieldError{Field: "body", Value: "null", Reason: "must be a JSON object of the fields to change"}))
 		return
 	}
-	if version == 0 {
-		version = v
+	if err := nullsOnRequired[T](patch); err != nil {
+		fail(c, err)
+		return
 	}
 	raw, err := json.Marshal(cur)
 	if err != nil {
@@ -267,18 +292,46 @@ func (h nodeHandlers[T]) patch(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if n.NodeID() != id {
+	if id := c.Param("id"); n.NodeID() != id {
 		fail(c, idMismatch(id, n.NodeID()))
 		return
 	}
-	applyDefaults(&n)
-	nv, err := h.s.store.UpdateNode(c.Request.Context(), ws, n, version)
-	if err != nil {
-		fail(c, err)
-		return
+	h.update(c, cur, read, n, version)
+}
+
+// nullsOnRequired refuses a merge patch that sets a required field to
+// null: RFC 7396 would remove it, leaving the node without a value it
+// must have. Optional fields (omitempty in the JSON form) may be removed.
+func nullsOnRequired[T graph.Node](patch map[string]any) error {
+	optional := optionalFields(reflect.TypeFor[T]())
+	var bad []FieldError
+	for _, k := range slices.Sorted(maps.Keys(patch)) {
+		if patch[k] == nil && !optional[k] {
+			bad = append(bad, FieldError{Field: k, Value: "null", Reason: "is required and cannot be removed: send a value instead of null"})
+		}
 	}
-	c.Header("ETag", etag(nv))
-	c.JSON(http.StatusOK, n)
+	if len(bad) == 0 {
+		return nil
+	}
+	return newError(http.StatusBadRequest, CodeInvalid, "invalid patch: "+bad[0].Field+" "+bad[0].Reason, bad...)
+}
+
+// optionalFields are the JSON names of a struct's fields that may be
+// absent: those marked omitempty (or omitzero).
+func optionalFields(t reflect.Type) map[string]bool {
+	out := map[string]bool{}
+	for f := range t.Fields() {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		for o := range strings.SplitSeq(opts, ",") {
+			if o == "omitempty" || o == "omitzero" {
+				out[name] = true
+			}
+		}
+	}
+	return out
 }
 
 // mergePatch applies patch to doc as RFC 7396 says: null deletes, objects
@@ -303,9 +356,8 @@ func mergePatch(doc, patch map[string]any) map[string]any {
 }
 
 func (h nodeHandlers[T]) delete(c *gin.Context) {
-	version, err := ifMatch(c)
-	if err != nil {
-		fail(c, err)
+	_, _, version, ok := h.current(c, false)
+	if !ok {
 		return
 	}
 	var zero T

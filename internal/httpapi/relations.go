@@ -55,11 +55,6 @@ func relationRoutes(s *Server, k relSpec) []route {
 }
 
 func (s *Server) listRelations(c *gin.Context, k relSpec) {
-	keys := k.keyParams()
-	if err := checkQuery(c, append(append([]string{}, keys...), pageQuery...)); err != nil {
-		fail(c, err)
-		return
-	}
 	offset, limit, err := page(c)
 	if err != nil {
 		fail(c, err)
@@ -104,11 +99,6 @@ func (s *Server) addRelation(c *gin.Context, k relSpec) {
 }
 
 func (s *Server) removeRelation(c *gin.Context, k relSpec) {
-	keys := k.keyParams()
-	if err := checkQuery(c, keys); err != nil {
-		fail(c, err)
-		return
-	}
 	var vals [3]string
 	var missing []FieldError
 	for i, name := range k.keys {

@@ -17,8 +17,8 @@ import (
 )
 
 // bindJSON decodes the request body strictly into v: a JSON content type,
-// no unknown fields, nothing after the value, at most limit bytes. Errors
-// are ready for fail.
+// no unknown fields, no key twice, valid UTF-8, nothing after the value,
+// at most limit bytes (and the route's limit). Errors are ready for fail.
 func bindJSON(c *gin.Context, v any, limit int64, types ...string) error {
 	if err := checkContentType(c, types...); err != nil {
 		return err
@@ -48,8 +48,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// decodeStrict decodes exactly one JSON value with no unknown fields.
+// decodeStrict decodes exactly one JSON value with no unknown fields,
+// refusing what the decoder would silently change (see jsonGuard).
 func decodeStrict(r io.Reader, v any) error {
+	g := newJSONGuard(r)
+	err := decodeOne(g, v)
+	if mb, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return mb
+	}
+	if p := g.Problem(); p != nil {
+		return p
+	}
+	return err
+}
+
+func decodeOne(r io.Reader, v any) error {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -189,43 +202,4 @@ func checkQuery(c *gin.Context, allowed []string) error {
 		}
 	}
 	return nil
-}
-
-// etag returns the strong ETag of a node version.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// ifMatch returns the version the request's If-Match names: 0 when absent
-// or "*" (the store then takes whatever is current).
-func ifMatch(c *gin.Context) (int64, error) {
-	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
-	}
-	s, ok := strings.CutPrefix(h, `"`)
-	if ok {
-		s, ok = strings.CutSuffix(s, `"`)
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if !ok || err != nil || v < 1 {
-		return 0, badParam("If-Match", h, `must be one ETag as sent by GET, e.g. "3", or *`)
-	}
-	return v, nil
-}
-
-// noneMatch reports whether the request's If-None-Match names tag.
-func noneMatch(c *gin.Context, tag string) bool {
-	h := c.GetHeader("If-None-Match")
-	if h == "" {
-		return false
-	}
-	if strings.TrimSpace(h) == "*" {
-		return true
-	}
-	for _, t := range strings.Split(h, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -13,7 +14,7 @@ import (
 type accessRule int
 
 const (
-	// accessPublic: no token (health, readiness, metrics, OpenAPI, page).
+	// accessPublic: no token (health, readiness, metrics, OpenAPI).
 	accessPublic accessRule = iota
 	// accessService: anyone signed in (session or token) whose strongest
 	// role anywhere is at least the route's role, if it names one; the
@@ -28,7 +29,9 @@ const (
 )
 
 // route is one entry of the route table: the router and the OpenAPI
-// document are both built from it.
+// document are both built from it, and every route gets from it what
+// every route needs: its body limit, Cache-Control, conditional requests
+// (If-Match, If-None-Match), HEAD for a GET, and its documentation.
 type route struct {
 	method, path string
 	access       accessRule
@@ -36,10 +39,29 @@ type route struct {
 	tag, summary string
 	query        []string // the query parameters the route accepts
 	body         string   // schema name of the request body, if any
+	bodyTypes    []string // content types of the body (default application/json)
 	status       int      // success status
 	resp         string   // schema name of the success body, if any
 	content      []string // content types of the success body (default JSON)
 	handler      gin.HandlerFunc
+
+	// limit bounds the request body in bytes; 0 means DefaultBodyLimit.
+	limit int64
+	// etag says the handler sends an ETag and evaluates If-Match and
+	// If-None-Match against it itself (checkConditions); other routes get
+	// them evaluated against a resource without an ETag.
+	etag bool
+	// secret says the answer carries a secret (a new token): it is sent
+	// with Cache-Control: no-store instead of private.
+	secret bool
+}
+
+// bodyLimit is the most a request to the route may send.
+func (r route) bodyLimit() int64 {
+	if r.limit > 0 {
+		return r.limit
+	}
+	return DefaultBodyLimit
 }
 
 const api = "/api/v1"
@@ -51,23 +73,21 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/healthz", tag: "service", summary: "Liveness: the process serves requests", status: 200, resp: "Status", handler: s.healthz},
 		{method: "GET", path: "/readyz", tag: "service", summary: "Readiness: the store answers", status: 200, resp: "Status", handler: s.readyz},
 		{method: "GET", path: "/metrics", tag: "service", summary: "Prometheus metrics", status: 200, content: []string{"text/plain"}, handler: s.metrics()},
-		{method: "GET", path: "/api/openapi.json", tag: "service", summary: "This OpenAPI document", status: 200, resp: "OpenAPI", handler: s.openapi},
-		{method: "GET", path: "/", tag: "ui", summary: "Read-only web page (Dutch and English)", status: 200, content: []string{"text/html"}, handler: s.page},
-		{method: "GET", path: "/static/*file", tag: "ui", summary: "Assets of the web page", status: 200, content: []string{"text/css", "text/javascript"}, handler: s.asset},
+		{method: "GET", path: "/api/openapi.json", tag: "service", summary: "This OpenAPI document (ETag)", status: 200, resp: "OpenAPI", etag: true, handler: s.openapi},
 
-		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces you can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
-		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace (ETag: its revision)", status: 200, resp: "Workspace", handler: s.getWorkspace},
-		{method: "DELETE", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Delete a workspace and everything in it", status: 204, handler: s.deleteWorkspace},
-		{method: "GET", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Export the workspace as a stakemap/v1 document (ETag: revision)", status: 200, resp: "Bundle", handler: s.getBundle},
-		{method: "POST", path: api + "/workspaces/:ws/import", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Merge or replace the workspace with an .xlsx, CSV or stakemap/v1 file; dryRun=true answers the compare document plus conflicts and writes nothing", query: []string{"mode", "dryRun", "prefer", "prune"}, status: 200, content: []string{"application/json"}, handler: s.importWorkspace},
-		{method: "PUT", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Create or replace the workspace from a stakemap/v1 document, all or nothing", body: "Bundle", status: 200, resp: "Workspace", handler: s.putBundle},
+		{method: "GET", path: api + "/workspaces", access: accessService, role: RoleViewer, tag: "workspaces", summary: "List the workspaces the token can read", status: 200, resp: "WorkspaceList", handler: s.listWorkspaces},
+		{method: "GET", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Get a workspace (ETag: its revision)", status: 200, resp: "Workspace", etag: true, handler: s.getWorkspace},
+		{method: "DELETE", path: api + "/workspaces/:ws", access: accessWorkspace, role: RoleAdmin, tag: "workspaces", summary: "Delete a workspace and everything in it (If-Match: its revision)", status: 204, etag: true, handler: s.deleteWorkspace},
+		{method: "GET", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleViewer, tag: "workspaces", summary: "Export the workspace as a stakemap/v1 document (ETag: revision)", status: 200, resp: "Bundle", etag: true, handler: s.getBundle},
+		{method: "POST", path: api + "/workspaces/:ws/import", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Merge or replace the workspace with an .xlsx, CSV or stakemap/v1 file; dryRun=true answers the compare document plus conflicts and writes nothing", query: []string{"mode", "dryRun", "prefer", "prune"}, status: 200, content: []string{"application/json"}, limit: BundleBodyLimit, etag: true, handler: s.importWorkspace},
+		{method: "PUT", path: api + "/workspaces/:ws/bundle", access: accessWorkspace, role: RoleEditor, tag: "workspaces", summary: "Create (201) or replace (200) the workspace from a stakemap/v1 document, all or nothing (If-Match: revision; If-None-Match: * creates only)", body: "Bundle", status: 200, resp: "Workspace", limit: BundleBodyLimit, etag: true, handler: s.putBundle},
 
 		{method: "GET", path: api + "/workspaces/:ws/findings", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Findings of the analyses", query: []string{"asOf", "high", "window", "only", "lang"}, status: 200, resp: "Findings", handler: s.findings},
 		{method: "GET", path: api + "/workspaces/:ws/grid", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Power–interest grid of a trajectory or the workspace", query: []string{"trajectory", "high"}, status: 200, resp: "Grid", handler: s.grid},
 		{method: "GET", path: api + "/workspaces/:ws/paths", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Influence paths between two stakeholders", query: []string{"from", "to", "mode", "k", "maxHops", "hierarchyStrength"}, status: 200, resp: "Paths", handler: s.paths},
 		{method: "GET", path: api + "/workspaces/:ws/brokers", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Brokers: betweenness centrality on the influence network", query: []string{"top"}, status: 200, resp: "Brokers", handler: s.brokers},
-		{method: "GET", path: api + "/workspaces/:ws/maps/:file", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A map as {kind}.{format}: kind stakeholders|grid|path|dependencies, format svg|png|pdf|dot (ETag, If-None-Match)", query: mapQuery, status: 200, content: []string{"image/svg+xml", "image/png", "application/pdf", "text/vnd.graphviz"}, handler: s.renderMap},
-		{method: "GET", path: api + "/workspaces/:ws/deck.pptx", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A 16:9 PowerPoint deck: title, overview, per trajectory its stakeholder map, grid and findings, path slides, the dependency map (ETag, If-None-Match)", query: deckQuery, status: 200, content: []string{"application/vnd.openxmlformats-officedocument.presentationml.presentation"}, handler: s.renderDeck},
+		{method: "GET", path: api + "/workspaces/:ws/maps/:file", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A map as {kind}.{format}: kind stakeholders|grid|path|dependencies, format svg|png|pdf|dot (ETag, If-None-Match)", query: mapQuery, status: 200, content: []string{"image/svg+xml", "image/png", "application/pdf", "text/vnd.graphviz"}, etag: true, handler: s.renderMap},
+		{method: "GET", path: api + "/workspaces/:ws/deck.pptx", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A 16:9 PowerPoint deck: title, overview, per trajectory its stakeholder map, grid and findings, path slides, the dependency map (ETag, If-None-Match)", query: deckQuery, status: 200, content: []string{"application/vnd.openxmlformats-officedocument.presentationml.presentation"}, etag: true, handler: s.renderDeck},
 	}
 	rs = append(rs, s.accessRoutes()...)
 	rs = append(rs, nodeRoutes(s, stakeholderKind)...)
@@ -78,6 +98,7 @@ func (s *Server) routeTable() []route {
 	for _, rk := range relKinds {
 		rs = append(rs, relationRoutes(s, rk)...)
 	}
+	rs = append(rs, historyRoutes(s)...)
 	return rs
 }
 
@@ -121,10 +142,10 @@ func (s *Server) authorize(r route) gin.HandlerFunc {
 
 // page returns offset and limit from the query: limit 1–1000 (default 100).
 func page(c *gin.Context) (offset, limit int, err error) {
-	if limit, err = queryInt(c, "limit", 100, 1, 1000); err != nil {
+	if limit, err = intQuery(c, "limit", 100); err != nil {
 		return 0, 0, err
 	}
-	if offset, err = queryInt(c, "offset", 0, 0, 1<<30); err != nil {
+	if offset, err = intQuery(c, "offset", 0); err != nil {
 		return 0, 0, err
 	}
 	return offset, limit, nil
@@ -138,10 +159,6 @@ func paginate[T any](items []T, offset, limit int) []T {
 }
 
 func (s *Server) listWorkspaces(c *gin.Context) {
-	if err := checkQuery(c, nil); err != nil {
-		fail(c, err)
-		return
-	}
 	all, err := s.store.Workspaces(c.Request.Context())
 	if err != nil {
 		fail(c, err)
@@ -171,17 +188,65 @@ func (s *Server) getWorkspace(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tag := `"` + rev + `"`
+	tag := quoteTag(rev)
 	c.Header("ETag", tag)
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
+	if !checkConditions(c, resourceState{exists: true, etag: tag}) {
 		return
 	}
 	c.JSON(http.StatusOK, w)
 }
 
+// workspaceState reads the state of a workspace that conditional requests
+// are evaluated against, and its revision.
+func (s *Server) workspaceState(c *gin.Context, ws string) (resourceState, string, error) {
+	rev, err := s.store.Revision(c.Request.Context(), ws)
+	if errors.Is(err, graph.ErrNotFound) {
+		return resourceState{}, "", nil
+	}
+	if err != nil {
+		return resourceState{}, "", err
+	}
+	return resourceState{exists: true, etag: quoteTag(rev)}, rev, nil
+}
+
+// storePrecondition is the condition a write to a whole workspace hands
+// to the store, which checks it inside its transaction: the conditions
+// were evaluated against cur, and the write must not apply to any other
+// state. "*" needs only existence (If-Match) or absence (If-None-Match).
+func storePrecondition(c *gin.Context, cur resourceState, rev string) graph.Precondition {
+	im, _ := parseTagList(c, "If-Match") // checkConditions has refused a malformed one
+	inm, _ := parseTagList(c, "If-None-Match")
+	switch {
+	case !im.present && !inm.present:
+		return graph.Precondition{}
+	case len(im.tags) > 0 || len(inm.tags) > 0:
+		if cur.exists {
+			return graph.Precondition{Revision: rev}
+		}
+		return graph.Precondition{Absent: true}
+	case inm.any:
+		return graph.Precondition{Absent: true}
+	}
+	return graph.Precondition{Exists: true}
+}
+
+// deleteWorkspace deletes a workspace; with If-Match it deletes only the
+// revision the client saw, checked inside the store's transaction.
 func (s *Server) deleteWorkspace(c *gin.Context) {
-	if err := s.store.DeleteWorkspace(c.Request.Context(), c.Param("ws"), graph.Precondition{}); err != nil {
+	ws := c.Param("ws")
+	cur, rev, err := s.workspaceState(c, ws)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !cur.exists {
+		fail(c, graph.ErrNotFound)
+		return
+	}
+	if !checkConditions(c, cur) {
+		return
+	}
+	if err := s.store.DeleteWorkspace(c.Request.Context(), ws, storePrecondition(c, cur, rev)); err != nil {
 		fail(c, err)
 		return
 	}

@@ -1,7 +1,7 @@
 // Package httpapi is stakemap's HTTP service: the JSON API under /api/v1
-// (gin), its OpenAPI document, health and metrics endpoints, sign-in by
-// session cookie or bearer token (through internal/access) and the
-// embedded read-only web page.
+// (gin), its OpenAPI document, health and metrics endpoints and sign-in by
+// session cookie or bearer token (through internal/access). The web pages
+// are internal/webui's.
 package httpapi
 
 import (
@@ -12,6 +12,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +31,11 @@ import (
 	"github.com/stakemap/stakemap/internal/merge"
 )
 
-// Body limits: a whole workspace may be large, a single entity never is.
+// Body limits: a whole workspace may be large (every export must import
+// back: a 15 MB workspace exports as about 26 MB of JSON), a single entity
+// never is.
 const (
-	BundleBodyLimit  = 20 << 20
+	BundleBodyLimit  = 64 << 20
 	DefaultBodyLimit = 1 << 20
 )
 
@@ -58,12 +63,16 @@ type Config struct {
 	// Logger receives one line per request and every internal error; nil
 	// discards.
 	Logger *slog.Logger
+	// AnalysisTimeout bounds one analysis request; 0 means
+	// DefaultAnalysisTimeout.
+	AnalysisTimeout time.Duration
 }
 
 // Server is the HTTP service. Create it with New and serve Handler.
 type Server struct {
 	cfg    Config
 	store  graph.Backend
+	hist   graph.History // nil when the backend keeps no history
 	access *access.Service
 	log    *slog.Logger
 	engine *gin.Engine
@@ -71,8 +80,10 @@ type Server struct {
 	routes []route
 
 	maps        *lru.Cache[MapResult]
+	mapsBusy    *inflight
 	openapiOnce sync.Once
 	openapiDoc  []byte
+	openapiTag  string
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -97,8 +108,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.EncodeBundle == nil {
 		cfg.EncodeBundle = encodeBundleJSON
 	}
-	s := &Server{cfg: cfg, store: cfg.Backend, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
-		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) })}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
+	}
+	s := &Server{cfg: cfg, store: pastAware{cfg.Backend}, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
+		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) }), mapsBusy: newInflight(MapsInFlight)}
+	s.hist, _ = cfg.Backend.(graph.History)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
 		Help: "HTTP requests served, by method, route template and status.",
@@ -124,7 +139,9 @@ func New(cfg Config) (*Server, error) {
 		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		fail(c, newError(http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" is not allowed here"))
+		allow := s.allowed(c.Request.URL.Path)
+		c.Header("Allow", strings.Join(allow, ", "))
+		fail(c, newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method "+c.Request.Method+" is not allowed here; allowed: "+strings.Join(allow, ", ")))
 	})
 	s.engine = e
 	s.routes = s.routeTable()
@@ -132,12 +149,21 @@ func New(cfg Config) (*Server, error) {
 		if s.access == nil && r.tag == "access" {
 			continue // --no-auth without accounts: nothing to manage
 		}
-		handlers := []gin.HandlerFunc{}
+		handlers := []gin.HandlerFunc{prepare(r)}
 		if r.access != accessPublic {
-			handlers = append(handlers, s.authorize(r))
+			// timeTravel takes at off the query before the parameter check.
+			handlers = append(handlers, s.authorize(r), s.timeTravel(r), checkParams(r))
+			if !r.etag {
+				handlers = append(handlers, withoutETag)
+			}
 		}
 		handlers = append(handlers, r.handler)
 		e.Handle(r.method, r.path, handlers...)
+		if r.method == http.MethodGet {
+			// HEAD answers what GET would, without the body (net/http
+			// drops it).
+			e.Handle(http.MethodHead, r.path, handlers...)
+		}
 	}
 	return s, nil
 }
@@ -151,6 +177,74 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(crossOriginDenied)
 	return cop.Handler(s.engine)
+}
+
+// prepare gives every request of a route, before anything else reads it,
+// the route's body limit and Cache-Control: private for the API (answers
+// depend on who asks), no-store for answers that carry a secret.
+func prepare(r route) gin.HandlerFunc {
+	limit := r.bodyLimit()
+	cache := ""
+	switch {
+	case r.secret:
+		cache = "no-store"
+	case r.access != accessPublic:
+		cache = "private"
+	}
+	return func(c *gin.Context) {
+		if cache != "" {
+			c.Header("Cache-Control", cache)
+		}
+		// A body declared too large is refused before a byte of it is
+		// read; one that turns out too large stops at the limit.
+		if c.Request.ContentLength > limit {
+			fail(c, &http.MaxBytesError{Limit: limit})
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		c.Next()
+	}
+}
+
+// withoutETag evaluates If-Match and If-None-Match for a route whose
+// resource has no ETag: If-Match: * and If-None-Match with tags hold,
+// If-Match with tags and If-None-Match: * do not.
+func withoutETag(c *gin.Context) {
+	if checkConditions(c, resourceState{exists: true}) {
+		c.Next()
+	}
+}
+
+// allowed lists the methods the routes serve at a concrete path, for the
+// Allow header of a 405.
+func (s *Server) allowed(path string) []string {
+	var out []string
+	for _, r := range s.routes {
+		if templateMatches(r.path, path) && !slices.Contains(out, r.method) {
+			out = append(out, r.method)
+			if r.method == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// templateMatches reports whether a concrete path matches a gin route
+// template (":name" one segment, "*name" the rest).
+func templateMatches(tmpl, path string) bool {
+	ts := strings.Split(strings.Trim(tmpl, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	for i, t := range ts {
+		if strings.HasPrefix(t, "*") {
+			return true
+		}
+		if i >= len(ps) || (strings.HasPrefix(t, ":") && ps[i] == "") || (!strings.HasPrefix(t, ":") && t != ps[i]) {
+			return false
+		}
+	}
+	return len(ts) == len(ps)
 }
 
 // Routes lists the routes the router serves, as gin sees them.
@@ -175,14 +269,18 @@ func (s *Server) accessLog(c *gin.Context) {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.LogAttrs(c.Request.Context(), level, "request",
+	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("ms", float64(d.Microseconds())/1000),
 		slog.Int("bytes", max(c.Writer.Size(), 0)),
 		slog.String("client", c.ClientIP()),
-	)
+	}
+	if code := c.GetString(ctxErrorCode); code != "" {
+		attrs = append(attrs, slog.String("error", code))
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
 
 func statusText(code int) string { return strconv.Itoa(code) }
@@ -194,7 +292,13 @@ func (s *Server) recovery(c *gin.Context) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.ErrorContext(c.Request.Context(), "panic", "route", c.FullPath(), "panic", fmt.Sprint(v))
+			// The panic's value may hold request data: log its type, and
+			// the runtime's own message, whose text is fixed.
+			what := fmt.Sprintf("%T", v)
+			if re, ok := v.(runtime.Error); ok {
+				what = re.Error()
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "op", c.Request.Method+" "+routeOf(c), "panic", what, "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
 				c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: CodeInternal, Message: "internal error"}})
 			} else {
@@ -214,7 +318,7 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if _, err := s.store.Workspaces(ctx); err != nil {
-		s.log.WarnContext(ctx, "not ready", "err", err)
+		s.log.WarnContext(ctx, "not ready", "cause", errorKind(err))
 		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "store unreachable"))
 		return
 	}

@@ -51,7 +51,7 @@ func (s *Server) accessRoutes() []route {
 	return []route{
 		{method: "GET", path: api + "/account", access: accessService, tag: "access", summary: "Who you are: your account, token and roles", status: 200, resp: "Me", handler: s.me},
 
-		{method: "POST", path: api + "/tokens", access: accessService, tag: "access", summary: "Make a token (shown once), up to your own role", body: "TokenRequest", status: 201, resp: "NewToken", handler: s.createToken},
+		{method: "POST", path: api + "/tokens", access: accessService, tag: "access", summary: "Make a token (shown once), up to your own role", body: "TokenRequest", status: 201, resp: "NewToken", secret: true, handler: s.createToken},
 		{method: "GET", path: api + "/tokens", access: accessService, tag: "access", summary: "Your tokens and those of workspaces you administer (never their secrets)", status: 200, resp: "TokenList", handler: s.listTokens},
 		{method: "DELETE", path: api + "/tokens/:id", access: accessService, tag: "access", summary: "Revoke a token", status: 204, handler: s.revokeToken},
 
@@ -65,7 +65,7 @@ func (s *Server) accessRoutes() []route {
 		{method: "PUT", path: api + "/workspaces/:ws/members/:id", access: accessWorkspace, role: RoleAdmin, tag: "access", summary: "Give an account (id or e-mail address) a role on the workspace", body: "MemberRequest", status: 200, resp: "Member", handler: s.setMember},
 		{method: "DELETE", path: api + "/workspaces/:ws/members/:id", access: accessWorkspace, role: RoleAdmin, tag: "access", summary: "End an account's membership of the workspace", status: 204, handler: s.removeMember},
 
-		{method: "POST", path: api + "/workspaces/:ws/share-links", access: accessWorkspace, role: RoleEditor, tag: "access", summary: "Make a read-only share link (its URL is shown once)", body: "ShareLinkRequest", status: 201, resp: "NewShareLink", handler: s.createShareLink},
+		{method: "POST", path: api + "/workspaces/:ws/share-links", access: accessWorkspace, role: RoleEditor, tag: "access", summary: "Make a read-only share link (its URL is shown once)", body: "ShareLinkRequest", status: 201, resp: "NewShareLink", secret: true, handler: s.createShareLink},
 		{method: "GET", path: api + "/workspaces/:ws/share-links", access: accessWorkspace, role: RoleEditor, tag: "access", summary: "The workspace's share links with access count and last access", status: 200, resp: "ShareLinkList", handler: s.listShareLinks},
 		{method: "DELETE", path: api + "/workspaces/:ws/share-links/:id", access: accessWorkspace, role: RoleEditor, tag: "access", summary: "Revoke a share link (its maker or an admin)", status: 204, handler: s.revokeShareLink},
 	}

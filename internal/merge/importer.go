@@ -149,11 +149,11 @@ func (im *Importer) plan(ctx context.Context, ws string, req Request) (*Report, 
 	}
 	at := now().UTC()
 	params := graph.FindingParams{AsOf: at.Format(time.DateOnly)}
-	fb, err := analysis.Findings(before, params)
+	fb, err := analysis.Findings(ctx, before, params)
 	if err != nil {
 		return nil, nil, fmt.Errorf("import %s: %w", ws, err)
 	}
-	fa, err := analysis.Findings(plan.Bundle, params)
+	fa, err := analysis.Findings(ctx, plan.Bundle, params)
 	if err != nil {
 		return nil, nil, fmt.Errorf("import %s: %w", ws, err)
 	}

@@ -134,7 +134,11 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 		if err != nil {
 			return nil, err
 		}
-		for _, cyc := range dependencyCycles(edges) {
+		cycles, err := dependencyCycles(ctx, edges)
+		if err != nil {
+			return nil, err
+		}
+		for _, cyc := range cycles {
 			out = append(out, graph.Finding{Code: code, Subject: cyc[0], Related: cyc})
 		}
 		return out, nil
@@ -158,13 +162,14 @@ func runFinding(ctx context.Context, tx neo4j.ManagedTransaction, code string, a
 }
 
 // dependencyCycles lists the elementary cycles of fetched dependencies
-// with the analysis code both backends share.
-func dependencyCycles(edges []edge) [][]string {
+// with the analysis code both backends share, bounded the same way
+// (analysis.MaxCycles) and stopped by ctx.
+func dependencyCycles(ctx context.Context, edges []edge) ([][]string, error) {
 	b := &graph.Bundle{DependsOn: make([]graph.DependsOn, len(edges))}
 	for i, e := range edges {
 		b.DependsOn[i] = graph.DependsOn{Trajectory: e.from, On: e.to}
 	}
-	return analysis.DependencyCycles(b)
+	return analysis.DependencyCycles(ctx, b)
 }
 
 // names maps the ids of the workspace's named nodes to their names.
@@ -296,7 +301,7 @@ func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]grap
 	if err != nil {
 		return nil, op("Paths", ws, err)
 	}
-	ps, err := finishPaths(edges, q)
+	ps, err := finishPaths(ctx, edges, q)
 	if err != nil {
 		return nil, op("Paths", ws, err)
 	}
@@ -305,8 +310,8 @@ func (s *Store) Paths(ctx context.Context, ws string, q graph.PathQuery) ([]grap
 
 // finishPaths ranks the paths of a fetched influence network with the
 // analysis code both backends share.
-func finishPaths(edges []edge, q graph.PathQuery) ([]graph.Path, error) {
-	return analysis.Paths(networkBundle(edges, q.From, q.To), q)
+func finishPaths(ctx context.Context, edges []edge, q graph.PathQuery) ([]graph.Path, error) {
+	return analysis.Paths(ctx, networkBundle(edges, q.From, q.To), q)
 }
 
 // networkBundle turns a fetched influence network (one edge per ordered
@@ -366,7 +371,7 @@ func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker
 	if err != nil {
 		return nil, op("Brokers", ws, err)
 	}
-	bs, err := rankBrokers(nw.ids, nw.targets, top)
+	bs, err := rankBrokers(ctx, nw.ids, nw.targets, top)
 	if err != nil {
 		return nil, op("Brokers", ws, err)
 	}
@@ -376,12 +381,12 @@ func (s *Store) Brokers(ctx context.Context, ws string, top int) ([]graph.Broker
 // rankBrokers ranks the stakeholders of a fetched network (each id with
 // the ids it has an edge to) by betweenness, with the analysis code both
 // backends share. Betweenness is unweighted: every edge counts one step.
-func rankBrokers(ids []string, targets map[string][]string, top int) ([]graph.Broker, error) {
+func rankBrokers(ctx context.Context, ids []string, targets map[string][]string, top int) ([]graph.Broker, error) {
 	var edges []edge
 	for _, id := range ids {
 		for _, t := range targets[id] {
 			edges = append(edges, edge{from: id, to: t, strength: 1})
 		}
 	}
-	return analysis.Brokers(networkBundle(edges, ids...), top)
+	return analysis.Brokers(ctx, networkBundle(edges, ids...), top)
 }

@@ -5,8 +5,8 @@ package neo4jstore
 // the elementary cycles of dependencies, the k best simple paths (with the
 // design's rounding and tie-break rules) and betweenness centrality, by
 // the same code the embedded backend runs, in internal/analysis, on the
-// fetched subgraph, so that both backends break ties identically by
-// construction.
+// fetched subgraph, so that both backends break ties identically and stop
+// at the same bounds by construction.
 
 import (
 	"math"

@@ -77,7 +77,7 @@ func brokerTargets(b *graph.Bundle) ([]string, map[string][]string) {
 // mustFinishPaths is finishPaths for tests.
 func mustFinishPaths(t *testing.T, edges []edge, q graph.PathQuery) []graph.Path {
 	t.Helper()
-	ps, err := finishPaths(edges, q)
+	ps, err := finishPaths(t.Context(), edges, q)
 	if err != nil {
 		t.Fatalf("finishPaths %+v: %v", q, err)
 	}
@@ -187,7 +187,7 @@ func TestFinishedPathsMatchBruteForceAndAnalysis(t *testing.T) {
 				if want := brutePaths(edges, q); !equalJSON(t, got, want) {
 					t.Fatalf("round %d %s k=%d: paths = %v, brute force = %v", round, mode, k, got, want)
 				}
-				want, err := analysis.Paths(b, q)
+				want, err := analysis.Paths(t.Context(), b, q)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -287,7 +287,7 @@ func TestBetweennessMatchesBruteForceAndAnalysis(t *testing.T) {
 	for round := range 30 {
 		b := randomNetwork(r, 3+round%6, 0.35)
 		ids, targets := brokerTargets(b)
-		all, err := rankBrokers(ids, targets, len(ids))
+		all, err := rankBrokers(t.Context(), ids, targets, len(ids))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,11 +297,11 @@ func TestBetweennessMatchesBruteForceAndAnalysis(t *testing.T) {
 				t.Fatalf("round %d: %s scores %v, brute force %v", round, br.ID, br.Score, want[br.ID])
 			}
 		}
-		top, err := rankBrokers(ids, targets, 4)
+		top, err := rankBrokers(t.Context(), ids, targets, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref, err := analysis.Brokers(b, 4)
+		ref, err := analysis.Brokers(t.Context(), b, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,12 +329,16 @@ func TestElementaryCyclesMatchAnalysis(t *testing.T) {
 				}
 			}
 		}
+		cycles, err := dependencyCycles(t.Context(), edges)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got []string
-		for _, c := range dependencyCycles(edges) {
+		for _, c := range cycles {
 			got = append(got, strings.Join(c, ">"))
 		}
 		slices.Sort(got)
-		fs, err := analysis.Findings(b, graph.FindingParams{AsOf: "2026-01-01", Only: graph.GroupStrategy})
+		fs, err := analysis.Findings(t.Context(), b, graph.FindingParams{AsOf: "2026-01-01", Only: graph.GroupStrategy})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,11 +363,11 @@ func TestFinishingOnGeneratedWorkspace(t *testing.T) {
 	// with the Go analyses there too.
 	b := storetest.Generate(7, 120, 20, 600)
 	ids, targets := brokerTargets(b)
-	ref, err := analysis.Brokers(b, 10)
+	ref, err := analysis.Brokers(t.Context(), b, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := rankBrokers(ids, targets, 10); err != nil || !equalJSON(t, got, ref) {
+	if got, err := rankBrokers(t.Context(), ids, targets, 10); err != nil || !equalJSON(t, got, ref) {
 		t.Errorf("brokers %v, analysis %v", got, ref)
 	}
 	for i, mode := range []string{graph.ModeStrongest, graph.ModeShortest} {
@@ -371,7 +375,7 @@ func TestFinishingOnGeneratedWorkspace(t *testing.T) {
 		if err := q.Normalize(); err != nil {
 			t.Fatal(err)
 		}
-		want, err := analysis.Paths(b, q)
+		want, err := analysis.Paths(t.Context(), b, q)
 		if err != nil {
 			t.Fatal(err)
 		}

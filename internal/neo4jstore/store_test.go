@@ -83,7 +83,7 @@ func TestAnalysesAgree(t *testing.T) {
 			{AsOf: "2027-01-01", High: 5, Window: 365, Only: graph.GroupVisibility},
 		} {
 			got, gerr := s.Findings(ctx, ws, p)
-			want, werr := analysis.Findings(b, p)
+			want, werr := analysis.Findings(t.Context(), b, p)
 			same(fmt.Sprintf("seed %d findings %+v", seed, p), got, want, gerr, werr)
 		}
 		for _, tr := range []string{"", b.Trajectories[0].ID} {
@@ -97,11 +97,11 @@ func TestAnalysesAgree(t *testing.T) {
 			q := graph.PathQuery{From: b.Stakeholders[i].ID, To: b.Stakeholders[len(b.Stakeholders)-1-i].ID,
 				Mode: []string{graph.ModeStrongest, graph.ModeShortest}[i%2], K: 1 + i, HierarchyStrength: 0.3 + 0.1*float64(i)}
 			got, gerr := s.Paths(ctx, ws, q)
-			want, werr := analysis.Paths(b, q)
+			want, werr := analysis.Paths(t.Context(), b, q)
 			same(fmt.Sprintf("seed %d paths %+v", seed, q), got, want, gerr, werr)
 		}
 		got, gerr := s.Brokers(ctx, ws, 10)
-		want, werr := analysis.Brokers(b, 10)
+		want, werr := analysis.Brokers(t.Context(), b, 10)
 		same(fmt.Sprintf("seed %d brokers", seed), got, want, gerr, werr)
 	}
 	t.Run("ErrNotFound", func(t *testing.T) {

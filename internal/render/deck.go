@@ -119,14 +119,21 @@ func normalizeDeck(req *DeckRequest) (*graph.Bundle, error) {
 	return b, nil
 }
 
-// Deck makes the PowerPoint deck of a workspace. Errors: ErrInvalid for
-// bad parameters, ErrNotFound for an unknown trajectory or stakeholder,
-// ErrTimeout when the whole deck outlives the render deadline, and those
+// JobDeck is the kind of the jobs Deck runs: the whole deck, its maps
+// included, is one job of a render worker.
+const JobDeck = "deck"
+
+// deckJob is the payload of a JobDeck job.
+type deckJob struct {
+	Request  DeckRequest
+	MaxNodes int
+}
+
+// Deck makes the PowerPoint deck of a workspace, as one job of the render
+// queue under one deadline. Errors: ErrInvalid for bad parameters,
+// ErrNotFound for an unknown trajectory or stakeholder, and those of Run
+// (ErrTimeout when the whole deck outlives the deadline, ErrBusy, …) and
 // of Render for its maps.
-//
-// Its maps are drawn through Render, one after another on the renderer's
-// workers; buildDeck takes the drawing as a function so that the whole
-// deck can also run as one job of a worker with the worker's own drawing.
 func (r *Renderer) Deck(ctx context.Context, req DeckRequest) (Result, error) {
 	b, err := normalizeDeck(&req)
 	if err != nil {
@@ -141,29 +148,48 @@ func (r *Renderer) Deck(ctx context.Context, req DeckRequest) (Result, error) {
 			return res, nil
 		}
 	}
-	// A deck is one piece of work: the render deadline covers all of it.
-	ctx, cancel := context.WithTimeoutCause(ctx, r.opts.Timeout, ErrTimeout)
-	defer cancel()
-	draw := func(ctx context.Context, m Request) ([]byte, error) {
-		res, err := r.Render(ctx, m)
-		return res.Data, err
-	}
-	data, err := buildDeck(ctx, req, b, draw)
+	req.Bundle = b
+	out, err := r.run(ctx, b.Workspace.ID, JobDeck, func() ([]byte, error) {
+		return json.Marshal(deckJob{Request: req, MaxNodes: r.opts.MaxNodes})
+	})
 	if err != nil {
-		if errors.Is(context.Cause(ctx), ErrTimeout) {
-			return Result{}, fmt.Errorf("render: deck: %w (limit %s); ask for fewer trajectories", ErrTimeout, r.opts.Timeout)
-		}
-		return Result{}, err
+		return Result{}, fmt.Errorf("render: deck: %w", err)
 	}
-	name := "deck-" + b.Workspace.ID
-	if req.Anonymize {
-		name += "-anon"
-	}
-	res := Result{Data: data, ContentType: ContentTypePPTX, Key: key, FileName: name + ".pptx"}
+	res := Result{Data: out.Data, ContentType: out.ContentType, Key: key, FileName: out.FileName}
 	if r.cache != nil {
 		r.cache.Put(key, res)
 	}
 	return res, nil
+}
+
+// deckHandler runs a deck job: the worker's side of Deck. Its maps are
+// drawn in this process, two at a time.
+func deckHandler(ctx context.Context, payload []byte) (Output, error) {
+	var j deckJob
+	if err := json.Unmarshal(payload, &j); err != nil {
+		return Output{}, fmt.Errorf("render: read the deck job: %w", err)
+	}
+	b, err := normalizeDeck(&j.Request)
+	if err != nil {
+		return Output{}, err
+	}
+	drawMap := func(ctx context.Context, m Request) ([]byte, error) {
+		mb, err := normalize(&m)
+		if err != nil {
+			return nil, err
+		}
+		out, err := draw(ctx, m, mb, j.MaxNodes)
+		return out.Data, err
+	}
+	data, err := buildDeck(ctx, j.Request, b, drawMap)
+	if err != nil {
+		return Output{}, err
+	}
+	name := "deck-" + b.Workspace.ID
+	if j.Request.Anonymize {
+		name += "-anon"
+	}
+	return Output{Data: data, ContentType: ContentTypePPTX, FileName: name + ".pptx"}, nil
 }
 
 func deckKey(req DeckRequest, b *graph.Bundle) (string, error) {
@@ -184,7 +210,7 @@ func deckKey(req DeckRequest, b *graph.Bundle) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// drawFunc draws one map as PNG.
+// drawFunc draws one map as PNG: in a deck job, in the same process.
 type drawFunc func(ctx context.Context, req Request) ([]byte, error)
 
 // overviewFindings is how many findings the overview lists.
@@ -205,7 +231,7 @@ var severityColours = map[string]string{graph.SeverityHigh: "B04A00", graph.Seve
 // buildDeck writes the deck of a normalised request.
 func buildDeck(ctx context.Context, req DeckRequest, b *graph.Bundle, draw drawFunc) ([]byte, error) {
 	m := newMapper(Request{Lang: req.Lang, Anonymize: req.Anonymize, AsOf: req.AsOf, High: req.High}, b, selection{})
-	findings, err := analysis.Findings(b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang})
+	findings, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang})
 	if err != nil {
 		return nil, fmt.Errorf("render: deck findings: %w", err)
 	}
@@ -283,7 +309,7 @@ func buildDeck(ctx context.Context, req DeckRequest, b *graph.Bundle, draw drawF
 			findingsSlide(m, req, t, forTrajectory(b, findings, t.ID)))
 	}
 	for _, p := range req.Paths {
-		d.Slides = append(d.Slides, picture(m.t("Invloedspaden — ", "Influence paths — ")+m.name(p.From)+" → "+m.name(p.To), m.pathNotes(b, p)...))
+		d.Slides = append(d.Slides, picture(m.t("Invloedspaden — ", "Influence paths — ")+m.name(p.From)+" → "+m.name(p.To), m.pathNotes(ctx, b, p)...))
 	}
 	d.Slides = append(d.Slides, picture(m.t("Afhankelijkheden — ", "Dependencies — ")+b.Workspace.Name, m.dependencyNotes()...))
 	var out bytes.Buffer
@@ -529,11 +555,11 @@ func (m *mapper) gridNotes(high int) []string {
 		fmt.Sprintf("Mendelow's grid places everyone with a role in this trajectory by influence (rows) and interest (columns), with their highest values on it. %d and up is high: manage closely (both high), keep satisfied (high influence), keep informed (high interest), monitor.", high))}
 }
 
-func (m *mapper) pathNotes(b *graph.Bundle, p PathEnds) []string {
+func (m *mapper) pathNotes(ctx context.Context, b *graph.Bundle, p PathEnds) []string {
 	notes := []string{m.t(
 		"Invloedspaden: via wie bereikt de ene persoon de andere? Een stap is invloed (met haar sterkte) of een rapportagelijn; de sterkte van een pad is het product van zijn stappen.",
 		"Influence paths: through whom does one person reach the other? A step is influence (with its strength) or a reporting line; a path's strength is the product of its steps.")}
-	paths, err := analysis.Paths(b, graph.PathQuery{From: p.From, To: p.To, K: deckPathK})
+	paths, err := analysis.Paths(ctx, b, graph.PathQuery{From: p.From, To: p.To, K: deckPathK})
 	if err != nil {
 		return notes
 	}

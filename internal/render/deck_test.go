@@ -117,7 +117,7 @@ func TestDeckInLibreOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := spaces(string(txt))
-	findings, err := analysis.Findings(b, graph.FindingParams{AsOf: day()})
+	findings, err := analysis.Findings(t.Context(), b, graph.FindingParams{AsOf: day()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,10 +339,10 @@ func TestDeckChoices(t *testing.T) {
 	}
 }
 
-// TestDeckDeadline: a deck is one piece of work under the render
-// deadline; one that outlives it fails with ErrTimeout and stops.
+// TestDeckDeadline: a deck is one job under the render deadline; one that
+// outlives it fails with ErrTimeout (its worker is killed).
 func TestDeckDeadline(t *testing.T) {
-	r := newRenderer(t, render.Options{Timeout: time.Millisecond, CacheEntries: -1})
+	r := newRenderer(t, render.Options{Timeout: time.Millisecond, QueueTimeout: time.Minute, CacheEntries: -1})
 	_, err := r.Deck(t.Context(), render.DeckRequest{Bundle: demoBundle(t), AsOf: day()})
 	if !errors.Is(err, render.ErrTimeout) {
 		t.Errorf("err = %v, want ErrTimeout", err)

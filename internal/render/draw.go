@@ -48,17 +48,17 @@ type attempt struct {
 	partNo        int
 }
 
-// draw builds the requested map, lays it out, fits it to its page
+// drawPage builds the requested map, lays it out, fits it to its page
 // (summarising or slicing it into parts until its smallest text is large
 // enough) and writes it in the requested format. maxNodes bounds the size
 // of what Graphviz is given.
-func draw(ctx context.Context, req Request, b *graph.Bundle, lay layoutFunc, maxNodes int) (drawing, error) {
+func drawPage(ctx context.Context, req Request, b *graph.Bundle, lay layoutFunc, maxNodes int) (drawing, error) {
 	output := "json"
 	if req.Format == FormatSVG || req.Format == FormatDOT {
 		output = "svg"
 	}
 	try := func(sel selection, partNo int) (*attempt, error) {
-		m, err := buildMap(req, b, sel)
+		m, err := buildMap(ctx, req, b, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +148,7 @@ func draw(ctx context.Context, req Request, b *graph.Bundle, lay layoutFunc, max
 		if req.Page == PageAuto {
 			px = autoWidthPx / a.comp.w * req.Scale
 		}
-		d.data, err = paint(a.comp, a.layout, req.Format, px)
+		d.data, err = paint(a.comp, a.layout, req.Format, px, req.Scale)
 	}
 	if err != nil {
 		return drawing{}, fmt.Errorf("render %s map as %s: %w", req.Kind, req.Format, err)
@@ -194,6 +194,8 @@ func partWhat(m *mapper) string {
 		return m.t(": vervolg van de volle vakken", ": the full cells continued")
 	case KindPath:
 		return m.t(": paden op volgorde", ": paths in order")
+	case KindChanges:
+		return m.t(": verschuivingen op volgorde", ": changes in order")
 	}
 	return m.t(": trajecten op volgorde", ": trajectories in order")
 }
@@ -210,18 +212,20 @@ func joinNote(a, b string) string {
 
 // buildMap writes the DOT source of the requested map and what its page
 // shows around it.
-func buildMap(req Request, b *graph.Bundle, sel selection) (*mapper, error) {
+func buildMap(ctx context.Context, req Request, b *graph.Bundle, sel selection) (*mapper, error) {
 	m := newMapper(req, b, sel)
 	var err error
 	switch req.Kind {
 	case KindStakeholders:
-		err = m.stakeholders()
+		err = m.stakeholders(ctx)
 	case KindGrid:
 		err = m.grid()
 	case KindPath:
-		err = m.path()
+		err = m.path(ctx)
 	case KindDependencies:
-		err = m.dependencies()
+		err = m.dependencies(ctx)
+	case KindChanges:
+		err = m.changes()
 	}
 	if err != nil {
 		return nil, err

@@ -8,6 +8,9 @@ import (
 // WorkerPIDs lists the process ids of a Renderer's idle and busy workers.
 func WorkerPIDs(r *Renderer) (idle, busy []int) { return r.pool.pids() }
 
+// Waiting returns the number of jobs waiting per workspace.
+func Waiting(r *Renderer) map[string]int { return r.queue.waiting() }
+
 // WorkersStarted counts the worker processes a Renderer has started.
 func WorkersStarted(r *Renderer) int {
 	r.pool.mu.Lock()
@@ -19,6 +22,10 @@ func WorkersStarted(r *Renderer) int {
 var Layout = func(engine, output string, dot []byte) ([]byte, error) {
 	return layoutInProcess(context.Background(), layoutJob{Engine: engine, Output: output, DOT: dot})
 }
+
+// EnvWorkerMemory is the environment variable that carries
+// Options.WorkerMemory to a worker.
+const EnvWorkerMemory = envWorkerMemory
 
 // TextWidth is the painter's width in points of text at size.
 func TextWidth(text string, size float64, bold bool) float64 {

@@ -1,7 +1,9 @@
 package render_test
 
 import (
+	"context"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,13 +18,34 @@ const workerEnv = "STAKEMAP_RENDER_TEST_WORKER"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
-		if err := render.ServeWorker(os.Stdin, os.Stdout); err != nil {
+		if err := render.ServeWorker(os.Stdin, os.Stdout, testJobs); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
 		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
+}
+
+// testJobs are job kinds besides maps, as a deck would be: "echo" answers
+// its payload, "sleep" waits the milliseconds its payload says (or until
+// its worker is killed), so that the queue can be tested with jobs of a
+// known length.
+var testJobs = map[string]render.Handler{
+	"echo": func(_ context.Context, p []byte) (render.Output, error) {
+		return render.Output{Data: p, ContentType: "text/plain"}, nil
+	},
+	"sleep": func(ctx context.Context, p []byte) (render.Output, error) {
+		ms, err := strconv.Atoi(string(p))
+		if err != nil {
+			return render.Output{}, err
+		}
+		select {
+		case <-time.After(time.Duration(ms) * time.Millisecond):
+		case <-ctx.Done():
+		}
+		return render.Output{Data: p}, nil
+	},
 }
 
 // newRenderer returns a pooled Renderer whose workers are this test binary.

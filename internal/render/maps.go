@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -56,9 +57,9 @@ func (m *mapper) firstGuess(rowHeight float64, columns int) int {
 // workspace: stakeholders clustered by unit on both sides of the
 // trajectories, coloured by attitude, sized by influence, with the roles on
 // the stake edges and the findings marked.
-func (m *mapper) stakeholders() error {
+func (m *mapper) stakeholders(ctx context.Context) error {
 	req, b := m.req, m.b
-	findings, err := analysis.Findings(b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang})
+	findings, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang})
 	if err != nil {
 		return fmt.Errorf("render: findings: %w", err)
 	}
@@ -989,9 +990,9 @@ var pathColours = []string{okBlue, okOrange, okGreen, okPurple, okVermilion, okS
 // path draws the best influence paths from one stakeholder to another and
 // the people on them; with Context also their direct neighbours in the
 // influence network. An item is a path.
-func (m *mapper) path() error {
+func (m *mapper) path(ctx context.Context) error {
 	req, b := m.req, m.b
-	all, err := analysis.Paths(b, graph.PathQuery{From: req.From, To: req.To, Mode: req.Mode, K: req.K})
+	all, err := analysis.Paths(ctx, b, graph.PathQuery{From: req.From, To: req.To, Mode: req.Mode, K: req.K})
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
@@ -1174,9 +1175,9 @@ var enablerFill = map[string]string{"missing": "#F6C9A8", "planned": "#F7F0B0", 
 // depend on, and the goals they support; blocked trajectories and
 // dependency cycles are marked. An item is a trajectory, active ones
 // first.
-func (m *mapper) dependencies() error {
+func (m *mapper) dependencies(ctx context.Context) error {
 	req, b := m.req, m.b
-	findings, err := analysis.Findings(b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang, Only: graph.GroupStrategy})
+	findings, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: req.AsOf, High: req.High, Lang: req.Lang, Only: graph.GroupStrategy})
 	if err != nil {
 		return fmt.Errorf("render: findings: %w", err)
 	}

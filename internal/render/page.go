@@ -144,6 +144,9 @@ func compose(page, title string, notes []string, legend []legendRow, lang string
 	if !fixed {
 		// Natural size: the map at 1:1, the legend beside it.
 		lg, lw, lh := layoutLegend(legendText, legend, measure, 300, math.Inf(1))
+		// A title is no wider than the map and legend (or 600 pt): a name
+		// stored before names were limited can be a million characters.
+		title = ellipsisWidth(title, titleSize, max(mapW+gap+lw, 600), measure)
 		tw := measure(title, titleSize, true)
 		c.mapScale = 1
 		noteW := max(tw, mapW+gap+lw)

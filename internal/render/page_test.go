@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"image"
@@ -23,7 +24,7 @@ import (
 )
 
 func pathsOf(b *graph.Bundle, from, to string, k int) ([]graph.Path, error) {
-	return analysis.Paths(b, graph.PathQuery{From: from, To: to, K: k})
+	return analysis.Paths(context.Background(), b, graph.PathQuery{From: from, To: to, K: k})
 }
 
 // allKinds is one request of every map kind on the demo workspace.

@@ -67,9 +67,6 @@ const mmPerPt = 25.4 / 72
 // scale 1: a full-HD slide's width.
 const autoWidthPx = 1920
 
-// maxPixels bounds a PNG's memory (about 4 bytes a pixel).
-const maxPixels = 60e6
-
 type gvOp struct {
 	Op       string      `json:"op"`
 	Color    string      `json:"color"`
@@ -156,8 +153,9 @@ func (l *gvLayout) each(f func([]gvOp)) {
 }
 
 // paint draws a page with a map laid out by Graphviz (l) as PNG or PDF.
-// pxPerPt is the PNG's resolution.
-func paint(c composition, l *gvLayout, format string, pxPerPt float64) ([]byte, error) {
+// pxPerPt is the PNG's resolution, scale the multiplier the request asked
+// for (for the error when the PNG would be too large).
+func paint(c composition, l *gvLayout, format string, pxPerPt, scale float64) ([]byte, error) {
 	fam, err := family()
 	if err != nil {
 		return nil, err
@@ -181,8 +179,15 @@ func paint(c composition, l *gvLayout, format string, pxPerPt float64) ([]byte, 
 	var buf bytes.Buffer
 	switch format {
 	case FormatPNG:
-		if px := c.w * c.h * pxPerPt * pxPerPt; px > maxPixels {
-			pxPerPt = math.Sqrt(maxPixels / (c.w * c.h))
+		// The pixel budget is checked before the image is allocated: the
+		// natural-size page at scale 1 is lowered to fit it, a scale asked
+		// for that passes it refused.
+		if px := c.w * c.h * pxPerPt * pxPerPt; px > MaxPixels {
+			if scale == 1 {
+				pxPerPt = math.Sqrt(MaxPixels / (c.w * c.h))
+			} else {
+				return nil, tooManyPixels(scale, px)
+			}
 		}
 		img := rasterizer.Draw(cv, canvas.DPMM(pxPerPt/mmPerPt), canvas.DefaultColorSpace)
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}

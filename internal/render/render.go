@@ -9,12 +9,17 @@
 // that the three formats look the same on every machine.
 //
 // Graphviz's WebAssembly module cannot be shared between goroutines, never
-// gives memory back and cannot be interrupted. A Renderer therefore runs
-// layouts in a small pool of worker processes (this same binary started
-// with a hidden subcommand that calls ServeWorker), recycles each worker
-// after a number of layouts, kills one whose render outlives its deadline,
-// and replaces one that dies. Results are cached by a content hash of their
-// inputs, which doubles as the HTTP ETag.
+// gives memory back and cannot be interrupted, and painting a large PNG
+// takes hundreds of megabytes. A Renderer therefore runs every render job
+// whole (the map built from the workspace, laid out and painted) in a
+// small pool of worker processes: this same binary started with a hidden
+// subcommand that calls ServeWorker. A job has one deadline for all of
+// it, after which its worker is killed; a worker may use a bounded amount
+// of memory, is recycled after a number of jobs or when it has grown, and
+// is replaced when it dies. Jobs wait in one queue per workspace, served
+// in turn, and one workspace's jobs never hold every worker, so a heavy
+// workspace cannot starve the others. Results are cached by a content hash
+// of their inputs, which doubles as the HTTP ETag.
 package render
 
 import (
@@ -25,6 +30,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -43,7 +49,7 @@ const (
 )
 
 // Kinds lists the map kinds.
-var Kinds = []string{KindStakeholders, KindGrid, KindPath, KindDependencies}
+var Kinds = []string{KindStakeholders, KindGrid, KindPath, KindDependencies, KindChanges}
 
 // Output formats.
 const (
@@ -63,6 +69,14 @@ var contentTypes = map[string]string{
 	FormatDOT: "text/vnd.graphviz; charset=utf-8",
 }
 
+// Limits of one PNG: a request may multiply its page's pixels by at most
+// MaxScale, and no PNG has more than MaxPixels pixels (4 bytes each while
+// it is painted).
+const (
+	MaxScale  = 4
+	MaxPixels = 40_000_000
+)
+
 // SummaryThreshold is the number of stakeholders above which a stakeholder
 // map is summarised (the key stakeholders shown, the others counted per
 // unit) unless Request.Full asks for everything: Graphviz takes seconds to
@@ -73,6 +87,9 @@ const SummaryThreshold = 150
 type Request struct {
 	// Bundle is the workspace snapshot; it is read, never changed.
 	Bundle *graph.Bundle
+	// Before is the earlier state a changes map compares Bundle with; the
+	// other kinds ignore it.
+	Before *graph.Bundle
 	// Kind is one of Kinds.
 	Kind string
 	// Format is one of Formats.
@@ -92,8 +109,9 @@ type Request struct {
 	// Page is the page the map is drawn on, one of Pages (default slide):
 	// the same for SVG, PNG and PDF, so that the three look alike.
 	Page string
-	// Scale multiplies a PNG's pixels, 1–4 (0 means 1): a slide is
-	// 1920 × 1080 pixels at scale 1.
+	// Scale multiplies a PNG's pixels, 1–MaxScale (0 means 1): a slide is
+	// 1920 × 1080 pixels at scale 1. A scale that would give more than
+	// MaxPixels is refused.
 	Scale float64
 	// Part asks for part N (1, 2, …) of a map too large for its page,
 	// sliced so that every part is readable; 0 is the whole map,
@@ -133,14 +151,33 @@ type Result struct {
 
 // Options configure a Renderer. Zero values mean the defaults.
 type Options struct {
-	// Workers is the number of render worker processes (default 2).
+	// Workers is the number of jobs that run at once, each in its own
+	// worker process (default 2); one more process is kept loaded as a
+	// spare.
 	Workers int
-	// RecycleAfter is the number of layouts after which a worker is
-	// replaced by a fresh one, bounding its memory (default 200).
+	// PerWorkspace is the most workers the jobs of one workspace may hold
+	// at once (default: Workers−1, at least 1), so that another
+	// workspace's job finds a free worker.
+	PerWorkspace int
+	// MaxWaiting is the most jobs of one workspace that may wait for a
+	// worker (default 16); more are refused with ErrBusy.
+	MaxWaiting int
+	// RecycleAfter is the number of jobs after which a worker is replaced
+	// by a fresh one, bounding its memory (default 200).
 	RecycleAfter int
-	// Timeout bounds one render when the request's context has no earlier
-	// deadline (default 30s).
+	// Timeout bounds one job, from the moment a worker takes it to the
+	// last byte: building the map, layout and painting (default 30s;
+	// starting a worker does not count). The worker of a job past its
+	// deadline is killed.
 	Timeout time.Duration
+	// QueueTimeout bounds the wait for a worker (default: Timeout).
+	QueueTimeout time.Duration
+	// WorkerMemory bounds the memory one worker process may take (default
+	// 512 MiB): on Linux its data segment, which holds everything it
+	// allocates, is limited to this, and a job that needs more fails
+	// with ErrOutOfMemory. A worker that holds more than half of it after
+	// a job is replaced.
+	WorkerMemory int64
 	// CacheEntries and CacheBytes bound the render cache (defaults 256
 	// entries, 64 MiB); CacheEntries < 0 turns caching off.
 	CacheEntries int
@@ -151,10 +188,13 @@ type Options struct {
 	// the argument "render-worker"); WorkerEnv is added to its environment.
 	WorkerCommand []string
 	WorkerEnv     []string
-	// InProcess runs Graphviz in this process instead of worker processes:
-	// fine for a one-off command, not for a server (no deadline, memory
-	// that only grows).
+	// InProcess runs every job in this process instead of worker
+	// processes: fine for a one-off command, not for a server (no
+	// deadline that can stop Graphviz, memory that only grows).
 	InProcess bool
+	// Handlers run the job kinds besides JobMap when InProcess; worker
+	// processes get theirs from ServeWorker.
+	Handlers map[string]Handler
 }
 
 // ErrTooLarge is returned for a map with more nodes than Options.MaxNodes.
@@ -164,10 +204,54 @@ var ErrTooLarge = errors.New("map too large")
 // worker doing it is killed and other renders go on.
 var ErrTimeout = errors.New("map rendering took too long")
 
+// ErrOutOfMemory is returned for a job that needed more memory than a
+// worker may use (Options.WorkerMemory); its worker is replaced.
+var ErrOutOfMemory = errors.New("the map needs more memory than a render worker may use")
+
+// ErrBusy is returned for a job that found no worker in time, or that
+// would have made its workspace's queue too long.
+var ErrBusy = errors.New("all map renderers are busy")
+
+// A Job is one piece of work for a render worker: a map (see Render), or
+// another kind of drawing the worker was given a Handler for, such as a
+// slide deck. Jobs share the workers' queue and limits.
+type Job struct {
+	// Workspace is the workspace the job draws: jobs are queued and
+	// shared out per workspace.
+	Workspace string
+	// Kind selects the handler: JobMap or a kind given to ServeWorker
+	// (and to Options.Handlers for InProcess).
+	Kind string
+	// Payload is the handler's request, as JSON, so that new options
+	// travel without changes to the protocol.
+	Payload []byte
+}
+
+// JobMap is the kind of the jobs Render runs: the payload is a map job
+// with the request, the workspace snapshot and the node limit.
+const JobMap = "map"
+
+// Output is what a job produced.
+type Output struct {
+	Data        []byte
+	ContentType string
+	FileName    string
+	// Note says what the drawing leaves out; empty otherwise.
+	Note string
+	// Parts is the number of parts of a map when a part was asked for.
+	Parts int
+}
+
+// A Handler runs one kind of job in a worker process. ctx ends when the
+// parent gives up on the job, but the parent also kills a worker whose
+// job outlives its deadline, so a handler need not watch it.
+type Handler func(ctx context.Context, payload []byte) (Output, error)
+
 // Renderer renders maps; it is safe for concurrent use.
 type Renderer struct {
 	opts  Options
 	pool  *pool
+	queue *queue
 	cache *lru.Cache[Result] // nil: caching off
 }
 
@@ -176,11 +260,23 @@ func NewRenderer(opts Options) (*Renderer, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 2
 	}
+	if opts.PerWorkspace <= 0 {
+		opts.PerWorkspace = max(1, opts.Workers-1)
+	}
+	if opts.MaxWaiting <= 0 {
+		opts.MaxWaiting = 16
+	}
 	if opts.RecycleAfter <= 0 {
 		opts.RecycleAfter = 200
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
+	}
+	if opts.QueueTimeout <= 0 {
+		opts.QueueTimeout = opts.Timeout
+	}
+	if opts.WorkerMemory <= 0 {
+		opts.WorkerMemory = 512 << 20
 	}
 	if opts.CacheEntries == 0 {
 		opts.CacheEntries = 256
@@ -204,7 +300,16 @@ func NewRenderer(opts Options) (*Renderer, error) {
 			}
 			argv = []string{exe, "render-worker"}
 		}
-		r.pool = newPool(argv, opts.WorkerEnv, opts.Workers, opts.RecycleAfter)
+		env := append(slices.Clone(opts.WorkerEnv), envWorkerMemory+"="+strconv.FormatInt(opts.WorkerMemory, 10))
+		// One process more than the queue lets work: when a worker is
+		// killed, the next job of its workspace takes an idle one, and the
+		// spare keeps another workspace's map from waiting for a worker to
+		// load Graphviz.
+		r.pool = newPool(argv, env, opts.Workers+1, opts.RecycleAfter, opts.WorkerMemory/2)
+		r.queue = newQueue(opts.Workers, opts.PerWorkspace, opts.MaxWaiting)
+		// Started now, so that the first maps do not wait for Graphviz to
+		// load.
+		r.pool.warm()
 	}
 	return r, nil
 }
@@ -219,7 +324,7 @@ func (r *Renderer) Close() error {
 
 // keyVersion changes whenever the drawing code changes what it draws, so
 // that stale cache entries and ETags are not reused across versions.
-const keyVersion = "stakemap-render-2"
+const keyVersion = "stakemap-render-3"
 
 // normalize checks a request and fills in its defaults; it returns the
 // canonical copy of the bundle the map is drawn from.
@@ -260,8 +365,8 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	}
 	if req.Scale == 0 {
 		req.Scale = 1
-	} else if !(req.Scale >= 1 && req.Scale <= 4) {
-		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), "must be from 1 to 4 (times the page's pixels)")
+	} else if !(req.Scale >= 1 && req.Scale <= MaxScale) {
+		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), fmt.Sprintf("must be from 1 to %d (times the page's pixels)", MaxScale))
 	}
 	if req.Part < 0 {
 		bad("part", strconv.Itoa(req.Part), "must be 1 or more (0: the whole map)")
@@ -282,6 +387,11 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	if req.Kind == KindPath || req.Kind == KindDependencies {
 		req.Trajectory = ""
 	}
+	if req.Kind != KindChanges {
+		req.Before = nil
+	} else if req.Before == nil {
+		bad("from", "", "is required for a changes map: the earlier state")
+	}
 	if req.Format != FormatPNG {
 		req.Scale = 1
 	}
@@ -292,6 +402,9 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		return nil, fmt.Errorf("render: %w", graph.Invalid(ps))
 	}
 	b := canonicalCopy(req.Bundle)
+	if req.Before != nil {
+		req.Before = canonicalCopy(req.Before)
+	}
 	if req.Trajectory != "" && !slices.ContainsFunc(b.Trajectories, func(t graph.Trajectory) bool { return t.ID == req.Trajectory }) {
 		return nil, fmt.Errorf("render: trajectory %q: %w", req.Trajectory, graph.ErrNotFound)
 	}
@@ -311,7 +424,7 @@ func canonicalCopy(in *graph.Bundle) *graph.Bundle {
 func keyOf(req Request, b *graph.Bundle) (string, error) {
 	h := sha256.New()
 	opts := req
-	opts.Bundle = nil
+	opts.Bundle, opts.Before = nil, nil
 	head, err := json.Marshal(struct {
 		V   string
 		Req Request
@@ -322,6 +435,11 @@ func keyOf(req Request, b *graph.Bundle) (string, error) {
 	h.Write(head)
 	if err := json.NewEncoder(h).Encode(b); err != nil {
 		return "", fmt.Errorf("render: hash snapshot: %w", err)
+	}
+	if req.Before != nil {
+		if err := json.NewEncoder(h).Encode(req.Before); err != nil {
+			return "", fmt.Errorf("render: hash earlier snapshot: %w", err)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -337,8 +455,10 @@ func (r *Renderer) Key(req Request) (string, error) {
 }
 
 // Render draws one map. Errors: ErrInvalid (a *graph.ValidationError) for
-// bad parameters, ErrNotFound for an unknown trajectory or stakeholder,
-// ErrTooLarge, ErrTimeout, or a failure of the renderer itself.
+// bad parameters, a PNG over MaxPixels or dependencies with too many
+// cycles, ErrNotFound for an unknown trajectory or stakeholder,
+// ErrTooLarge, ErrTimeout, ErrBusy, the context's error when ctx ends
+// first, or a failure of the renderer itself.
 func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 	b, err := normalize(&req)
 	if err != nil {
@@ -353,33 +473,118 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 			return res, nil
 		}
 	}
-	d, err := draw(ctx, req, b, r.layout, r.opts.MaxNodes)
-	if err != nil {
-		return Result{}, err
+	var out Output
+	if r.pool == nil {
+		out, err = draw(ctx, req, b, r.opts.MaxNodes)
+	} else {
+		req.Bundle = b
+		// Encoded once a worker is free, so that waiting jobs do not hold
+		// a copy of their snapshot as JSON too.
+		out, err = r.run(ctx, b.Workspace.ID, JobMap, func() ([]byte, error) {
+			return json.Marshal(mapJob{Request: req, MaxNodes: r.opts.MaxNodes})
+		})
 	}
-	res := Result{Data: d.data, ContentType: contentTypes[req.Format], Key: key, FileName: fileName(req), Note: d.note, Parts: d.parts}
+	if err != nil {
+		return Result{}, fmt.Errorf("render %s map as %s: %w", req.Kind, req.Format, err)
+	}
+	res := Result{Data: out.Data, ContentType: out.ContentType, Key: key, FileName: out.FileName, Note: out.Note, Parts: out.Parts}
 	if r.cache != nil {
 		r.cache.Put(key, res)
 	}
 	return res, nil
 }
 
-// layout runs a Graphviz job under the render deadline.
-func (r *Renderer) layout(ctx context.Context, j layoutJob) ([]byte, error) {
+// Run runs one job on a worker: it waits its workspace's turn for a free
+// worker (at most QueueTimeout), then gives the job Timeout to finish.
+// Errors: ErrBusy, ErrTimeout, ErrOutOfMemory, the context's error when
+// ctx ends first (the worker is then stopped), or the handler's error.
+func (r *Renderer) Run(ctx context.Context, j Job) (Output, error) {
+	return r.run(ctx, j.Workspace, j.Kind, func() ([]byte, error) { return j.Payload, nil })
+}
+
+// run is Run with the payload made once the job has a worker.
+func (r *Renderer) run(ctx context.Context, ws, kind string, payload func() ([]byte, error)) (Output, error) {
 	if r.pool == nil {
-		return layoutInProcess(ctx, j)
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, r.opts.Timeout, ErrTimeout)
-	defer cancel()
-	out, err := r.pool.run(ctx, j)
-	if err != nil && ctx.Err() != nil {
-		cause := context.Cause(ctx)
-		if errors.Is(cause, context.DeadlineExceeded) || errors.Is(cause, ErrTimeout) {
-			return nil, fmt.Errorf("%w (limit %s); the map is too large or complex, try a summary or one trajectory", ErrTimeout, r.opts.Timeout)
+		h := r.opts.Handlers[kind]
+		switch kind {
+		case JobMap:
+			h = mapHandler
+		case JobDeck:
+			h = deckHandler
 		}
-		return nil, cause
+		if h == nil {
+			return Output{}, fmt.Errorf("render: no handler for %q jobs", kind)
+		}
+		p, err := payload()
+		if err != nil {
+			return Output{}, fmt.Errorf("render: encode the job: %w", err)
+		}
+		return h(ctx, p)
 	}
-	return out, err
+	qctx, cancel := context.WithTimeoutCause(ctx, r.opts.QueueTimeout, ErrBusy)
+	release, err := r.queue.acquire(qctx, ws)
+	cancel()
+	switch {
+	case errors.Is(err, ErrBusy):
+		return Output{}, err
+	case err != nil && ctx.Err() == nil:
+		return Output{}, fmt.Errorf("%w: no worker free within %s, try again later", ErrBusy, r.opts.QueueTimeout)
+	case err != nil:
+		return Output{}, context.Cause(ctx)
+	}
+	defer release()
+	p, err := payload()
+	if err != nil {
+		return Output{}, fmt.Errorf("render: encode the job: %w", err)
+	}
+	out, err := r.pool.run(ctx, r.opts.Timeout, Job{Workspace: ws, Kind: kind, Payload: p})
+	switch {
+	case err == nil:
+		return out, nil
+	case ctx.Err() != nil:
+		return Output{}, context.Cause(ctx)
+	case errors.Is(err, ErrTimeout):
+		return Output{}, fmt.Errorf("%w (limit %s); the map is too large or complex, try a summary or one trajectory", ErrTimeout, r.opts.Timeout)
+	}
+	return Output{}, err
+}
+
+// mapJob is the payload of a JobMap job.
+type mapJob struct {
+	Request  Request
+	MaxNodes int
+}
+
+// mapHandler runs a map job: the worker's side of Render.
+func mapHandler(ctx context.Context, payload []byte) (Output, error) {
+	var j mapJob
+	if err := json.Unmarshal(payload, &j); err != nil {
+		return Output{}, fmt.Errorf("render: read the map job: %w", err)
+	}
+	b, err := normalize(&j.Request)
+	if err != nil {
+		return Output{}, err
+	}
+	return draw(ctx, j.Request, b, j.MaxNodes)
+}
+
+// draw renders one map in this process, from a normalised request and its
+// canonical snapshot b: built, laid out, fitted to its page and painted
+// (see drawPage).
+func draw(ctx context.Context, req Request, b *graph.Bundle, maxNodes int) (Output, error) {
+	d, err := drawPage(ctx, req, b, layoutInProcess, maxNodes)
+	if err != nil {
+		return Output{}, err
+	}
+	return Output{Data: d.data, ContentType: contentTypes[req.Format], FileName: fileName(req), Note: d.note, Parts: d.parts}, nil
+}
+
+// tooManyPixels is the error for a PNG scale that would pass MaxPixels.
+func tooManyPixels(scale, pixels float64) error {
+	most := math.Floor(scale*math.Sqrt(MaxPixels/pixels)*100) / 100
+	return graph.Invalid([]graph.Problem{{Field: "scale", Value: strconv.FormatFloat(scale, 'g', -1, 64),
+		Reason: fmt.Sprintf("this map would be %.0f megapixels at this scale, more than %d: ask for a scale of at most %s",
+			pixels/1e6, MaxPixels/1_000_000, strconv.FormatFloat(most, 'f', -1, 64))}})
 }
 
 func fileName(req Request) string {

@@ -4,134 +4,266 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/stakemap/stakemap/graph"
 )
 
-// The render worker protocol: the parent writes one request frame at a
-// time on the worker's stdin and reads one response frame from its stdout.
+// The render worker protocol: once it has loaded Graphviz and limited its
+// memory, the worker writes the frame "ready"; then the parent writes one
+// request frame at a time on the worker's stdin and reads two response
+// frames from its stdout. A frame is a big-endian u32 length and that
+// many bytes.
 //
-//	request:  u32 length | u8 len | engine | u8 len | output | DOT source
-//	response: u8 status (0 ok, 1 error) | u32 length | output or message
+//	start:    frame("ready")
+//	request:  frame(JSON wireRequest)
+//	response: frame(JSON wireReply) frame(output bytes)
 //
-// Lengths are big-endian. The worker does nothing but Graphviz layouts, so
-// everything Graphviz cannot be trusted with (memory that only grows, no
-// cancellation, a module that a bad call kills) stays in a process that
-// the parent can recycle or kill.
+// The request carries the job's kind and its payload as JSON, so that a
+// new option of a map, or a new kind of job, needs no change here. The
+// worker runs whole jobs, so that everything that cannot be trusted with
+// the serving process (Graphviz's memory that only grows and its calls
+// that cannot be interrupted, the painter's large images) happens in a
+// process the parent can limit, recycle and kill.
 
 // maxFrame bounds a frame so that a confused peer cannot make the other
-// side allocate without limit.
+// side allocate without limit; it is above the largest workspace snapshot
+// (64 MB as JSON) and the largest PNG.
 const maxFrame = 256 << 20
 
+// envWorkerMemory passes Options.WorkerMemory to the worker processes.
+const envWorkerMemory = "STAKEMAP_RENDER_WORKER_MEMORY"
+
+// readyFrame is the worker's first frame.
+const readyFrame = "ready"
+
+// startTimeout bounds how long a worker may take to start and load
+// Graphviz (a second or two when it must compile it, on a busy machine
+// more).
+const startTimeout = time.Minute
+
+type wireRequest struct {
+	Kind    string          `json:"kind"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+type wireReply struct {
+	Error       *wireError `json:"error,omitempty"`
+	ContentType string     `json:"contentType,omitempty"`
+	FileName    string     `json:"fileName,omitempty"`
+	Note        string     `json:"note,omitempty"`
+	Parts       int        `json:"parts,omitempty"`
+	// Retire asks the parent not to give this worker another job: its
+	// Graphviz module may be left in a bad state.
+	Retire bool `json:"retire,omitempty"`
+}
+
+// wireError carries a job's error to the parent with what the parent
+// needs to answer it: its kind (the sentinel it wrapped) and, for bad
+// input, every problem.
+type wireError struct {
+	Kind     string          `json:"kind"`
+	Message  string          `json:"message"`
+	Problems []graph.Problem `json:"problems,omitempty"`
+}
+
+// The kinds of wireError.
+const (
+	wireInvalid  = "invalid"
+	wireNotFound = "not-found"
+	wireTooLarge = "too-large"
+	wireLayout   = "layout"
+	wireOther    = "other"
+)
+
+func toWire(err error) *wireError {
+	we := &wireError{Kind: wireOther, Message: err.Error()}
+	switch {
+	case errors.Is(err, graph.ErrInvalid):
+		we.Kind = wireInvalid
+		if ve, ok := errors.AsType[*graph.ValidationError](err); ok {
+			we.Problems = ve.Problems
+		}
+	case errors.Is(err, graph.ErrNotFound):
+		we.Kind = wireNotFound
+	case errors.Is(err, ErrTooLarge):
+		we.Kind = wireTooLarge
+	case errors.Is(err, errLayout):
+		we.Kind = wireLayout
+	}
+	return we
+}
+
+// remoteError is a job's error as the worker reported it: its text, and
+// the error it wrapped for errors.Is and errors.AsType.
+type remoteError struct {
+	msg   string
+	cause error
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.cause }
+
+func (we *wireError) err() error {
+	var cause error
+	switch we.Kind {
+	case wireInvalid:
+		cause = graph.ErrInvalid
+		if len(we.Problems) > 0 {
+			cause = graph.Invalid(we.Problems)
+		}
+	case wireNotFound:
+		cause = graph.ErrNotFound
+	case wireTooLarge:
+		cause = ErrTooLarge
+	case wireLayout:
+		cause = errLayout
+	}
+	return &remoteError{msg: we.Message, cause: cause}
+}
+
 // ServeWorker runs the render worker loop on r and w (the worker process's
-// stdin and stdout) until r ends. The stakemap binary runs it for its
-// hidden render-worker subcommand; tests run it from TestMain.
-func ServeWorker(r io.Reader, w io.Writer) error {
+// stdin and stdout) until r ends: it runs JobMap and JobDeck jobs and
+// those of the kinds in handlers. The stakemap binary runs it for its hidden
+// render-worker subcommand; tests run it from TestMain. It first limits
+// this process's memory as its parent asked.
+func ServeWorker(r io.Reader, w io.Writer, handlers map[string]Handler) error {
+	if v := os.Getenv(envWorkerMemory); v != "" {
+		limit, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || limit <= 0 {
+			return fmt.Errorf("render worker: %s=%q is not a number of bytes", envWorkerMemory, v)
+		}
+		if err := limitMemory(limit); err != nil {
+			return fmt.Errorf("render worker: limit memory: %w", err)
+		}
+		// The collector works harder well before the hard limit, so that
+		// garbage does not end a job that would fit.
+		debug.SetMemoryLimit(limit * 3 / 4)
+	}
 	br := bufio.NewReader(r)
 	bw := bufio.NewWriter(w)
-	ctx := context.Background()
+	if err := writeFrames(bw, []byte(readyFrame)); err != nil {
+		return fmt.Errorf("render worker: %w", err)
+	}
 	for {
-		j, err := readRequest(br)
+		frame, err := readFrame(br)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("render worker: %w", err)
 		}
-		out, lerr := layoutInProcess(ctx, j)
-		if err := writeResponse(bw, out, lerr); err != nil {
+		reply, out := serveJob(frame, handlers)
+		head, err := json.Marshal(reply)
+		if err != nil {
 			return fmt.Errorf("render worker: %w", err)
 		}
+		if err := writeFrames(bw, head, out); err != nil {
+			return fmt.Errorf("render worker: %w", err)
+		}
+		// Give the memory of a large job back before the next, and before
+		// the parent looks at this worker's size.
+		debug.FreeOSMemory()
 	}
 }
 
-func writeRequest(w *bufio.Writer, j layoutJob) error {
-	n := 2 + len(j.Engine) + len(j.Output) + len(j.DOT)
-	if len(j.Engine) > 255 || len(j.Output) > 255 || n > maxFrame {
-		return fmt.Errorf("request of %d bytes is too large", n)
+// serveJob runs one job; a panic in it becomes its error and retires the
+// worker.
+func serveJob(frame []byte, handlers map[string]Handler) (reply wireReply, out []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			reply = wireReply{Error: &wireError{Kind: wireOther, Message: fmt.Sprintf("render worker: job failed: %v", v)}, Retire: true}
+			out = nil
+		}
+	}()
+	var req wireRequest
+	if err := json.Unmarshal(frame, &req); err != nil {
+		return wireReply{Error: toWire(fmt.Errorf("render worker: read request: %w", err))}, nil
 	}
-	var hdr [4]byte
-	binary.BigEndian.PutUint32(hdr[:], uint32(n))
-	w.Write(hdr[:])
-	w.WriteByte(byte(len(j.Engine)))
-	w.WriteString(j.Engine)
-	w.WriteByte(byte(len(j.Output)))
-	w.WriteString(j.Output)
-	w.Write(j.DOT)
+	h := handlers[req.Kind]
+	switch req.Kind {
+	case JobMap:
+		h = mapHandler
+	case JobDeck:
+		h = deckHandler
+	}
+	if h == nil {
+		return wireReply{Error: toWire(fmt.Errorf("render worker: no handler for %q jobs", req.Kind))}, nil
+	}
+	o, err := h(context.Background(), req.Payload)
+	if err != nil {
+		// Graphviz keeps state from a failed call (error texts, sometimes
+		// worse): the next job gets a fresh module.
+		return wireReply{Error: toWire(err), Retire: errors.Is(err, errLayout)}, nil
+	}
+	return wireReply{ContentType: o.ContentType, FileName: o.FileName, Note: o.Note, Parts: o.Parts}, o.Data
+}
+
+func writeFrames(w *bufio.Writer, frames ...[]byte) error {
+	for _, f := range frames {
+		if len(f) > maxFrame {
+			return fmt.Errorf("frame of %d bytes is too large", len(f))
+		}
+		var hdr [4]byte
+		binary.BigEndian.PutUint32(hdr[:], uint32(len(f)))
+		w.Write(hdr[:])
+		w.Write(f)
+	}
 	return w.Flush()
 }
 
-func readRequest(r *bufio.Reader) (layoutJob, error) {
+func readFrame(r *bufio.Reader) ([]byte, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return layoutJob{}, err
+		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	if n > maxFrame || n < 2 {
-		return layoutJob{}, fmt.Errorf("bad request length %d", n)
+	if n > maxFrame {
+		return nil, fmt.Errorf("bad frame length %d", n)
 	}
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
-		return layoutJob{}, fmt.Errorf("read request: %w", err)
+		return nil, fmt.Errorf("read frame: %w", err)
 	}
-	var j layoutJob
-	rest := buf
-	field := func() (string, bool) {
-		if len(rest) < 1 || len(rest) < 1+int(rest[0]) {
-			return "", false
-		}
-		s := string(rest[1 : 1+int(rest[0])])
-		rest = rest[1+int(rest[0]):]
-		return s, true
-	}
-	var ok1, ok2 bool
-	j.Engine, ok1 = field()
-	j.Output, ok2 = field()
-	if !ok1 || !ok2 {
-		return layoutJob{}, errors.New("malformed request")
-	}
-	j.DOT = rest
-	return j, nil
-}
-
-func writeResponse(w *bufio.Writer, out []byte, lerr error) error {
-	status := byte(0)
-	if lerr != nil {
-		status, out = 1, []byte(lerr.Error())
-	}
-	var hdr [5]byte
-	hdr[0] = status
-	binary.BigEndian.PutUint32(hdr[1:], uint32(len(out)))
-	w.Write(hdr[:])
-	w.Write(out)
-	return w.Flush()
+	return buf, nil
 }
 
 // errWorkerDied marks a worker that went away in the middle of a job.
 var errWorkerDied = errors.New("render worker died")
 
-func readResponse(r *bufio.Reader) ([]byte, error) {
-	var hdr [5]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, fmt.Errorf("%w: %v", errWorkerDied, err)
+// lastWords keeps the start of what a worker wrote to its standard error
+// (a Go runtime's fatal error comes first, its goroutine dump after):
+// enough to tell that it ran out of memory, never a growing log.
+type lastWords struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const lastWordsSize = 2 << 10
+
+func (t *lastWords) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n := lastWordsSize - len(t.buf); n > 0 {
+		t.buf = append(t.buf, p[:min(n, len(p))]...)
 	}
-	n := binary.BigEndian.Uint32(hdr[1:])
-	if n > maxFrame {
-		return nil, fmt.Errorf("%w: bad response length %d", errWorkerDied, n)
-	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return nil, fmt.Errorf("%w: %v", errWorkerDied, err)
-	}
-	if hdr[0] != 0 {
-		return nil, fmt.Errorf("%w: %s", errLayout, buf)
-	}
-	return buf, nil
+	return len(p), nil
+}
+
+func (t *lastWords) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }
 
 // worker is one running render-worker process.
@@ -140,7 +272,8 @@ type worker struct {
 	in      *bufio.Writer
 	inClose io.Closer
 	out     *bufio.Reader
-	renders int
+	stderr  *lastWords
+	jobs    int
 }
 
 // kill ends the process at once and reaps it.
@@ -163,30 +296,96 @@ func (w *worker) stop() {
 	}
 }
 
-// pool hands layout jobs to a bounded set of worker processes. A worker is
-// recycled after recycleAfter jobs (Graphviz's memory only grows), killed
-// when a job outlives its context, and replaced when it dies.
+// fatal returns the first line of a dead worker's last words that says
+// why it died (the Go runtime's "fatal error: …", a thread it could not
+// start, the race detector's allocator, a panic), or "".
+func (w *worker) fatal() string {
+	for line := range strings.Lines(w.stderr.String()) {
+		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") ||
+			strings.Contains(line, "pthread_create failed") || strings.Contains(line, "failed to allocate") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
+}
+
+// outOfMemory reports whether a dead worker hit its memory limit: the Go
+// runtime then ends with "fatal error: out of memory", "fatal error:
+// runtime: cannot allocate memory" or the like, depending on where it was;
+// the C library fails to start a thread, whose stack counts against the
+// same limit ("pthread_create failed: Resource temporarily unavailable");
+// or, in a build with the race detector, its allocator "failed to
+// allocate".
+func (w *worker) outOfMemory() bool {
+	f := w.fatal()
+	for _, s := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to allocate"} {
+		if strings.Contains(f, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// pool keeps the worker processes: it starts one when no idle one is left
+// (the queue bounds how many run), recycles one after recycleAfter jobs or
+// when it holds more than recycleRSS bytes (Graphviz's memory only grows),
+// kills one whose job outlives its context, and replaces one that dies.
+// A worker that goes is replaced at once in the background, so that the
+// next job finds one that has loaded Graphviz already.
 type pool struct {
 	argv         []string
 	env          []string
+	size         int // most processes at once
 	recycleAfter int
-	slots        chan struct{} // one token per worker that may run
+	recycleRSS   int64
 	mu           sync.Mutex
 	idle         []*worker
 	busy         map[*worker]bool
+	starting     int // spares being started
 	closed       bool
 	started      int // workers started so far, for tests and metrics
 }
 
-func newPool(argv, env []string, workers, recycleAfter int) *pool {
-	p := &pool{argv: argv, env: env, recycleAfter: recycleAfter, slots: make(chan struct{}, workers), busy: map[*worker]bool{}}
-	for range workers {
-		p.slots <- struct{}{}
-	}
-	return p
+func newPool(argv, env []string, size, recycleAfter int, recycleRSS int64) *pool {
+	return &pool{argv: argv, env: env, size: size, recycleAfter: recycleAfter, recycleRSS: recycleRSS, busy: map[*worker]bool{}}
 }
 
-func (p *pool) start() (*worker, error) {
+// replenish starts a spare worker in the background when the pool has
+// fewer processes than its size.
+func (p *pool) replenish() {
+	p.mu.Lock()
+	if p.closed || len(p.idle)+len(p.busy)+p.starting >= p.size {
+		p.mu.Unlock()
+		return
+	}
+	p.starting++
+	p.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+		defer cancel()
+		w, err := p.start(ctx)
+		p.mu.Lock()
+		p.starting--
+		if err == nil && !p.closed && len(p.idle)+len(p.busy) < p.size {
+			p.idle = append(p.idle, w)
+			w = nil
+		}
+		p.mu.Unlock()
+		if w != nil {
+			w.stop()
+		}
+	}()
+}
+
+// warm starts workers in the background until the pool is full.
+func (p *pool) warm() {
+	for range p.size {
+		p.replenish()
+	}
+}
+
+// start starts a worker and waits until it is ready for jobs.
+func (p *pool) start(ctx context.Context) (*worker, error) {
 	cmd := exec.Command(p.argv[0], p.argv[1:]...)
 	cmd.Env = append(os.Environ(), p.env...)
 	in, err := cmd.StdinPipe()
@@ -197,43 +396,58 @@ func (p *pool) start() (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
+	stderr := &lastWords{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start render worker %s: %w", p.argv[0], err)
 	}
 	p.mu.Lock()
 	p.started++
 	p.mu.Unlock()
-	return &worker{cmd: cmd, in: bufio.NewWriter(in), inClose: in, out: bufio.NewReader(out)}, nil
-}
-
-// errClosed is returned for renders after Close.
-var errClosed = errors.New("renderer is closed")
-
-// run lays out one job on a worker. A worker that dies during the job is
-// replaced and the job tried once more on a fresh one; a job that outlives
-// ctx has its worker killed and fails with ctx's error.
-func (p *pool) run(ctx context.Context, j layoutJob) ([]byte, error) {
-	if err := j.check(); err != nil {
-		return nil, err
-	}
+	w := &worker{cmd: cmd, in: bufio.NewWriter(in), inClose: in, out: bufio.NewReader(out), stderr: stderr}
+	ready := make(chan error, 1)
+	go func() {
+		f, err := readFrame(w.out)
+		if err == nil && string(f) != readyFrame {
+			err = fmt.Errorf("first frame %.20q is not %q", f, readyFrame)
+		}
+		ready <- err
+	}()
 	select {
-	case <-p.slots:
+	case err := <-ready:
+		if err != nil {
+			w.kill()
+			if w.outOfMemory() {
+				return nil, fmt.Errorf("start render worker: its memory limit (%s) is too small to start it", p.memory())
+			}
+			if f := w.fatal(); f != "" {
+				err = fmt.Errorf("%v (%s)", err, f)
+			}
+			return nil, fmt.Errorf("start render worker: %w", err)
+		}
+		return w, nil
 	case <-ctx.Done():
+		w.kill()
+		<-ready
 		return nil, ctx.Err()
 	}
-	defer func() { p.slots <- struct{}{} }()
-	var lastErr error
-	for range 2 {
-		out, err := p.runOnce(ctx, j)
-		if err == nil || !errors.Is(err, errWorkerDied) || ctx.Err() != nil {
-			return out, err
-		}
-		lastErr = err
-	}
-	return nil, lastErr
 }
 
-func (p *pool) runOnce(ctx context.Context, j layoutJob) ([]byte, error) {
+// memory is the workers' memory limit as their environment says it.
+func (p *pool) memory() string {
+	for _, kv := range p.env {
+		if v, ok := strings.CutPrefix(kv, envWorkerMemory+"="); ok {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return strconv.FormatInt(n>>20, 10) + " MiB"
+			}
+		}
+	}
+	return "none"
+}
+
+// get returns an idle worker, or starts one when none is idle; ctx bounds
+// the start.
+func (p *pool) get(ctx context.Context) (*worker, error) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -244,66 +458,134 @@ func (p *pool) runOnce(ctx context.Context, j layoutJob) ([]byte, error) {
 		w, p.idle = p.idle[n-1], p.idle[:n-1]
 	}
 	p.mu.Unlock()
-	if w == nil {
-		var err error
-		if w, err = p.start(); err != nil {
-			return nil, err
+	if w != nil {
+		return w, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	return p.start(ctx)
+}
+
+// errClosed is returned for renders after Close.
+var errClosed = errors.New("renderer is closed")
+
+// run runs one job on a worker, with timeout from the moment the worker
+// takes it (starting a worker does not count). A worker found dead before
+// it took the job is replaced and the job given to a fresh one; a worker
+// that dies during the job fails it (ErrOutOfMemory when it ran out of
+// memory), since the same job would most likely kill the next one too; a
+// job that outlives its time or ctx has its worker killed and fails with
+// ErrTimeout or ctx's error.
+func (p *pool) run(ctx context.Context, timeout time.Duration, j Job) (Output, error) {
+	frame, err := json.Marshal(wireRequest{Kind: j.Kind, Payload: j.Payload})
+	if err != nil {
+		return Output{}, fmt.Errorf("render: encode the job: %w", err)
+	}
+	for try := 0; ; try++ {
+		w, err := p.get(ctx)
+		if err != nil {
+			return Output{}, err
+		}
+		jctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
+		out, taken, err := p.runOn(jctx, w, frame)
+		cancel()
+		if err == nil || taken || try > 0 || ctx.Err() != nil {
+			return out, err
 		}
 	}
+}
+
+// runOn runs a job on worker w; taken reports whether the worker got the
+// whole request before it failed.
+func (p *pool) runOn(ctx context.Context, w *worker, frame []byte) (_ Output, taken bool, _ error) {
 	p.mu.Lock()
 	p.busy[w] = true
 	p.mu.Unlock()
+	gone := false // w was stopped or killed
 	defer func() {
 		p.mu.Lock()
 		delete(p.busy, w)
 		p.mu.Unlock()
+		if gone {
+			p.replenish()
+		}
 	}()
 
-	type reply struct {
-		out []byte
-		err error
+	type result struct {
+		reply wireReply
+		data  []byte
+		sent  bool
+		err   error
 	}
-	done := make(chan reply, 1)
+	done := make(chan result, 1)
 	go func() {
-		if err := writeRequest(w.in, j); err != nil {
-			done <- reply{nil, fmt.Errorf("%w: %v", errWorkerDied, err)}
+		if err := writeFrames(w.in, frame); err != nil {
+			done <- result{err: fmt.Errorf("%w: %v", errWorkerDied, err)}
 			return
 		}
-		out, err := readResponse(w.out)
-		done <- reply{out, err}
+		var r result
+		r.sent = true
+		head, err := readFrame(w.out)
+		if err == nil {
+			r.data, err = readFrame(w.out)
+		}
+		if err == nil {
+			err = json.Unmarshal(head, &r.reply)
+		}
+		if err != nil {
+			r.err = fmt.Errorf("%w: %v", errWorkerDied, err)
+		}
+		done <- r
 	}()
 	select {
 	case r := <-done:
-		if r.err != nil && errors.Is(r.err, errWorkerDied) {
-			w.kill()
-			return nil, r.err
-		}
 		if r.err != nil {
-			// Graphviz keeps state from a failed call (error texts,
-			// sometimes worse): start the next job on a fresh module.
-			w.stop()
-			return nil, r.err
+			w.kill()
+			gone = true
+			if w.outOfMemory() {
+				return Output{}, r.sent, ErrOutOfMemory
+			}
+			if f := w.fatal(); f != "" {
+				return Output{}, r.sent, fmt.Errorf("%w (%s)", r.err, f)
+			}
+			return Output{}, r.sent, r.err
 		}
-		p.release(w)
-		return r.out, nil
+		if r.reply.Retire {
+			w.stop()
+			gone = true
+		} else {
+			gone = !p.release(w)
+		}
+		if r.reply.Error != nil {
+			return Output{}, true, r.reply.Error.err()
+		}
+		return Output{Data: r.data, ContentType: r.reply.ContentType, FileName: r.reply.FileName, Note: r.reply.Note, Parts: r.reply.Parts}, true, nil
 	case <-ctx.Done():
 		w.kill()
+		gone = true
 		<-done
-		return nil, ctx.Err()
+		return Output{}, true, context.Cause(ctx)
 	}
 }
 
-// release puts a worker back, or stops it when it has done its share.
-func (p *pool) release(w *worker) {
-	w.renders++
+// release puts a worker back, or stops it when it has done its share,
+// grown too large or is one too many; it reports false when a replacement
+// should be started.
+func (p *pool) release(w *worker) bool {
+	w.jobs++
+	rss, known := residentBytes(w.cmd.Process.Pid)
 	p.mu.Lock()
-	if p.closed || w.renders >= p.recycleAfter {
+	// A job that found no idle worker while a spare was starting started
+	// one more: the pool shrinks back to its size here.
+	full := len(p.idle)+len(p.busy) > p.size
+	if p.closed || full || w.jobs >= p.recycleAfter || (known && rss > p.recycleRSS) {
 		p.mu.Unlock()
 		w.stop()
-		return
+		return full
 	}
 	p.idle = append(p.idle, w)
 	p.mu.Unlock()
+	return true
 }
 
 // pids lists the process ids of the idle and the busy workers (for tests
