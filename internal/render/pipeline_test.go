@@ -111,15 +111,17 @@ func TestDeadlineCoversPainting(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for a deadline")
 	}
-	r := newRenderer(t, render.Options{Workers: 1, Timeout: time.Second, CacheEntries: -1})
 	b := demoBundle(t)
 	b.Stakeholders[0].Name = strings.Repeat("x", 1_000_000)
+	quick := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1})
 	for _, page := range []string{render.PageSlide, render.PageAuto} {
-		res := mustRender(t, r, render.Request{Bundle: b, Kind: render.KindGrid, Format: "png", Page: page})
+		res := mustRender(t, quick, render.Request{Bundle: b, Kind: render.KindGrid, Format: "png", Page: page})
 		if len(res.Data) > 4<<20 {
 			t.Errorf("%s: the grid with a million-character name is %d bytes", page, len(res.Data))
 		}
 	}
+	quick.Close()
+	r := newRenderer(t, render.Options{Workers: 1, Timeout: time.Second, CacheEntries: -1})
 	big := storetest.Generate(5, 600, 40, 1800)
 	before := rssKB(t, os.Getpid())
 	_, err := r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Page: render.PageAuto, Scale: 2.4, AsOf: day()})
