@@ -121,7 +121,9 @@ func TestDeadlineCoversPainting(t *testing.T) {
 		}
 	}
 	quick.Close()
-	r := newRenderer(t, render.Options{Workers: 1, Timeout: time.Second, CacheEntries: -1})
+	// Painting 36 megapixels takes several CPU-seconds; a small map is
+	// laid out in a fraction of one, even on a busy machine.
+	r := newRenderer(t, render.Options{Workers: 1, Timeout: 2 * time.Second, CacheEntries: -1})
 	big := storetest.Generate(5, 600, 40, 1800)
 	before := rssKB(t, os.Getpid())
 	_, err := r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Page: render.PageAuto, Scale: 2.4, AsOf: day()})
