@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"html"
+	stdpng "image/png"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -59,6 +60,9 @@ func TestServeHistoryPages(t *testing.T) {
 	code, png, hdr := do("GET", html.UnescapeString(m[1]), nil)
 	if code != 200 || !strings.HasPrefix(png, "\x89PNG") || !strings.Contains(hdr.Get("Content-Disposition"), "changes-since-mt-november.png") {
 		t.Errorf("changes map: %d %s %s", code, hdr.Get("Content-Type"), hdr.Get("Content-Disposition"))
+	}
+	if cfg, err := stdpng.DecodeConfig(strings.NewReader(png)); err != nil || cfg.Width != 1920 || cfg.Height != 1080 {
+		t.Errorf("changes map for a slide: %dx%d, %v; want 1920x1080", cfg.Width, cfg.Height, err)
 	}
 
 	// A contact rhythm for Ruud Smit, set in his form, puts him in the feed.
