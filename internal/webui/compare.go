@@ -20,10 +20,7 @@ import (
 // was added, removed and changed, the findings new and resolved, and the
 // changes map. Snapshots are made and listed here.
 
-func init() {
-	flashKeys["cmp.snapmade"] = true
-	flashKeys["er.done"] = true
-}
+func init() { flashKeys["cmp.snapmade"] = true }
 
 // defaultCompareDays is how far back the compare view looks when the
 // workspace has no snapshot yet.

@@ -100,7 +100,7 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		eq.Before = n
 	}
 	hd := historyData{Filtered: f.V("kind") != "" || f.V("who") != "" || f.V("since") != "" || f.V("until") != "",
-		Names: d.peopleNames}
+		Names: slices.Clone(d.peopleNames)} // d is shared: never append to its lists
 	for _, t := range d.B.Trajectories {
 		hd.Names = append(hd.Names, t.Name)
 	}

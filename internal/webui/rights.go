@@ -39,6 +39,8 @@ func (s *Server) personalData(w http.ResponseWriter, r *http.Request, v *view) {
 	w.Write(data)
 }
 
+func init() { flashKeys["er.done"] = true }
+
 type eraseData struct {
 	Name, Action, Back string
 }

@@ -91,9 +91,6 @@ var fieldOrder = []string{"name", "kind", "title", "unit", "level", "influence",
 
 // fieldLabel names a field as the forms do (the spreadsheet headers).
 func (n *namer) fieldLabel(field string) string {
-	if field == "retentionMonths" {
-		return n.t.T("f.retentionMonths")
-	}
 	if _, ok := catalogue["f."+field]; ok {
 		return n.t.T("f." + field)
 	}
