@@ -31,6 +31,15 @@ type wsData struct {
 	// the type-ahead lists: computed once per revision, not per request.
 	folded      map[string]foldedPerson
 	peopleNames []string
+	// labels tells apart people who share a name: "Fatima El Amrani
+	// (Adviseur, HR)" for each of them, and byLabel finds them back by
+	// what the type-ahead inserted or a person typed that way (folded).
+	labels  map[string]string
+	byLabel map[string]string
+	// units maps each unit's folded form to its spellings, for "did you
+	// mean the existing one" when a new spelling differs in case or
+	// accents only.
+	units map[string][]string
 }
 
 type foldedPerson struct{ name, title, unit, all string }
@@ -108,11 +117,96 @@ func index(b *graph.Bundle, rev string) *wsData {
 		byName[i] = p
 	}
 	slices.SortFunc(byName, func(a, b *graph.Stakeholder) int { return cmp.Compare(d.folded[a.ID].name, d.folded[b.ID].name) })
+	d.labelPeople(byName)
 	for _, p := range byName {
-		d.peopleNames = append(d.peopleNames, p.Name)
+		d.peopleNames = append(d.peopleNames, d.Label(p.ID))
 	}
 	d.peopleNames = slices.Compact(d.peopleNames)
+	d.units = map[string][]string{}
+	for _, u := range unitsOf(d) {
+		f := graph.FoldName(u)
+		d.units[f] = append(d.units[f], u)
+	}
 	return d
+}
+
+// labelPeople gives each person who shares a name with another a label
+// that tells them apart: their title and unit, or their id when those do
+// not. people is sorted by folded name.
+func (d *wsData) labelPeople(people []*graph.Stakeholder) {
+	d.labels, d.byLabel = map[string]string{}, map[string]string{}
+	for start := 0; start < len(people); {
+		end := start + 1
+		for end < len(people) && d.folded[people[end].ID].name == d.folded[people[start].ID].name {
+			end++
+		}
+		group := people[start:end]
+		start = end
+		if len(group) < 2 {
+			continue
+		}
+		// Every way of writing a person that only they have in the group
+		// finds them: "(title, unit)", "(title)", "(unit)", "(id)".
+		variants := map[string][]string{}
+		seen := map[string]int{}
+		for _, p := range group {
+			vs := []string{strings.Trim(p.Title+", "+p.Unit, ", "), p.Title, p.Unit, p.ID}
+			vs = slices.DeleteFunc(vs, func(s string) bool { return strings.TrimSpace(s) == "" })
+			vs = slices.CompactFunc(vs, func(a, b string) bool { return graph.FoldName(a) == graph.FoldName(b) })
+			variants[p.ID] = vs
+			for _, x := range vs {
+				seen[graph.FoldName(x)]++
+			}
+		}
+		for _, p := range group {
+			extra := p.ID
+			for _, x := range variants[p.ID] {
+				if seen[graph.FoldName(x)] == 1 {
+					if extra == p.ID {
+						extra = x // the first unique one reads best
+					}
+					d.byLabel[graph.FoldName(p.Name+" ("+x+")")] = p.ID
+				}
+			}
+			d.labels[p.ID] = p.Name + " (" + extra + ")"
+			d.byLabel[graph.FoldName(d.labels[p.ID])] = p.ID
+		}
+	}
+}
+
+// Label returns what to show for an id where a name could be ambiguous:
+// a person's name with their title and unit when another person has the
+// same name, else the name (see Name).
+func (d *wsData) Label(id string) string {
+	if l, ok := d.labels[id]; ok {
+		return l
+	}
+	return d.Name(id)
+}
+
+// sameName returns the people whose name folds like name, except the one
+// with id except.
+func (d *wsData) sameName(name, except string) []*graph.Stakeholder {
+	f := graph.FoldName(name)
+	var out []*graph.Stakeholder
+	for i := range d.B.Stakeholders {
+		p := &d.B.Stakeholders[i]
+		if p.ID != except && d.folded[p.ID].name == f {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// otherSpelling returns the existing spelling of a unit that differs from
+// unit in case or accents only, or "".
+func (d *wsData) otherSpelling(unit string) string {
+	for _, u := range d.units[graph.FoldName(unit)] {
+		if u != unit {
+			return u
+		}
+	}
+	return ""
 }
 
 func newestFirst(a, b *graph.Engagement) int {
@@ -151,6 +245,9 @@ func (d *wsData) resolve(t tr, typed string, want ...graph.Kind) (string, string
 	if typed == "" {
 		return "", t.T("p.required")
 	}
+	if id, ok := d.byLabel[graph.FoldName(typed)]; ok && slices.Contains(want, d.Kind(id)) {
+		return id, ""
+	}
 	id, ambiguous, suggestions := d.names.Resolve(typed)
 	if id != "" && !slices.Contains(want, d.Kind(id)) {
 		// An id or name of another kind: look among the wanted kinds only.
@@ -163,14 +260,14 @@ func (d *wsData) resolve(t tr, typed string, want ...graph.Kind) (string, string
 		var names []string
 		for _, a := range ambiguous {
 			if slices.Contains(want, d.Kind(a)) {
-				names = append(names, fmt.Sprintf("%s (%s)", d.Name(a), a))
+				names = append(names, d.Label(a))
 			}
 		}
 		if len(names) == 1 {
 			return ambiguous[slices.IndexFunc(ambiguous, func(a string) bool { return slices.Contains(want, d.Kind(a)) })], ""
 		}
 		if len(names) > 1 {
-			return "", t.T("p.ambiguous", typed, strings.Join(names, ", "))
+			return "", t.T("p.ambiguous", typed, strings.Join(names, "; "))
 		}
 	}
 	var near []string
@@ -220,7 +317,7 @@ func (d *wsData) namesOf(kinds ...graph.Kind) []string {
 // are joined into one message.
 func (d *wsData) resolveList(t tr, typed string, want ...graph.Kind) ([]string, string) {
 	var ids, bad []string
-	for part := range strings.SplitSeq(typed, ",") {
+	for _, part := range splitList(typed) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
@@ -273,4 +370,40 @@ func (d *wsData) size() int64 {
 	n := len(b.Stakeholders) + len(b.Trajectories) + len(b.Goals) + len(b.Enablers) + len(b.Engagements) +
 		len(b.Stakes) + len(b.Influences) + len(b.ReportsTo) + len(b.Supports) + len(b.DependsOn)
 	return int64(n+1) * 512
+}
+
+// splitList splits a comma-separated list of names, leaving commas
+// inside parentheses alone: "Fatima El Amrani (Adviseur, HR), Ruud Smit"
+// is two people.
+func splitList(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// labelList shows a comma-separated list of ids (a prefilled link's)
+// as the labels people recognise; what is no id stays as it is.
+func (d *wsData) labelList(s string) string {
+	parts := splitList(s)
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if d.Kind(p) != "" {
+			p = d.Label(p)
+		}
+		parts[i] = p
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ", ")
 }

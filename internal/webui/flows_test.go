@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,7 +101,12 @@ func TestPersonForm(t *testing.T) {
 	if err != nil || p.Unit != "Financiën" || p.ContactEvery != 30 || len(p.Tags) != 2 {
 		t.Fatalf("stored %+v, %v", p, err)
 	}
-	// The same name again gets the next free id.
+	// The same name again is asked about first, then gets the next free
+	// id.
+	expect(t, c.post(ws+"/stakeholders", person), http.StatusOK).has(t,
+		"Er staat al iemand met deze naam in het register: Jan de Vriës (Teamleider, Financiën). Is dit een andere persoon?",
+		"Ja, een andere persoon met dezelfde naam: toch opslaan", `value="Teamleider"`)
+	person.Set("sameName", "on")
 	r = expect(t, c.post(ws+"/stakeholders", person), http.StatusSeeOther)
 	if !strings.HasPrefix(r.location, ws+"/stakeholders/jan-de-vries-2?") {
 		t.Fatalf("second: %q", r.location)
@@ -340,11 +346,15 @@ func TestPathsForm(t *testing.T) {
 }
 
 // TestNewWorkspace: a global admin starts a workspace for a new client in
-// the browser; nobody else may.
+// the browser; nobody else may. With one workspace, signing in opens it.
 func TestNewWorkspace(t *testing.T) {
 	e := newEnv(t)
 	admin := e.signIn(adminMail)
-	expect(t, admin.get("/"), http.StatusOK).has(t, "Nieuwe werkruimte", "Gemeente Oostvoorde")
+	if r := expect(t, admin.get("/"), http.StatusSeeOther); r.location != ws {
+		t.Errorf("with one workspace / leads to %q", r.location)
+	}
+	expect(t, admin.get(ws), http.StatusOK).has(t, `href="/?list=1"`)
+	expect(t, admin.get("/?list=1"), http.StatusOK).has(t, "Nieuwe werkruimte", "Gemeente Oostvoorde")
 	r := expect(t, admin.post("/", url.Values{"name": {"Zorggroep Noord"}, "language": {"nl"}}), http.StatusSeeOther)
 	if r.location != "/w/zorggroep-noord/stakeholders" {
 		t.Fatalf("location %q", r.location)
@@ -531,21 +541,64 @@ func TestAccountPage(t *testing.T) {
 	expect(t, other.get(ws), http.StatusSeeOther)
 }
 
-// TestMembersPage: a workspace admin gives someone a role by e-mail,
-// changes it and takes it away; nobody else reaches the page.
+// TestMembersPage: a workspace admin gives people roles by e-mail —
+// someone without an account gets one, with that role only, and a first
+// password shown once — changes a role and takes it away; a service admin
+// makes, resets and removes accounts on the users page. Real accounts
+// (the access service), so the rules are the service's own.
 func TestMembersPage(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withAccess(t, &testClock{}))
 	admin := e.signIn(adminMail)
 	// The service admin has no membership of their own; make Kees an admin
 	// of the workspace to manage it as a workspace admin would.
-	expect(t, admin.post(ws+"/members", url.Values{"account": {viewerMail}, "role": {"admin"}}), http.StatusSeeOther)
+	expect(t, admin.post(ws+"/members", url.Values{"account": {viewerMail}, "role": {"admin"}, "change": {"1"}}), http.StatusSeeOther)
 	kees := e.signIn(viewerMail)
-	expect(t, kees.get(ws+"/members"), http.StatusOK).has(t, "Wie heeft toegang", editorMail, viewerMail)
-	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"editor"}}), http.StatusSeeOther)
+	expect(t, kees.get(ws+"/members"), http.StatusOK).has(t, "Wie heeft toegang", editorMail, viewerMail, "Toegang geven")
+
+	r := expect(t, kees.post(ws+"/members", url.Values{"account": {"hr.directeur@example.org"}, "name": {"Petra de Wit"}, "role": {"viewer"}}), http.StatusOK)
+	r.has(t, "Account gemaakt voor Petra de Wit (hr.directeur@example.org)", "rol lezer in deze werkruimte en verder niets", "Mijn account")
+	initial := regexp.MustCompile(`id="initial-pw" type="text" readonly value="([a-z2-9-]+)"`).FindStringSubmatch(r.body)
+	if initial == nil {
+		t.Fatalf("no first password shown:\n%s", between(r.body, "<main", "</main>"))
+	}
+	expect(t, kees.get(ws+"/members"), http.StatusOK).lacks(t, initial[1])
+	petra := e.client()
+	expect(t, petra.post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {initial[1]}}), http.StatusSeeOther)
+	if r := expect(t, petra.get("/"), http.StatusSeeOther); r.location != ws {
+		t.Errorf("the new viewer's start: %q", r.location)
+	}
+	page := expect(t, petra.get(ws), http.StatusOK)
+	page.has(t, "Gemeente Oostvoorde")
+	page.lacks(t, ">Contact loggen<", ">Import en export<", ">Oplossen<", ">Gedeelde links<")
+	expect(t, petra.post(ws+"/contacts", url.Values{"date": {"1-12-2026"}, "with": {"cfo"}}), http.StatusForbidden)
+	expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}}), http.StatusSeeOther)
+
+	// An existing account keeps its name and password.
+	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "name": {"Iemand Anders"}, "role": {"editor"}}), http.StatusSeeOther)
 	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusOK)
-	expect(t, kees.post(ws+"/members", url.Values{"account": {"onbekend@example.org"}, "role": {"viewer"}}), http.StatusOK).has(t, "Er is geen account met onbekend@example.org")
-	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"baas"}}), http.StatusOK).has(t, "Kies een van: lezer, redacteur, beheerder.")
+	expect(t, kees.post(ws+"/members", url.Values{"account": {"geen@adres"}, "role": {"viewer"}}), http.StatusOK).has(t, "moet een e-mailadres zijn")
+	r = expect(t, kees.post(ws+"/members", url.Values{"account": {"geen adres"}, "role": {"baas"}}), http.StatusOK)
+	r.has(t, "Vul een e-mailadres in, zoals naam@voorbeeld.nl.", "Kies een van: lezer, redacteur, beheerder.")
 	expect(t, kees.post(ws+"/members/remove", url.Values{"account": {otherMail}}), http.StatusSeeOther)
 	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusNotFound)
 	expect(t, e.signIn(editorMail).get(ws+"/members"), http.StatusForbidden)
+
+	// The users page is the service admins'.
+	expect(t, kees.get("/users"), http.StatusForbidden)
+	expect(t, admin.get(ws), http.StatusOK).has(t, `href="/users"`)
+	expect(t, admin.get("/users"), http.StatusOK).has(t, "Gebruikers van deze dienst", "hr.directeur@example.org", "oostvoorde (lezer)")
+	r = expect(t, admin.post("/users", url.Values{"email": {"nieuw@example.org"}, "name": {"Nina Nieuw"}, "role": {""}}), http.StatusOK)
+	r.has(t, "Eerste wachtwoord voor Nina Nieuw (nieuw@example.org)")
+	expect(t, admin.post("/users", url.Values{"email": {"nieuw@example.org"}}), http.StatusOK).has(t, "Dit e-mailadres heeft al een account.")
+	r = expect(t, admin.post("/users/password", url.Values{"account": {"hr.directeur@example.org"}}), http.StatusOK)
+	reset := regexp.MustCompile(`id="initial-pw" type="text" readonly value="([a-z2-9-]+)"`).FindStringSubmatch(r.body)
+	if reset == nil {
+		t.Fatal("no new password shown")
+	}
+	expect(t, e.client().post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {"mijn eigen wachtwoord"}}), http.StatusOK).has(t, "Onjuist e-mailadres of wachtwoord.")
+	expect(t, e.client().post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {reset[1]}}), http.StatusSeeOther)
+	expect(t, admin.get("/users/remove?account=nieuw%40example.org"), http.StatusOK).has(t, "Het account nieuw@example.org verwijderen?")
+	r = expect(t, admin.post("/users/remove?account=nieuw%40example.org", nil), http.StatusSeeOther)
+	expect(t, admin.get(r.location), http.StatusOK).has(t, "nieuw@example.org is verwijderd.")
+	expect(t, admin.get("/users"), http.StatusOK).lacks(t, "nieuw@example.org")
 }

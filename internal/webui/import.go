@@ -224,10 +224,10 @@ func reportData(v *view, rep *merge.Report) importData {
 		Mode: v.T("im.mode." + string(rep.Mode)), MergeMode: rep.Mode == merge.ModeMerge,
 		NewF: len(rep.Findings.New), GoneF: len(rep.Findings.Resolved)}
 	for _, n := range rep.Nodes.Added {
-		d.Added = append(d.Added, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: after.Name(n.ID)})
+		d.Added = append(d.Added, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: after.Label(n.ID)})
 	}
 	for _, n := range rep.Nodes.Removed {
-		d.Removed = append(d.Removed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Name(n.ID)})
+		d.Removed = append(d.Removed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Label(n.ID)})
 	}
 	for _, n := range rep.Nodes.Changed {
 		var fields []string
@@ -235,16 +235,16 @@ func reportData(v *view, rep *merge.Report) importData {
 			fields = append(fields, fmt.Sprintf("%s: %s → %s", v.T("f."+k), showValue(v, k, fc.From), showValue(v, k, fc.To)))
 		}
 		slices.Sort(fields)
-		d.Changed = append(d.Changed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Name(n.ID), Fields: strings.Join(fields, "; ")})
+		d.Changed = append(d.Changed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Label(n.ID), Fields: strings.Join(fields, "; ")})
 	}
 	d.Rels = [3]int{len(rep.Relations.Added), len(rep.Relations.Changed), len(rep.Relations.Removed)}
 	for _, c := range rep.Conflicts {
-		what := before.Name(c.ID)
+		what := before.Label(c.ID)
 		if c.Key != nil {
 			var parts []string
 			for _, k := range []string{"stakeholder", "from", "trajectory", "to", "goal", "on", "role"} {
 				if id, ok := c.Key[k]; ok {
-					parts = append(parts, before.Name(id))
+					parts = append(parts, before.Label(id))
 				}
 			}
 			what = strings.Join(parts, " → ")

@@ -26,6 +26,8 @@ type mapsData struct {
 	Preview   string
 	Downloads []download
 	Caption   string
+	// Share opens the share form for this map, as shown.
+	Share string
 }
 
 // mapsPage offers every map: kind, trajectory, language and anonymised,
@@ -71,6 +73,13 @@ func (s *Server) mapsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		of = t.Name
 	}
 	md.Caption = v.T("m.alt", v.Enum("map", kind), of)
+	if v.CanShare {
+		sq := url.Values{"target": {"map:" + kind}, "lang": {f.Values["language"]}}
+		if t := f.Values["trajectory"]; t != "" {
+			sq.Set("trajectory", t)
+		}
+		md.Share = v.U("share") + "?" + sq.Encode()
+	}
 	params.Set("download", "1")
 	for _, format := range mapFormats {
 		md.Downloads = append(md.Downloads, download{Label: strings.ToUpper(format), Href: v.U("maps", kind+"."+format) + "?" + params.Encode()})

@@ -24,6 +24,8 @@ type pathsData struct {
 	Paths  []pathView
 	People []string
 	MapURL string
+	// Share opens the share form for the path map.
+	Share string
 }
 
 // pathsPage answers "through whom do I reach …?": the form is a GET, so a
@@ -74,12 +76,17 @@ func (s *Server) pathsPage(w http.ResponseWriter, r *http.Request, v *view) {
 			for _, p := range paths {
 				pv := pathView{Hops: p.Hops, Strength: v.Num(p.Strength)}
 				for _, id := range p.Nodes {
-					pv.Steps = append(pv.Steps, relRow{ID: id, Name: d.Name(id)})
+					pv.Steps = append(pv.Steps, relRow{ID: id, Name: d.Label(id)})
 				}
 				pd.Paths = append(pd.Paths, pv)
 			}
 			if s.cfg.Renderer != nil && len(paths) > 0 {
-				pd.MapURL = v.U("maps", "path.svg") + "?" + url.Values{"from": {from}, "to": {to}, "mode": {mode}, "k": {strconv.Itoa(k)}, "lang": {v.lang}}.Encode()
+				q := url.Values{"from": {from}, "to": {to}, "mode": {mode}, "k": {strconv.Itoa(k)}, "lang": {v.lang}}
+				pd.MapURL = v.U("maps", "path.svg") + "?" + q.Encode()
+				if v.CanShare {
+					q.Set("target", "map:path")
+					pd.Share = v.U("share") + "?" + q.Encode()
+				}
 			}
 		}
 		if f.Bad() {

@@ -73,8 +73,8 @@ type shareData struct {
 
 // share serves /s/<secret> (a read-only page) and /s/<secret>.svg|.png|.pdf
 // (the link's image). A link reaches only what it was made for; no query
-// parameter widens it. An unknown, revoked or expired link is a 404 page
-// that says nothing of why.
+// parameter widens it. An unknown link is 404, a revoked or expired one
+// 410 Gone.
 func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, access.Principal{}, nil)
 	links, ok := s.cfg.Auth.(ShareLinks)
@@ -90,8 +90,20 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	link, err := links.ShareLink(ctx, secret)
 	if err != nil {
-		if errors.Is(err, access.ErrBadCredentials) || errors.Is(err, access.ErrGone) {
+		// A link that never existed is 404; one that was revoked or ran
+		// out is 410, so that an intranet page's owner sees why its
+		// image went.
+		if errors.Is(err, access.ErrBadCredentials) {
 			err = graph.ErrNotFound
+		}
+		if image && (errors.Is(err, graph.ErrNotFound) || errors.Is(err, access.ErrGone)) {
+			status := http.StatusNotFound
+			if errors.Is(err, access.ErrGone) {
+				status = http.StatusGone
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, v.T("err.linkgone.text"), status)
+			return
 		}
 		s.fail(w, v, err)
 		return
@@ -147,7 +159,7 @@ func rolesOf(v *view, d *wsData, id string) ([]slot, []stakeRow) {
 		sl := slot{Role: role, RoleLabel: v.Enum("role", role)}
 		for _, st := range d.stakesOn[id] {
 			if st.Role == role {
-				sl.People = append(sl.People, relRow{ID: st.Stakeholder, Name: d.Name(st.Stakeholder)})
+				sl.People = append(sl.People, relRow{ID: st.Stakeholder, Name: d.Label(st.Stakeholder)})
 			}
 		}
 		slots = append(slots, sl)
@@ -161,7 +173,7 @@ func rolesOf(v *view, d *wsData, id string) ([]slot, []stakeRow) {
 		}
 		row, ok := byPerson[p.ID]
 		if !ok {
-			row = &stakeRow{ID: p.ID, Name: p.Name}
+			row = &stakeRow{ID: p.ID, Name: d.Label(p.ID)}
 			byPerson[p.ID] = row
 			order = append(order, p.ID)
 		}

@@ -87,6 +87,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (for "today" in forms and analyses); nil: time.Now.
 	Now func() time.Time
+	// ExternalURL is the address people reach the service at
+	// (https://stakemap.example.org), for the share links the pages show;
+	// empty: the address each request came to.
+	ExternalURL string
 }
 
 // Server serves the pages. Create it with New.
