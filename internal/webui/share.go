@@ -3,6 +3,8 @@ package webui
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"slices"
@@ -27,8 +29,9 @@ type ShareLinks interface {
 const shareImageEvery = time.Minute
 
 type shareImage struct {
-	res MapResult
-	at  time.Time
+	res  MapResult
+	etag string
+	at   time.Time
 }
 
 // shareImages keeps the latest drawing of each link's image, a bounded
@@ -39,17 +42,19 @@ type shareImages struct {
 	m   map[string]shareImage
 }
 
-func (c *shareImages) get(key string, now time.Time) (MapResult, bool) {
+func (c *shareImages) get(key string, now time.Time) (shareImage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	im, ok := c.m[key]
 	if !ok || now.Sub(im.at) > shareImageEvery {
-		return MapResult{}, false
+		return shareImage{}, false
 	}
-	return im.res, true
+	return im, true
 }
 
-func (c *shareImages) put(key string, res MapResult, now time.Time) {
+func (c *shareImages) put(key string, res MapResult, now time.Time) shareImage {
+	sum := sha256.Sum256(res.Data)
+	im := shareImage{res: res, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, at: now}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
@@ -59,7 +64,8 @@ func (c *shareImages) put(key string, res MapResult, now time.Time) {
 			}
 		}
 	}
-	c.m[key] = shareImage{res: res, at: now}
+	c.m[key] = im
+	return im
 }
 
 type shareData struct {
@@ -208,10 +214,10 @@ func (s *Server) shareImage(w http.ResponseWriter, r *http.Request, v *view, sec
 	}
 	key := secret + "." + format
 	now := s.cfg.Now()
-	res, ok := s.shareCache.get(key, now)
+	im, ok := s.shareCache.get(key, now)
 	if !ok {
-		var err error
-		if res, err = s.cfg.Renderer.RenderMap(r.Context(), sv.Bundle, req); err != nil {
+		res, err := s.cfg.Renderer.RenderMap(r.Context(), sv.Bundle, req)
+		if err != nil {
 			if errors.Is(err, graph.ErrInvalid) || errors.Is(err, graph.ErrNotFound) {
 				s.fail(w, v, graph.ErrNotFound)
 				return
@@ -220,12 +226,21 @@ func (s *Server) shareImage(w http.ResponseWriter, r *http.Request, v *view, sec
 			http.Error(w, v.T("err.internal.text"), http.StatusServiceUnavailable)
 			return
 		}
-		s.shareCache.put(key, res, now)
+		im = s.shareCache.put(key, res, now)
 	}
 	h := w.Header()
+	// Browsers and proxies ask again every time (a 304 while the map is
+	// unchanged), so that a revoked or expired link's image is gone at
+	// once, not a minute later.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", im.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, im.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	res := im.res
 	h.Set("Content-Type", res.ContentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "public, max-age=60")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	h.Set("X-Robots-Tag", "noindex")
 	w.Write(res.Data)

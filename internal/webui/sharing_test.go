@@ -2,13 +2,17 @@ package webui_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/demo"
@@ -131,4 +135,95 @@ func TestSharing(t *testing.T) {
 	expect(t, kees.get(ws+"/share"), http.StatusForbidden)
 	expect(t, kees.get(ws+"/share-links"), http.StatusForbidden)
 	expect(t, kees.get(ws+"/maps"), http.StatusOK).lacks(t, "/share")
+}
+
+// imageWidth waits for the page's image with the id to load or fail and
+// returns its natural width: 0 when it did not load.
+const imageWidth = `(async () => { const img = document.getElementById("kaart");
+	if (!img.complete) await new Promise(r => { img.onload = r; img.onerror = r; });
+	return img.naturalWidth })()`
+
+// TestJourneyShareMap: Marieke shares a map with the HR director by link
+// from the maps page, in Chromium; the PNG address pasted as an image
+// into a page of another site (an intranet) shows the map; after she
+// revokes the link on Gedeelde links the image is gone (410), and an
+// expired link's image likewise.
+func TestJourneyShareMap(t *testing.T) {
+	clk := &testClock{now: time.Now().UTC()}
+	e := newEnv(t, withAccess(t, clk), withClock(clk), withMaps(t))
+	intranet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="nl"><head><title>Intranet L&amp;D</title></head><body><h1>Stand van zaken</h1><img id="kaart" alt="De macht-belangmatrix" src="%s"></body></html>`,
+			html.EscapeString(r.URL.Query().Get("src")))
+	}))
+	t.Cleanup(intranet.Close)
+	if strings.TrimPrefix(intranet.URL, "http://") == strings.TrimPrefix(e.srv.URL, "http://") {
+		t.Fatal("the intranet must be another origin")
+	}
+
+	tb := e.tab(t)
+	tb.signIn(editorMail)
+	tb.open(ws + "/maps")
+	tb.choose("//form", "Kaart", "macht-belangmatrix")
+	tb.choose("//form", "Traject", "Veiligheidscultuur Buitendienst")
+	tb.submit("//form", "Toon kaart")
+	tb.submit("//main", "Delen — macht-belangmatrix van Veiligheidscultuur Buitendienst")
+	tb.sees("Wat deelt u?", "Kaart: macht-belangmatrix van Veiligheidscultuur Buitendienst", "maakt die persoon toch herkenbaar", "Manager Buitendienst, Openbare Ruimte")
+	if !eval[bool](tb, `document.getElementById(document.evaluate('//label[normalize-space(.)="Anoniem (functie en afdeling in plaats van namen)"]/@for', document, null, 2, null).stringValue).checked`) {
+		t.Error("anonymised is not on by default")
+	}
+	tb.axe()
+	tb.submit("//form", "Link maken")
+	tb.sees("Uw link", "SharePoint, Confluence of Teams")
+	tb.shot("share")
+	tb.axe()
+	png := eval[string](tb, `document.getElementById(document.evaluate('//label[normalize-space(.)="Afbeelding (PNG)"]/@for', document, null, 2, null).stringValue).value`)
+	if !strings.HasPrefix(png, e.srv.URL+"/s/") || !strings.HasSuffix(png, ".png") {
+		t.Fatalf("PNG address %q", png)
+	}
+	if eval[bool](tb, `[...document.querySelectorAll("button[data-copy]")].some(b => b.hidden)`) {
+		t.Error("a copy button stayed hidden")
+	}
+	tb.run("copy", chromedp.Click(named("", "Kopiëren: Afbeelding (PNG)")))
+	if got := eval[string](tb, `document.activeElement.value || ""`); got != png {
+		t.Errorf("copying selected %q", got)
+	}
+
+	embed := intranet.URL + "/?" + url.Values{"src": {png}}.Encode()
+	tb.openURL(embed)
+	if w := eval[int](tb, imageWidth, chromedp.EvalAwaitPromise); w < 100 {
+		t.Fatalf("the shared map on another site is %d px wide", w)
+	}
+
+	tb.open(ws + "/share-links")
+	tb.sees("Kaart: macht-belangmatrix van Veiligheidscultuur Buitendienst", "actief")
+	tb.axe()
+	tb.run("mark page", chromedp.Evaluate[chromedp.Void]("window.__stale = true"))
+	tb.run("revoke", chromedp.Click(chromedp.Search(`//button[starts-with(normalize-space(.), "Intrekken: Kaart: macht-belangmatrix")]`)))
+	tb.waitNewPage()
+	tb.sees("Link ingetrokken", "ingetrokken")
+
+	tb.openURL(embed)
+	if w := eval[int](tb, imageWidth, chromedp.EvalAwaitPromise); w != 0 {
+		t.Errorf("the revoked link's image still shows (%d px)", w)
+	}
+	tb.forgive("410")
+	expect(t, e.client().get(strings.TrimPrefix(png, e.srv.URL)), http.StatusGone)
+
+	// A link that ran out.
+	made := expect(t, e.signIn(editorMail).post(ws+"/share", url.Values{"target": {"map:stakeholders"}, "trajectory": {"ai-basis"},
+		"expiresAt": {clk.Now().AddDate(0, 0, 1).Format("02-01-2006")}, "anonymize": {"on"}}), http.StatusOK)
+	expiring := imageURL.FindAllStringSubmatch(made.body, -1)[1][1]
+	embed = intranet.URL + "/?" + url.Values{"src": {expiring}}.Encode()
+	tb.openURL(embed)
+	if w := eval[int](tb, imageWidth, chromedp.EvalAwaitPromise); w < 100 {
+		t.Fatalf("the second link's map is %d px wide", w)
+	}
+	clk.Add(72 * time.Hour)
+	tb.openURL(embed + "&again=1")
+	if w := eval[int](tb, imageWidth, chromedp.EvalAwaitPromise); w != 0 {
+		t.Errorf("the expired link's image still shows (%d px)", w)
+	}
+	tb.forgive("410")
+	expect(t, e.client().get(strings.TrimPrefix(expiring, e.srv.URL)), http.StatusGone)
 }
