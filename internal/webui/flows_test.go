@@ -602,3 +602,59 @@ func TestMembersPage(t *testing.T) {
 	expect(t, admin.get(r.location), http.StatusOK).has(t, "nieuw@example.org is verwijderd.")
 	expect(t, admin.get("/users"), http.StatusOK).lacks(t, "nieuw@example.org")
 }
+
+// TestImportOwnRegister: Marieke's own register, mijn-register.csv, is
+// told by its headers; its "Laatste contact" column is explained in
+// Dutch; without it the register merges. The import page offers a blank
+// template workbook that imports back and takes a filled-in row.
+func TestImportOwnRegister(t *testing.T) {
+	e := newEnv(t, withBundles())
+	c := e.signIn(editorMail)
+	register := "Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding;Laatste contact\nPetra de Wit;HR-directeur;HR & Organisatie;directie;5;4;neutraal;12-11-2026\n"
+	r := expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK)
+	r.has(t, "Het bestand is niet ingelezen: 1 probleem/problemen.", "kolom Laatste contact", "blad Contactmomenten", "Contact loggen")
+	r.lacks(t, "is not a known sheet", "is geen bekend blad", "sheet ")
+	// The same file for an English-speaking editor: the page speaks
+	// English, the problem the sheet's Dutch.
+	expect(t, e.signIn(englishMail).postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK).
+		has(t, "The file was not read: 1 problem(s).", "blad Contactmomenten")
+	r = expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(strings.ReplaceAll(strings.ReplaceAll(register, ";Laatste contact", ""), ";12-11-2026", "")), nil), http.StatusOK)
+	r.has(t, "Manier: samenvoegen", "Toegevoegd (1)", "Petra de Wit")
+	expect(t, c.postFile(ws+"/import", "file", "kapot.xlsx", []byte("PK\x03\x04 kapot"), nil), http.StatusOK).
+		has(t, "Het bestand kon niet worden gelezen. Is het een Excel-werkmap (.xlsx)")
+
+	page := expect(t, c.get(ws+"/import"), http.StatusOK)
+	page.has(t, "Leeg sjabloon (.xlsx)", `href="/w/oostvoorde/template.xlsx"`)
+	tpl := expect(t, c.get(ws+"/template.xlsx"), http.StatusOK)
+	if !strings.Contains(tpl.header.Get("Content-Disposition"), "stakemap-sjabloon.xlsx") {
+		t.Errorf("template download: %v", tpl.header)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(tpl.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Belanghebbenden")
+	if err != nil || len(rows) != 1 || rows[0][0] != "Naam" {
+		t.Fatalf("the register sheet of the template: %v %v", rows, err)
+	}
+	dvs, err := f.GetDataValidations("Belanghebbenden")
+	if err != nil || len(dvs) < 3 {
+		t.Errorf("drop-down lists in the template: %d %v", len(dvs), err)
+	}
+	r = expect(t, c.postFile(ws+"/import", "file", "stakemap-sjabloon.xlsx", []byte(tpl.body), nil), http.StatusOK)
+	r.has(t, "Het bestand verandert niets.")
+	for i, v := range []any{"Petra de Wit", "persoon", "HR-directeur", "HR & Organisatie", "directie", 5, 4, "neutraal"} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+		f.SetCellValue("Belanghebbenden", cell, v)
+	}
+	var filled bytes.Buffer
+	if err := f.Write(&filled); err != nil {
+		t.Fatal(err)
+	}
+	r = expect(t, c.postFile(ws+"/import", "file", "register.xlsx", filled.Bytes(), nil), http.StatusOK)
+	r.has(t, "Toegevoegd (1)", "Petra de Wit")
+	// Viewers export; they see no import form and no template.
+	kijker := expect(t, e.signIn(viewerMail).get(ws+"/import"), http.StatusOK)
+	kijker.has(t, "<h1>Exporteren</h1>", "Excel-werkmap (.xlsx)")
+	kijker.lacks(t, `type="file"`, "Leeg sjabloon")
+}

@@ -86,6 +86,7 @@ func (s *Server) routes() *http.ServeMux {
 	ws("POST /w/{ws}/import", editor, s.importCheck)
 	ws("POST /w/{ws}/import/apply", editor, s.importApply)
 	ws("GET /w/{ws}/export/{file}", viewer, s.export)
+	ws("GET /w/{ws}/template.xlsx", viewer, s.template)
 	ws("GET /w/{ws}/share", editor, s.shareNew)
 	ws("POST /w/{ws}/share", editor, s.shareCreate)
 	ws("GET /w/{ws}/share-links", editor, s.shareList)
