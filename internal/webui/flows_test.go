@@ -337,7 +337,15 @@ func TestSettingsAndExport(t *testing.T) {
 func TestPathsForm(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn(editorMail)
-	r := expect(t, c.get(ws+"/paths?from=Noor+Boss&to=Henk+Jansen&mode=strongest&k=50"), http.StatusOK)
+	// Whom to start from: L&D's own people (tagged L&D in the demo).
+	expect(t, c.get(ws+"/paths"), http.StatusOK).has(t, `id="path-from" name="from" type="text" value="Joëlle Hendriks"`,
+		"Meestal begint u bij iemand van L&amp;D: Joëlle Hendriks, Noor Bos.")
+	r := expect(t, c.get(ws+"/paths?from=Noor+Bos&to=Henk+Jansen&mode=strongest&k=3"), http.StatusOK)
+	r.has(t, "hoe groter, hoe sterker de invloedslijn")
+	if !regexp.MustCompile(`stap\(pen\), sterkte 0,\d+ — een (sterke|redelijke|zwakke) lijn`).MatchString(r.body) {
+		t.Errorf("strength in words missing:\n%s", between(r.body, `<ol class="paths">`, `</ol>`))
+	}
+	r = expect(t, c.get(ws+"/paths?from=Noor+Boss&to=Henk+Jansen&mode=strongest&k=50"), http.StatusOK)
 	r.has(t, "Onbekend: Noor Boss. Bedoelt u Noor Bos?", "Kies een aantal van 1 tot en met 20.", `value="Noor Boss"`)
 	r = expect(t, c.get(ws+"/paths?from=Noor+Bos&to=Henk+Jansen&mode=shortest&k=2"), http.StatusOK)
 	if strings.Count(between(r.body, `<ol class="paths">`, `</ol>`), "<li>") != 2 {

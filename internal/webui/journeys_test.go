@@ -92,7 +92,7 @@ func TestJourneyRegister(t *testing.T) {
 	tb.submit("", "Delete this person")
 	tb.sees("Delete Jan de Vriës?")
 	tb.submit("//form", "Yes, delete")
-	tb.sees("Deleted.", "41 of 41 stakeholders")
+	tb.sees("Jan de Vriës was deleted.", "41 of 41 stakeholders")
 	if _, _, err := graph.Get[graph.Stakeholder](context.Background(), e.store, demo.ID, "jan-de-vries"); err == nil {
 		t.Error("the person is still stored")
 	}
