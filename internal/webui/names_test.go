@@ -102,3 +102,42 @@ func TestJourneySameName(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessibilityAccess runs axe on the pages of sharing and accounts,
+// with their one-time answers, and shares a trajectory with the keyboard
+// alone.
+func TestAccessibilityAccess(t *testing.T) {
+	e := newEnv(t, withAccess(t, &testClock{}))
+	tb := e.tab(t)
+	tb.signIn(adminMail)
+	for _, path := range []string{ws + "/members", "/users", ws + "/share-links", ws + "/share?target=map%3Apath&from=ld-adviseur&to=controller&mode=strongest&k=3", "/?list=1"} {
+		t.Run(path, func(t *testing.T) {
+			tb.t = t
+			tb.open(path)
+			tb.axe()
+		})
+	}
+	tb.t = t
+	tb.open(ws + "/members")
+	tb.fill(formWith("Naam"), "E-mailadres", "hr.directeur@example.org")
+	tb.fill(formWith("Naam"), "Naam", "Petra de Wit")
+	tb.submit(formWith("Naam"), "Toegang geven")
+	tb.sees("Account gemaakt voor Petra de Wit", "Eerste")
+	tb.axe()
+	// Outside a workspace the page speaks the browser's language.
+	tb.open("/users")
+	tb.submit("//table", "New password: hr.directeur@example.org")
+	tb.sees("First password for hr.directeur@example.org")
+	tb.axe()
+
+	// Share a trajectory with the keyboard: Tab to Delen, Enter, Tab to
+	// the button, Enter.
+	tb.open(ws + "/trajectories/wijkgericht")
+	tb.tabTo(named("//main", "Delen — Wijkgericht werken Sociaal Domein"))
+	tb.enterAndWait()
+	tb.sees("Traject: Wijkgericht werken Sociaal Domein")
+	tb.tabTo(named("//form", "Link maken"))
+	tb.enterAndWait()
+	tb.sees("Uw link")
+	tb.axe()
+}
