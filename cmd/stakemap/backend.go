@@ -19,6 +19,7 @@ var backendFlags struct {
 	neo4jUser     string
 	neo4jPassword string
 	neo4jDatabase string
+	at            string
 }
 
 func envOr(name, def string) string {
@@ -33,6 +34,7 @@ func addBackendFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&backendFlags.neo4jURI, "neo4j-uri", os.Getenv("NEO4J_URI"), "use Neo4j at this address instead of the embedded file, e.g. bolt://localhost:7687 (env NEO4J_URI)")
 	fs.StringVar(&backendFlags.neo4jUser, "neo4j-user", envOr("NEO4J_USERNAME", "neo4j"), "Neo4j user name (env NEO4J_USERNAME)")
 	fs.StringVar(&backendFlags.neo4jDatabase, "neo4j-database", os.Getenv("NEO4J_DATABASE"), "Neo4j database; empty: the server's default (env NEO4J_DATABASE)")
+	fs.StringVar(&backendFlags.at, "at", "", "read the workspace as it was: a snapshot id, an RFC 3339 instant or a date (end of that day, UTC)")
 	// The password is read from the environment only: a flag would show it
 	// in the process list and the shell history.
 	backendFlags.neo4jPassword = os.Getenv("NEO4J_PASSWORD")
@@ -44,8 +46,23 @@ type embeddedBackend struct {
 	*analysis.Engine
 }
 
-// openBackend opens the backend the flags select; the caller closes it.
+// openBackend opens the backend the flags select, answering at --at when
+// it is set; the caller closes it.
 func openBackend(ctx context.Context) (graph.Backend, error) {
+	b, err := openRawBackend(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ab, err := withAt(b)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return ab, nil
+}
+
+// openRawBackend opens the backend the flags select, ignoring --at.
+func openRawBackend(ctx context.Context) (graph.Backend, error) {
 	if uri := backendFlags.neo4jURI; uri != "" {
 		s, err := neo4jstore.Open(ctx, neo4jstore.Config{
 			URI:      uri,

@@ -38,6 +38,9 @@ func newRootCmd() *cobra.Command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Changes made from the command line are recorded as made by "cli";
+	// requests to serve carry their own actor.
+	ctx = graph.WithActor(ctx, graph.ActorCLI)
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {

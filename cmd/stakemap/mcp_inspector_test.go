@@ -66,7 +66,7 @@ func TestMCPWithInspector(t *testing.T) {
 		names = append(names, tool.(map[string]any)["name"].(string))
 	}
 	slices.Sort(names)
-	want := []string{"brokers", "find_stakeholders", "findings", "get_stakeholder", "grid", "influence_paths", "list_workspaces", "log_contact", "render_map", "set_attitude", "set_role"}
+	want := []string{"brokers", "compare", "find_stakeholders", "findings", "get_stakeholder", "grid", "history", "influence_paths", "list_workspaces", "log_contact", "render_map", "set_attitude", "set_role"}
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}

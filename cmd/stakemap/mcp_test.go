@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -125,4 +126,50 @@ func sameDoc(t *testing.T, a, b []byte) bool {
 	xa, _ := json.Marshal(x)
 	ya, _ := json.Marshal(y)
 	return bytes.Equal(xa, ya)
+}
+
+// TestMCPHistoryAsTheCLI changes the workspace through stakemap mcp after
+// a snapshot, then asks history and compare of the assistant and of the
+// CLI: the same events, the same compare document, and the change recorded
+// as made by the command line's user.
+func TestMCPHistoryAsTheCLI(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, nil, "demo")
+	mustRun(t, dir, nil, "snapshot", "--name", "MT november", "--id", "mt-november")
+	cs := mcpSession(t, dir)
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "set_attitude", Arguments: map[string]any{"id": "controller", "attitude": "champion"}})
+	if err != nil || res.IsError {
+		t.Fatalf("set_attitude: %v %v", err, res)
+	}
+	to := time.Now().UTC().Add(time.Second).Format(time.RFC3339)
+
+	res, err = cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "compare", Arguments: map[string]any{"from": "mt-november", "to": to}})
+	if err != nil || res.IsError {
+		t.Fatalf("compare: %v %v", err, res)
+	}
+	got, _ := json.Marshal(res.StructuredContent)
+	want := mustRun(t, dir, nil, "compare", "--from", "mt-november", "--to", to, "--json").stdout
+	if !sameDoc(t, got, []byte(want)) {
+		t.Errorf("compare:\n mcp %s\n cli %s", got, want)
+	}
+	if !bytes.Contains(got, []byte(`"attitude":{"from":`)) {
+		t.Errorf("compare does not show the attitude change: %s", got)
+	}
+
+	res, err = cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "history", Arguments: map[string]any{"id": "Ruud Smit", "limit": 5}})
+	if err != nil || res.IsError {
+		t.Fatalf("history: %v %v", err, res)
+	}
+	var mcpEvents, cliEvents struct{ Events []map[string]any }
+	data, _ := json.Marshal(res.StructuredContent)
+	json.Unmarshal(data, &mcpEvents)
+	json.Unmarshal([]byte(mustRun(t, dir, nil, "history", "--id", "controller", "--limit", "5", "--json").stdout), &cliEvents)
+	a, _ := json.Marshal(mcpEvents.Events)
+	b, _ := json.Marshal(cliEvents.Events)
+	if len(mcpEvents.Events) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("history:\n mcp %s\n cli %s", a, b)
+	}
+	if actor := mcpEvents.Events[0]["actor"]; actor != "cli" {
+		t.Errorf("the assistant's change is recorded as made by %v, want cli", actor)
+	}
 }

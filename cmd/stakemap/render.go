@@ -27,7 +27,9 @@ func newRenderCmd() *cobra.Command {
 Kinds: stakeholders (one --trajectory or the whole workspace: stakeholders by
 unit, colour by attitude, roles on the edges, findings marked), grid (the
 power–interest grid), path (influence paths --from --to, --mode, --k) and
-dependencies (trajectories, enablers and goals; blocked ones marked).
+dependencies (trajectories, enablers and goals; blocked ones marked) and
+changes (the grid with arrows from where people stood at --from to where
+they stand at --to, default now; attitude shifts coloured).
 Formats: svg, png, pdf and dot (the Graphviz source).
 
 A workspace map with more than 150 stakeholders is summarised (the key
@@ -35,7 +37,8 @@ stakeholders drawn, the others counted per unit); --full draws everyone,
 which can take minutes for very large workspaces.`,
 		Example: `  stakemap render --kind stakeholders --trajectory ai-basis --format png
   stakemap render --kind grid --format pdf --anonymize -o grid.pdf
-  stakemap render --kind path --from ld-adviseur --to cfo --k 3 --format svg -o -`,
+  stakemap render --kind path --from ld-adviseur --to cfo --k 3 --format svg -o -
+  stakemap render --kind changes --from mt-november --format png -o since-november.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -51,6 +54,14 @@ which can take minutes for very large workspaces.`,
 			b, err := backend.ExportBundle(ctx, ws)
 			if err != nil {
 				return fmt.Errorf("render: read workspace %s: %w", ws, err)
+			}
+			if req.AsOf == "" {
+				req.AsOf = atDate(backend, ws)
+			}
+			if req.Kind == render.KindChanges {
+				if req.Before, b, err = changesStates(ctx, backend, ws, req.From, req.To); err != nil {
+					return err
+				}
 			}
 			if req.Full && len(b.Stakeholders) > render.SummaryThreshold {
 				progress(cmd.ErrOrStderr(), "warning: --full draws all %d stakeholders; this can take minutes", len(b.Stakeholders))
@@ -91,8 +102,8 @@ which can take minutes for very large workspaces.`,
 	f.StringVar(&req.Format, "format", render.FormatSVG, "svg, png, pdf or dot")
 	f.StringVarP(&out, "output", "o", "", "output file; - for standard output; default: a name from the map, in the current directory")
 	f.StringVar(&req.Trajectory, "trajectory", "", "trajectory id (stakeholders and grid maps); empty: the whole workspace")
-	f.StringVar(&req.From, "from", "", "path map: stakeholder the paths start at")
-	f.StringVar(&req.To, "to", "", "path map: stakeholder the paths end at")
+	f.StringVar(&req.From, "from", "", "path map: stakeholder the paths start at; changes map: the earlier state (snapshot id, instant or date)")
+	f.StringVar(&req.To, "to", "", "path map: stakeholder the paths end at; changes map: the later state (default now)")
 	f.StringVar(&req.Mode, "mode", "", "path map: shortest or strongest (default strongest)")
 	f.IntVar(&req.K, "k", 0, "path map: number of alternative paths (default 1)")
 	f.BoolVar(&req.Anonymize, "anonymize", false, "show persons by title and unit only, for slides shown outside the team")

@@ -17,6 +17,7 @@ import (
 	"github.com/stakemap/stakemap/internal/access"
 	"github.com/stakemap/stakemap/internal/bundle"
 	"github.com/stakemap/stakemap/internal/demo"
+	"github.com/stakemap/stakemap/internal/history"
 	"github.com/stakemap/stakemap/internal/httpapi"
 	"github.com/stakemap/stakemap/internal/render"
 	"github.com/stakemap/stakemap/internal/webui"
@@ -110,6 +111,9 @@ type serveOptions struct {
 }
 
 func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error) {
+	if backendFlags.at != "" {
+		return graph.Invalid([]graph.Problem{{Field: "at", Value: backendFlags.at, Reason: "is for reads; the service takes at per request"}})
+	}
 	backend, err := openBackend(ctx)
 	if err != nil {
 		return err
@@ -120,6 +124,12 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
+	// Retention runs at start and daily; it stops before the store closes.
+	if hs, err := historyOf(backend); err == nil {
+		rctx, stopRetention := context.WithCancel(ctx)
+		wait := history.RunRetention(rctx, hs, 24*time.Hour, log)
+		defer func() { stopRetention(); wait() }()
+	}
 	acc, err := openServeAccess(ctx, log, backend, o)
 	if err != nil {
 		return err
@@ -275,9 +285,9 @@ type mapRenderer struct{ r *render.Renderer }
 
 func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi.MapRequest) (httpapi.MapResult, error) {
 	res, err := m.r.Render(ctx, render.Request{
-		Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
-		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full,
+		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf,
 	})
 	switch {
 	case errors.Is(err, render.ErrOutOfMemory):

@@ -131,7 +131,7 @@ func TestServeMCP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer vs.Close()
-	readTools := []string{"brokers", "find_stakeholders", "findings", "get_stakeholder", "grid", "influence_paths", "list_workspaces", "render_map"}
+	readTools := []string{"brokers", "compare", "find_stakeholders", "findings", "get_stakeholder", "grid", "history", "influence_paths", "list_workspaces", "render_map"}
 	if got := toolNames(t, vs); !slices.Equal(got, readTools) {
 		t.Errorf("a viewer is offered %v, want %v", got, readTools)
 	}

@@ -50,6 +50,11 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Concurrency", testConcurrency},
 		{"CanceledContext", testCanceledContext},
 		{"Preconditions", testPreconditions},
+		{"HistoryEvents", testHistoryEvents},
+		{"HistoryRebuild", testHistoryRebuild},
+		{"Snapshots", testSnapshots},
+		{"HistoryLifecycle", testHistoryLifecycle},
+		{"Erasure", testErasure},
 		{"Records", testRecords},
 	}
 	for _, tc := range tests {

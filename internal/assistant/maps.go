@@ -156,7 +156,6 @@ func (t *tools) readResource(ctx context.Context, req *mcp.ReadResourceRequest, 
 		if err != nil {
 			return nil, mcp.ResourceNotFoundError(uri)
 		}
-		redact(p, b)
 		v = b
 	case "findings":
 		fs, err := be.Findings(ctx, ws, graph.FindingParams{})
@@ -174,6 +173,7 @@ func (t *tools) readResource(ctx context.Context, req *mcp.ReadResourceRequest, 
 
 func (t *tools) register(s *mcp.Server) {
 	t.registerRead(s)
+	t.registerHistory(s)
 	if !t.cfg.ReadOnly {
 		t.registerWrite(s)
 	}

@@ -113,7 +113,6 @@ func (t *tools) snapshot(ctx context.Context, c *call) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	redact(c.p, b)
 	s := &snapshot{b: b, people: graph.NewNameIndex(), trjs: graph.NewNameIndex()}
 	for _, p := range b.Stakeholders {
 		s.people.Add(p.ID, p.Name)
@@ -140,24 +139,6 @@ func (s *snapshot) trajectory(typed string) (string, error) {
 		return "", unresolved("trajectory", typed, amb, sug, s.trjs)
 	}
 	return id, nil
-}
-
-// seesNotes says whether a principal may read the free text people wrote
-// about stakeholders (notes and contact summaries): editors and admins
-// may, viewers may not, as in the API.
-func seesNotes(p access.Principal, ws string) bool { return p.Can(ws, access.RoleEditor) }
-
-// redact removes what the principal may not read.
-func redact(p access.Principal, b *graph.Bundle) {
-	if seesNotes(p, b.Workspace.ID) {
-		return
-	}
-	for i := range b.Stakeholders {
-		b.Stakeholders[i].Notes = ""
-	}
-	for i := range b.Engagements {
-		b.Engagements[i].Summary = ""
-	}
 }
 
 func (t *tools) registerRead(s *mcp.Server) {

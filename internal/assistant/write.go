@@ -51,10 +51,11 @@ type writeOut struct {
 	New     []graph.Finding `json:"new"`
 }
 
-// writeOutSchema describes writeOut; a field's before and after values
-// are any JSON value, which the inference would take for byte arrays.
-func writeOutSchema() *jsonschema.Schema {
-	s, err := jsonschema.For[writeOut](&jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
+// rawSchema describes T for a tool's output; a json.RawMessage (a field's
+// before and after value, an event's entity) is any JSON value, which the
+// inference would take for a byte array.
+func rawSchema[T any]() *jsonschema.Schema {
+	s, err := jsonschema.For[T](&jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
 		reflect.TypeFor[json.RawMessage](): {},
 	}})
 	if err != nil {
@@ -70,7 +71,7 @@ func (t *tools) registerWrite(s *mcp.Server) {
 	write := func() *mcp.ToolAnnotations {
 		return &mcp.ToolAnnotations{DestructiveHint: ptr(false), IdempotentHint: false, OpenWorldHint: ptr(false)}
 	}
-	outSchema := writeOutSchema()
+	outSchema := rawSchema[writeOut]()
 
 	mcp.AddTool(s, &mcp.Tool{Name: "log_contact", OutputSchema: outSchema, Title: "Log a contact",
 		Description: "Records a contact between L&D and stakeholders (an engagement): date, with whom, about which trajectories, channel, summary, and whether results were shared. Answers what was added and which findings it settled (for example a key stakeholder without recent contact). Needs the editor role.",
@@ -272,7 +273,6 @@ func (t *tools) change(ctx context.Context, c *call, before *graph.Bundle, write
 	if err != nil {
 		return writeOut{}, err
 	}
-	redact(c.p, after)
 	is, err := c.be.Findings(ctx, c.ws.ID, graph.FindingParams{})
 	if err != nil {
 		return writeOut{}, err

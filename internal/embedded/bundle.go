@@ -140,10 +140,25 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 		if err := checkPrecondition(old, pre); err != nil {
 			return err
 		}
+		var before *graph.Bundle
 		if old != nil {
+			var err error
+			if before, err = bucketBundle(old); err != nil {
+				return err
+			}
 			if err := all.DeleteBucket([]byte(ws)); err != nil {
 				return err
 			}
+		} else {
+			if err := dropHistory(tx, ws); err != nil {
+				return err
+			}
+			if err := created(tx, ws); err != nil {
+				return err
+			}
+		}
+		if err := record(ctx, tx, ws, graph.DiffBundles(before, c)...); err != nil {
+			return err
 		}
 		w, seq, err := createWorkspace(tx, p.ws, importFill)
 		if err != nil {
@@ -211,39 +226,49 @@ func (s *Store) ExportBundle(ctx context.Context, ws string) (*graph.Bundle, err
 // readBundle reads and decodes a workspace in one read transaction, in
 // canonical order with defaults applied.
 func (s *Store) readBundle(ctx context.Context, ws string) (*graph.Bundle, error) {
-	b := &graph.Bundle{Format: graph.Format}
+	var b *graph.Bundle
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w, err := wsBucket(tx, ws)
 		if err != nil {
 			return err
 		}
-		if b.Workspace, err = readWorkspace(w); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Stakeholders); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Trajectories); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Goals); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Enablers); err != nil {
-			return err
-		}
-		if err := exportNodes(w, &b.Engagements); err != nil {
-			return err
-		}
-		return errors.Join(
-			exportRels(w, &b.Stakes),
-			exportRels(w, &b.Influences),
-			exportRels(w, &b.ReportsTo),
-			exportRels(w, &b.Supports),
-			exportRels(w, &b.DependsOn),
-		)
+		b, err = bucketBundle(w)
+		return err
 	})
-	if err != nil {
+	return b, err
+}
+
+// bucketBundle reads a workspace bucket as a bundle in canonical order
+// with defaults applied: for an export, or for the old state an import
+// compares the new one with.
+func bucketBundle(w *bolt.Bucket) (*graph.Bundle, error) {
+	b := &graph.Bundle{Format: graph.Format}
+	var err error
+	if b.Workspace, err = readWorkspace(w); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Stakeholders); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Trajectories); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Goals); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Enablers); err != nil {
+		return nil, err
+	}
+	if err := exportNodes(w, &b.Engagements); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(
+		exportRels(w, &b.Stakes),
+		exportRels(w, &b.Influences),
+		exportRels(w, &b.ReportsTo),
+		exportRels(w, &b.Supports),
+		exportRels(w, &b.DependsOn),
+	); err != nil {
 		return nil, err
 	}
 	b.ApplyDefaults()

@@ -58,7 +58,10 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := w.Bucket(bucketIDs).Put([]byte(n.NodeID()), []byte{kindCodes[n.NodeKind()]}); err != nil {
 			return err
 		}
-		return putAll(w.Bucket(bucketRefs), nodeRefs(n), nil)
+		if err := putAll(w.Bucket(bucketRefs), nodeRefs(n), nil); err != nil {
+			return err
+		}
+		return record(ctx, tx, ws, graph.NodeEvent(nil, n))
 	})
 	if err != nil {
 		return 0, op("CreateNode", subject, err)
@@ -162,7 +165,13 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if next, err = touch(tx, w); err != nil {
 			return err
 		}
-		return putNode(w, n, next)
+		if err := putNode(w, n, next); err != nil {
+			return err
+		}
+		if e := graph.NodeEvent(old, n); !bytes.Equal(e.Before, e.After) {
+			return record(ctx, tx, ws, e)
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, op("UpdateNode", subject, err)
@@ -188,15 +197,20 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err != nil {
 			return err
 		}
-		return deleteNode(w, n, seq)
+		var events []graph.Event
+		if err := deleteNode(w, n, seq, &events); err != nil {
+			return err
+		}
+		return record(ctx, tx, ws, events...)
 	})
 	return op("DeleteNode", ws+"/"+id, err)
 }
 
 // deleteNode removes n, every relationship at it and every reference to
 // it, using the indexes: a prefix scan per relationship kind and one of
-// the refs bucket. Nodes that lose a reference get version seq.
-func deleteNode(w *bolt.Bucket, n graph.Node, seq int64) error {
+// the refs bucket. Nodes that lose a reference get version seq. It
+// appends the events of every change to events.
+func deleteNode(w *bolt.Bucket, n graph.Node, seq int64, events *[]graph.Event) error {
 	id := n.NodeID()
 	prefix := refPrefix(id)
 	for _, kind := range graph.RelKinds {
@@ -204,11 +218,17 @@ func deleteNode(w *bolt.Bucket, n graph.Node, seq int64) error {
 		// Relationships where id is the first end, then the second.
 		first, second := scanPrefix(fwd, prefix), scanPrefix(rev, prefix)
 		for _, k := range first {
+			if err := relationGone(fwd, kind, k, events); err != nil {
+				return err
+			}
 			if err := errors.Join(fwd.Delete(k), rev.Delete(reverseKey(k))); err != nil {
 				return err
 			}
 		}
 		for _, k := range second {
+			if err := relationGone(fwd, kind, reverseKey(k), events); err != nil {
+				return err
+			}
 			if err := errors.Join(rev.Delete(k), fwd.Delete(reverseKey(k))); err != nil {
 				return err
 			}
@@ -220,7 +240,7 @@ func deleteNode(w *bolt.Bucket, n graph.Node, seq int64) error {
 		if !ok {
 			return fmt.Errorf("corrupt index entry %q", k)
 		}
-		if err := unlink(w, code, string(rest), id, seq); err != nil {
+		if err := unlink(w, code, string(rest), id, seq, events); err != nil {
 			return err
 		}
 		if err := refs.Delete(k); err != nil {
@@ -233,7 +253,19 @@ func deleteNode(w *bolt.Bucket, n graph.Node, seq int64) error {
 	if err := w.Bucket(bucketIDs).Delete([]byte(id)); err != nil {
 		return err
 	}
+	*events = append(*events, graph.NodeEvent(n, nil))
 	return w.Bucket(nodeBucket(n.NodeKind())).Delete([]byte(id))
+}
+
+// relationGone appends the deletion event of the relationship stored
+// under the forward key k.
+func relationGone(fwd *bolt.Bucket, kind graph.RelKind, k []byte, events *[]graph.Event) error {
+	r, err := decodeRel(kind, k, fwd.Get(k))
+	if err != nil {
+		return err
+	}
+	*events = append(*events, graph.RelationEvent(r, nil))
+	return nil
 }
 
 // scanPrefix returns copies of the keys of b that start with prefix.
@@ -249,7 +281,7 @@ func scanPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 // unlink removes the reference to id from the node src that holds it: an
 // engagement's with or about, an enabler's owner. The changed node gets
 // version seq; an engagement left with nobody is deleted.
-func unlink(w *bolt.Bucket, code byte, src, id string, seq int64) error {
+func unlink(w *bolt.Bucket, code byte, src, id string, seq int64, events *[]graph.Event) error {
 	kind := graph.KindEngagement
 	if code == refOwner {
 		kind = graph.KindEnabler
@@ -258,21 +290,24 @@ func unlink(w *bolt.Bucket, code byte, src, id string, seq int64) error {
 	if err != nil {
 		return fmt.Errorf("index entry for %q: %w", src, err)
 	}
+	old := n
 	switch x := n.(type) {
 	case graph.Enabler:
 		x.Owner = ""
 		n = x
 	case graph.Engagement:
+		x.With, x.About = slices.Clone(x.With), slices.Clone(x.About)
 		if code == refWith {
 			x.With = slices.DeleteFunc(x.With, func(s string) bool { return s == id })
 			if len(x.With) == 0 {
-				return deleteNode(w, x, seq)
+				return deleteNode(w, old, seq, events)
 			}
 		} else {
 			x.About = slices.DeleteFunc(x.About, func(s string) bool { return s == id })
 		}
 		n = x
 	}
+	*events = append(*events, graph.NodeEvent(old, n))
 	return putNode(w, n, seq)
 }
 

@@ -40,6 +40,9 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		if err := w.Bucket(revBucket(kind)).Put(reverseKey(k), []byte{}); err != nil {
 			return err
 		}
+		if err := record(ctx, tx, ws, graph.RelationEvent(nil, r)); err != nil {
+			return err
+		}
 		_, err = touch(tx, w)
 		return err
 	})
@@ -64,6 +67,13 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 		k := encodeRelKey(key)
 		if !wellFormed || rb.Get(k) == nil {
 			return fmt.Errorf("%s: %w", graph.DescribeRelation(kind, key), graph.ErrNotFound)
+		}
+		var events []graph.Event
+		if err := relationGone(rb, kind, k, &events); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, ws, events...); err != nil {
+			return err
 		}
 		if err := rb.Delete(k); err != nil {
 			return err

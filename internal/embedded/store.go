@@ -259,8 +259,17 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		if all.Bucket([]byte(w.ID)) != nil {
 			return fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
 		}
-		_, _, err := createWorkspace(tx, w, 0)
-		return err
+		if _, _, err := createWorkspace(tx, w, 0); err != nil {
+			return err
+		}
+		// A workspace created again after a delete starts a new history.
+		if err := dropHistory(tx, w.ID); err != nil {
+			return err
+		}
+		if err := created(tx, w.ID); err != nil {
+			return err
+		}
+		return record(ctx, tx, w.ID, graph.WorkspaceEvent(nil, &w))
 	})
 	return op("CreateWorkspace", w.ID, err)
 }
@@ -316,8 +325,10 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		}
 		// Tokens, memberships and share links of the workspace go with it,
 		// so that none of them reaches a later workspace of the same id.
-		_, err = deleteRecordsTx(tx, graph.RecordQuery{Workspace: id})
-		return err
+		if _, err := deleteRecordsTx(tx, graph.RecordQuery{Workspace: id}); err != nil {
+			return err
+		}
+		return dropHistory(tx, id)
 	})
 	return op("DeleteWorkspace", id, err)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/history"
 )
 
 // ErrorBody is the one error shape every route answers with.
@@ -187,7 +188,16 @@ func classify(err error) (int, ErrorDetail) {
 		return http.StatusRequestEntityTooLarge, ErrorDetail{Code: CodeTooLarge,
 			Message: "request body exceeds the limit of " + humanBytes(mb.Limit)}
 	}
+	if he, ok := errors.AsType[*history.Error](err); ok {
+		status, code := http.StatusNotFound, CodeNotFound
+		if errors.Is(he, graph.ErrGone) {
+			status, code = http.StatusGone, CodeGone
+		}
+		return status, ErrorDetail{Code: code, Message: he.Msg}
+	}
 	switch {
+	case errors.Is(err, graph.ErrGone):
+		return http.StatusGone, ErrorDetail{Code: CodeGone, Message: "gone: that past is no longer kept (retention period)"}
 	case diskFull(err):
 		return http.StatusInsufficientStorage, ErrorDetail{Code: CodeStorageFull,
 			Message: "the server's disk is full: nothing was saved. Try again after the administrator has made space"}

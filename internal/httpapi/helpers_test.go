@@ -270,8 +270,8 @@ func (rr *realRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req http
 	rr.mu.Lock()
 	rr.n++
 	rr.mu.Unlock()
-	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
-		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale})
+	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale, AsOf: req.AsOf})
 	if err != nil {
 		return httpapi.MapResult{}, err
 	}

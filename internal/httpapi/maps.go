@@ -19,14 +19,17 @@ import (
 // MapKinds and MapFormats are the maps the service draws and the formats
 // it draws them in.
 var (
-	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies"}
+	MapKinds   = []string{"stakeholders", "grid", "path", "dependencies", "changes"}
 	MapFormats = []string{"svg", "png", "pdf", "dot"}
 )
 
 // MapRequest asks for one map of one workspace.
 type MapRequest struct {
-	Workspace  string
-	Kind       string // one of MapKinds
+	Workspace string
+	Kind      string // one of MapKinds
+	// Before is the earlier state of a changes map (From and To are then
+	// its two points); the other kinds leave it nil.
+	Before     *graph.Bundle
 	Format     string // one of MapFormats
 	Trajectory string
 	From, To   string // the path map's ends
@@ -38,6 +41,9 @@ type MapRequest struct {
 	// Full draws every stakeholder of a large workspace instead of the
 	// summary; slow, and a map nobody can read on a slide.
 	Full bool
+	// AsOf is the date of the findings a map marks; empty: today. A map
+	// of a past state (at=) is drawn as of that state's date.
+	AsOf string
 }
 
 // MapResult is a drawn map. Key identifies its content (it changes when
@@ -117,7 +123,15 @@ func (s *Server) renderMap(c *gin.Context) {
 		fail(c, newError(http.StatusServiceUnavailable, CodeUnavailable, "maps are not available in this service"))
 		return
 	}
-	res, err := s.mapFor(c.Request.Context(), req)
+	if f := past(c.Request.Context()); f != nil {
+		req.AsOf = f.Point().Date()
+	}
+	var res MapResult
+	if kind == "changes" {
+		res, err = s.changesMap(c.Request.Context(), req)
+	} else {
+		res, err = s.mapFor(c.Request.Context(), req)
+	}
 	if err != nil {
 		failBounded(c, err)
 		return

@@ -211,6 +211,7 @@ func (s *Server) schemas() schemaSet {
 		graph.DependsOn{}, graph.Finding{}, graph.Grid{}, graph.Path{}, graph.Broker{}, ErrorBody{}} {
 		ss.schemaOf(reflect.TypeOf(v))
 	}
+	historySchemas(ss)
 	for _, v := range accessSchemas {
 		ss.schemaOf(reflect.TypeOf(v))
 	}
@@ -327,6 +328,9 @@ func (s *Server) buildOpenAPI() []byte {
 		}
 		for _, q := range r.query {
 			params = append(params, queryParam(r.tag, q))
+		}
+		if takesAt(r) {
+			params = append(params, atParam)
 		}
 		api := r.access != accessPublic
 		if api || r.etag {

@@ -83,6 +83,17 @@ var paramSpecs = map[string]paramSpec{
 	"about":               {typ: "string", doc: "a trajectory id the engagement was about"},
 	"resultsShared":       boolSpec("whether results were shared"),
 
+	// History and time travel.
+	"at":           {typ: "string", doc: "read the workspace as it was: a snapshot id, an RFC 3339 instant, or a date YYYY-MM-DD (end of that day, UTC)"},
+	"history.kind": enumSpec(eventKinds(), "event kind: workspace, a node kind or a relationship kind"),
+	"history.id":   {typ: "string", doc: "events about this id: a node, or an end of a relationship"},
+	"since":        {typ: "string", doc: "events from this RFC 3339 instant, or from the start of this date"},
+	"until":        {typ: "string", doc: "events up to this RFC 3339 instant, or to the end of this date"},
+	"cursor":       {typ: "string", doc: "next of the previous page"},
+	"history.from": {typ: "string", doc: "the earlier state: a snapshot id, an RFC 3339 instant or a date (end of that day, UTC)"},
+	"history.to":   {typ: "string", doc: "the later state, like from (default: now)"},
+	"names":        boolSpec("name people instead of title and unit"),
+
 	// Key fields of the relationship collections.
 	"stakeholder": {typ: "string", doc: "stakeholder id"},
 	"role":        enumSpec(graph.Roles, "role of the stake"),

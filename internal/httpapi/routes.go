@@ -97,6 +97,7 @@ func (s *Server) routeTable() []route {
 	for _, rk := range relKinds {
 		rs = append(rs, relationRoutes(s, rk)...)
 	}
+	rs = append(rs, historyRoutes(s)...)
 	return rs
 }
 

@@ -13,7 +13,12 @@ import (
 
 // anyoneRoutes may be called by everyone signed in: the handler shows
 // each only their own (tokens) or what they may read (workspaces).
-var anyoneRoutes = []string{"GET /api/v1/workspaces", "GET /api/v1/account", "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id"}
+var anyoneRoutes = []string{"GET /api/v1/workspaces", "GET /api/v1/account", "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/:id",
+	"POST /api/v1/workspaces/:ws/calendar-feeds", "DELETE /api/v1/workspaces/:ws/calendar-feeds/:id"}
+
+// secretRoutes take no token: the secret in their path is the credential,
+// and an unknown one is 404.
+var secretRoutes = []string{"/calendar/:file"}
 
 // strongReads are reads that need more than a viewer: share links
 // (editors) and members (admins).
@@ -45,6 +50,10 @@ func TestAccessOnEveryRoute(t *testing.T) {
 			path := concrete(e, demo.ID, rt.Path)
 			if slices.Contains(publicRoutes, rt.Path) {
 				e.expect(e.do(rt.Method, path, "", nil), http.StatusOK)
+				return
+			}
+			if slices.Contains(secretRoutes, rt.Path) {
+				e.expect(e.do(rt.Method, path, "", nil), http.StatusNotFound)
 				return
 			}
 			// A HEAD answer has no body to read the code from.

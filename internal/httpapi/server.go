@@ -72,6 +72,7 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	store  graph.Backend
+	hist   graph.History // nil when the backend keeps no history
 	access *access.Service
 	log    *slog.Logger
 	engine *gin.Engine
@@ -110,8 +111,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AnalysisTimeout <= 0 {
 		cfg.AnalysisTimeout = DefaultAnalysisTimeout
 	}
-	s := &Server{cfg: cfg, store: cfg.Backend, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
+	s := &Server{cfg: cfg, store: pastAware{cfg.Backend}, access: cfg.Access, log: cfg.Logger, reg: prometheus.NewRegistry(),
 		maps: lru.New(128, 32<<20, func(m MapResult) int64 { return int64(len(m.Data)) }), mapsBusy: newInflight(MapsInFlight)}
+	s.hist, _ = cfg.Backend.(graph.History)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "stakemap_http_requests_total",
 		Help: "HTTP requests served, by method, route template and status.",
@@ -149,7 +151,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		handlers := []gin.HandlerFunc{prepare(r)}
 		if r.access != accessPublic {
-			handlers = append(handlers, s.authorize(r), checkParams(r))
+			// timeTravel takes at off the query before the parameter check.
+			handlers = append(handlers, s.authorize(r), s.timeTravel(r), checkParams(r))
 			if !r.etag {
 				handlers = append(handlers, withoutETag)
 			}

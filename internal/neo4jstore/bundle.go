@@ -52,7 +52,27 @@ func (s *Store) ImportBundle(ctx context.Context, b *graph.Bundle, pre graph.Pre
 			if err := checkPrecondition(ctx, tx, ws, pre); err != nil {
 				return struct{}{}, err
 			}
-			return struct{}{}, importBundle(ctx, tx, c)
+			// The old state, read inside the write, gives one event per
+			// changed entity.
+			var before *graph.Bundle
+			old, _, err := workspace(ctx, tx, ws)
+			switch {
+			case errors.Is(err, graph.ErrNotFound):
+				if err := startHistory(ctx, tx, ws); err != nil {
+					return struct{}{}, err
+				}
+			case err != nil:
+				return struct{}{}, err
+			default:
+				if before, err = exportBundle(ctx, tx, old); err != nil {
+					return struct{}{}, err
+				}
+				before.ApplyDefaults()
+			}
+			if err := importBundle(ctx, tx, c); err != nil {
+				return struct{}{}, err
+			}
+			return struct{}{}, record(ctx, tx, ws, graph.DiffBundles(before, c)...)
 		})
 		return err
 	}

@@ -122,6 +122,27 @@ const (
 	stGridTrajectory        = "grid-trajectory"
 	stPaths                 = "paths"
 	stBrokers               = "brokers"
+	stSchemaEventSeq        = "schema-event-workspace-seq"
+	stSchemaSnapshotWS      = "schema-snapshot-workspace"
+	stSchemaHistoryWS       = "schema-history-workspace"
+	stNodeRelations         = "node-relations"
+	stNodeReferrers         = "node-referrers"
+	stHistoryStart          = "history-start"
+	stHistoryDrop           = "history-drop"
+	stHistoryReserve        = "history-reserve"
+	stEventAppend           = "event-append"
+	stEventList             = "event-list"
+	stEventRewrite          = "event-rewrite"
+	stEventPurge            = "event-purge"
+	stEventDrop             = "event-drop"
+	stSnapshotDrop          = "snapshot-drop"
+	stSnapshotPurge         = "snapshot-purge"
+	stHistoryPurged         = "history-purged"
+	stHistoryState          = "history-state"
+	stHistorySet            = "history-set"
+	stSnapshotList          = "snapshot-list"
+	stSnapshotCreate        = "snapshot-create"
+	stWorkspaceUpdate       = "workspace-update"
 )
 
 // statements is the table of every statement, in the order `stakemap
@@ -146,6 +167,12 @@ FOR (n:Goal) ON (n.workspace)`},
 FOR (n:Enabler) ON (n.workspace)`},
 	{stSchemaEngagementWS, `CREATE INDEX stakemap_engagement_workspace IF NOT EXISTS
 FOR (n:Engagement) ON (n.workspace)`},
+	{stSchemaEventSeq, `CREATE INDEX stakemap_event_workspace_seq IF NOT EXISTS
+FOR (e:Event) ON (e.workspace, e.seq)`},
+	{stSchemaSnapshotWS, `CREATE INDEX stakemap_snapshot_workspace IF NOT EXISTS
+FOR (s:Snapshot) ON (s.workspace)`},
+	{stSchemaHistoryWS, `CREATE CONSTRAINT stakemap_history_workspace IF NOT EXISTS
+FOR (h:History) REQUIRE h.workspace IS UNIQUE`},
 	{stSchemaRecordID, `CREATE CONSTRAINT stakemap_record_id IF NOT EXISTS
 FOR (r:Record) REQUIRE (r.kind, r.id) IS UNIQUE`},
 	{stSchemaRecordWS, `CREATE INDEX stakemap_record_workspace IF NOT EXISTS
@@ -298,6 +325,83 @@ DETACH DELETE n`},
 MATCH (e:Node:Engagement {workspace: $workspace, id: id})
 WHERE NOT EXISTS { (e)-[:WITH]->(:Stakeholder) }
 DETACH DELETE e`},
+
+	// What a delete takes with it, read before it happens so that the
+	// history can record it.
+	{stNodeRelations, `MATCH (n:Node {workspace: $workspace, id: $id})-[r:STAKE|INFLUENCES|REPORTS_TO|SUPPORTS|DEPENDS_ON]-(:Node)
+RETURN DISTINCT type(r) AS type, startNode(r).id AS source, endNode(r).id AS target,
+       r.role AS role, r.interest AS interest, r.influence AS influence,
+       r.strength AS strength, r.note AS note`},
+	{stNodeReferrers, `MATCH (n:Node {workspace: $workspace, id: $id})<-[:WITH|ABOUT]-(e:Engagement)
+RETURN DISTINCT e.id AS id, 'engagement' AS kind
+UNION
+MATCH (e:Node:Enabler {workspace: $workspace})
+WHERE e.owner = $id
+RETURN e.id AS id, 'enabler' AS kind`},
+
+	// History (DESIGN §10). Events are plain records: the past is rebuilt
+	// in Go from them, the same way as on the embedded backend.
+	//	(:History {workspace, created, last, lastSeq, purged, settings, erased})
+	//	(:Event {workspace, seq, at, actor, action, kind, id, key, keyIds,
+	//	         before, after})   key, before, after: JSON text
+	//	(:Snapshot {workspace, id, name, at, seq})
+	//	(:Sequence {name: 'events', value})  seq is never reused
+	{stHistoryDrop, `MATCH (h:History {workspace: $workspace})
+DELETE h`},
+	{stEventDrop, `MATCH (e:Event {workspace: $workspace})
+DELETE e`},
+	{stSnapshotDrop, `MATCH (s:Snapshot {workspace: $workspace})
+DELETE s`},
+	{stHistoryStart, `MERGE (h:History {workspace: $workspace})
+SET h.created = $at, h.last = $at`},
+	{stHistoryReserve, `MERGE (c:Sequence {name: 'events'})
+SET c.value = $count + coalesce(c.value, 0)
+WITH c
+MERGE (h:History {workspace: $workspace})
+RETURN c.value - $count + 1 AS first, h.last AS last`},
+	{stEventAppend, `MATCH (h:History {workspace: $workspace})
+SET h.last = $at, h.lastSeq = $lastSeq
+WITH h
+UNWIND $rows AS row
+CREATE (:Event {workspace: $workspace, seq: row.seq, at: $at, actor: row.actor,
+                action: row.action, kind: row.kind, id: row.id, key: row.key,
+                keyIds: row.keyIds, before: row.before, after: row.after})`},
+	{stEventList, `MATCH (e:Event {workspace: $workspace})
+WHERE e.seq > $after AND ($before = 0 OR e.seq < $before)
+  AND e.at >= $since AND ($until = '' OR e.at <= $until)
+  AND ($kind = '' OR e.kind = $kind)
+  AND ($id = '' OR e.id = $id OR $id IN e.keyIds)
+  AND ($needle = '' OR e.before CONTAINS $needle OR e.after CONTAINS $needle)
+RETURN e.seq AS seq, e.at AS at, e.actor AS actor, e.action AS action,
+       e.kind AS kind, e.id AS id, e.key AS key, e.before AS before, e.after AS after
+ORDER BY e.seq DESC
+LIMIT $limit`},
+	{stEventRewrite, `UNWIND $rows AS row
+MATCH (e:Event {workspace: $workspace, seq: row.seq})
+SET e.id = row.id, e.key = row.key, e.keyIds = row.keyIds,
+    e.before = row.before, e.after = row.after`},
+	{stEventPurge, `MATCH (e:Event {workspace: $workspace})
+WHERE e.at < $before
+DELETE e
+RETURN count(*) AS purged`},
+	{stSnapshotPurge, `MATCH (s:Snapshot {workspace: $workspace})
+WHERE s.at < $before
+DELETE s`},
+	{stHistoryPurged, `MATCH (h:History {workspace: $workspace})
+SET h.purged = CASE WHEN h.purged IS NULL OR h.purged < $before THEN $before ELSE h.purged END`},
+	{stHistoryState, `MATCH (w:Workspace {id: $workspace})
+OPTIONAL MATCH (h:History {workspace: $workspace})
+RETURN h.created AS created, h.purged AS purged, h.settings AS settings,
+       h.erased AS erased, h.lastSeq AS lastSeq`},
+	{stHistorySet, `MERGE (h:History {workspace: $workspace})
+SET h.settings = $settings, h.erased = $erased`},
+	{stSnapshotList, `MATCH (s:Snapshot {workspace: $workspace})
+RETURN s.id AS id, s.name AS name, s.at AS at, s.seq AS seq
+ORDER BY seq, at, id`},
+	{stSnapshotCreate, `CREATE (:Snapshot {workspace: $workspace, id: $id, name: $name, at: $at, seq: $seq})`},
+	{stWorkspaceUpdate, `MATCH (w:Workspace {id: $workspace})
+SET w.name = $name, w.language = $language, w.ldUnit = $ldUnit,
+    w.revision = randomUUID()`},
 
 	// Relationships. Each add statement takes rows, so that one
 	// relationship and a whole imported bundle go the same way; it creates

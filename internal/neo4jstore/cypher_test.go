@@ -24,6 +24,7 @@ import (
 var allowedNames = []string{
 	"Node", "Workspace", "Sequence", "Stakeholder", "Trajectory", "Goal", "Enabler", "Engagement", "Record",
 	"STAKE", "INFLUENCES", "REPORTS_TO", "SUPPORTS", "DEPENDS_ON", "WITH", "ABOUT",
+	"History", "Event", "Snapshot", "Sequence",
 }
 
 // labelPattern finds label and type expressions: a colon directly followed

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -255,7 +256,10 @@ func (s *Store) CreateNode(ctx context.Context, ws string, n graph.Node) (int64,
 		if err := graph.Invalid(graph.NodeRefProblems(n, "", look)); err != nil {
 			return 0, err
 		}
-		return seq, createNodes(ctx, tx, ws, n.NodeKind(), []graph.Node{n}, seq)
+		if err := createNodes(ctx, tx, ws, n.NodeKind(), []graph.Node{n}, seq); err != nil {
+			return 0, err
+		}
+		return seq, record(ctx, tx, ws, graph.NodeEvent(nil, n))
 	})
 	if err != nil {
 		return 0, op("CreateNode", subject, err)
@@ -317,7 +321,7 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 		if err != nil {
 			return 0, err
 		}
-		_, stored, err := getNode(ctx, tx, ws, n.NodeKind(), n.NodeID())
+		old, stored, err := getNode(ctx, tx, ws, n.NodeKind(), n.NodeID())
 		if err != nil {
 			return 0, err
 		}
@@ -344,6 +348,11 @@ func (s *Store) UpdateNode(ctx context.Context, ws string, n graph.Node, version
 				return 0, err
 			}
 		}
+		if e := graph.NodeEvent(old, n); !bytes.Equal(e.Before, e.After) {
+			if err := record(ctx, tx, ws, e); err != nil {
+				return 0, err
+			}
+		}
 		return next, nil
 	})
 	if err != nil {
@@ -361,39 +370,54 @@ func (s *Store) DeleteNode(ctx context.Context, ws string, kind graph.Kind, id s
 		if err != nil {
 			return struct{}{}, err
 		}
-		_, stored, err := getNode(ctx, tx, ws, kind, id)
+		n, stored, err := getNode(ctx, tx, ws, kind, id)
 		if err != nil {
 			return struct{}{}, err
 		}
 		if err := checkVersion(kind, id, stored, version); err != nil {
 			return struct{}{}, err
 		}
-		recs, err := run(ctx, tx, stNodeTouchEngagements, params{"workspace": ws, "id": id, "version": seq})
+		events, err := deleteNode(ctx, tx, ws, n, seq)
 		if err != nil {
 			return struct{}{}, err
 		}
-		touched := make([]string, 0, len(recs))
-		for _, r := range recs {
-			eid, err := str(r, "id")
-			if err != nil {
-				return struct{}{}, err
-			}
-			touched = append(touched, eid)
-		}
-		if _, err := run(ctx, tx, stNodeReleaseEnablers, params{"workspace": ws, "id": id, "version": seq}); err != nil {
-			return struct{}{}, err
-		}
-		if _, err := run(ctx, tx, stNodeDelete, params{"workspace": ws, "id": id}); err != nil {
-			return struct{}{}, err
-		}
-		if len(touched) > 0 {
-			if _, err := run(ctx, tx, stEngagementDeleteEmpty, params{"workspace": ws, "ids": touched}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, nil
+		return struct{}{}, record(ctx, tx, ws, events...)
 	})
 	return op("DeleteNode", ws+"/"+id, err)
+}
+
+// deleteNode removes n with what it takes along and returns the events of
+// every change.
+func deleteNode(ctx context.Context, tx neo4j.ManagedTransaction, ws string, n graph.Node, seq int64) ([]graph.Event, error) {
+	id := n.NodeID()
+	events, err := deleteEvents(ctx, tx, ws, n)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := run(ctx, tx, stNodeTouchEngagements, params{"workspace": ws, "id": id, "version": seq})
+	if err != nil {
+		return nil, err
+	}
+	touched := make([]string, 0, len(recs))
+	for _, r := range recs {
+		eid, err := str(r, "id")
+		if err != nil {
+			return nil, err
+		}
+		touched = append(touched, eid)
+	}
+	if _, err := run(ctx, tx, stNodeReleaseEnablers, params{"workspace": ws, "id": id, "version": seq}); err != nil {
+		return nil, err
+	}
+	if _, err := run(ctx, tx, stNodeDelete, params{"workspace": ws, "id": id}); err != nil {
+		return nil, err
+	}
+	if len(touched) > 0 {
+		if _, err := run(ctx, tx, stEngagementDeleteEmpty, params{"workspace": ws, "ids": touched}); err != nil {
+			return nil, err
+		}
+	}
+	return events, nil
 }
 
 // Nodes lists the nodes of one kind sorted by id.

@@ -102,7 +102,7 @@ func (s *Store) AddRelation(ctx context.Context, ws string, r graph.Relation) er
 		if n == 0 {
 			return struct{}{}, fmt.Errorf("%s exists: %w", graph.DescribeRelation(kind, key), graph.ErrConflict)
 		}
-		return struct{}{}, nil
+		return struct{}{}, record(ctx, tx, ws, graph.RelationEvent(nil, r))
 	})
 	return op("AddRelation", subject, err)
 }
@@ -116,6 +116,10 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		if _, err := touch(ctx, tx, ws); err != nil {
+			return struct{}{}, err
+		}
+		old, err := relationAt(ctx, tx, ws, kind, key)
+		if err != nil {
 			return struct{}{}, err
 		}
 		p := params{"workspace": ws, "source": key.A, "target": key.B}
@@ -132,10 +136,10 @@ func (s *Store) RemoveRelation(ctx context.Context, ws string, kind graph.RelKin
 				return struct{}{}, err
 			}
 		}
-		if removed == 0 {
+		if removed == 0 || old == nil {
 			return struct{}{}, fmt.Errorf("%s: %w", graph.DescribeRelation(kind, key), graph.ErrNotFound)
 		}
-		return struct{}{}, nil
+		return struct{}{}, record(ctx, tx, ws, graph.RelationEvent(old, nil))
 	})
 	return op("RemoveRelation", subject, err)
 }

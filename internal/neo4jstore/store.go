@@ -141,6 +141,7 @@ func (s *Store) verify(ctx context.Context) error {
 var schemaStatements = []string{
 	stSchemaNodeID, stSchemaWorkspaceID, stSchemaNodeWorkspace,
 	stSchemaStakeholderWS, stSchemaTrajectoryWS, stSchemaGoalWS, stSchemaEnablerWS, stSchemaEngagementWS,
+	stSchemaEventSeq, stSchemaSnapshotWS, stSchemaHistoryWS,
 	stSchemaRecordID, stSchemaRecordWS, stSchemaRecordOwner,
 	stSchemaSequenceName,
 }
@@ -492,8 +493,13 @@ func (s *Store) CreateWorkspace(ctx context.Context, w graph.Workspace) error {
 		return op("CreateWorkspace", w.ID, err)
 	}
 	_, err := writeTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language, "ldUnit": w.LDUnit})
-		return struct{}{}, err
+		if _, err := run(ctx, tx, stWorkspaceCreate, params{"workspace": w.ID, "name": w.Name, "language": w.Language, "ldUnit": w.LDUnit}); err != nil {
+			return struct{}{}, err
+		}
+		if err := startHistory(ctx, tx, w.ID); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, record(ctx, tx, w.ID, graph.WorkspaceEvent(nil, &w))
 	})
 	if err != nil && errors.Is(err, graph.ErrConflict) {
 		err = fmt.Errorf("workspace %q exists: %w", w.ID, graph.ErrConflict)
@@ -580,8 +586,10 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, pre graph.Precon
 		if _, err := run(ctx, tx, stWorkspaceRecordsClear, params{"workspace": id}); err != nil {
 			return struct{}{}, err
 		}
-		_, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id})
-		return struct{}{}, err
+		if _, err := run(ctx, tx, stWorkspaceDelete, params{"workspace": id}); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, dropHistory(ctx, tx, id)
 	})
 	return op("DeleteWorkspace", id, err)
 }

@@ -49,7 +49,7 @@ const (
 )
 
 // Kinds lists the map kinds.
-var Kinds = []string{KindStakeholders, KindGrid, KindPath, KindDependencies}
+var Kinds = []string{KindStakeholders, KindGrid, KindPath, KindDependencies, KindChanges}
 
 // Output formats.
 const (
@@ -87,6 +87,9 @@ const SummaryThreshold = 150
 type Request struct {
 	// Bundle is the workspace snapshot; it is read, never changed.
 	Bundle *graph.Bundle
+	// Before is the earlier state a changes map compares Bundle with; the
+	// other kinds ignore it.
+	Before *graph.Bundle
 	// Kind is one of Kinds.
 	Kind string
 	// Format is one of Formats.
@@ -356,6 +359,11 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	if req.Kind == KindPath || req.Kind == KindDependencies {
 		req.Trajectory = ""
 	}
+	if req.Kind != KindChanges {
+		req.Before = nil
+	} else if req.Before == nil {
+		bad("from", "", "is required for a changes map: the earlier state")
+	}
 	if req.Format != FormatPNG {
 		req.Scale = 0
 	}
@@ -363,6 +371,9 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		return nil, fmt.Errorf("render: %w", graph.Invalid(ps))
 	}
 	b := canonicalCopy(req.Bundle)
+	if req.Before != nil {
+		req.Before = canonicalCopy(req.Before)
+	}
 	if req.Trajectory != "" && !slices.ContainsFunc(b.Trajectories, func(t graph.Trajectory) bool { return t.ID == req.Trajectory }) {
 		return nil, fmt.Errorf("render: trajectory %q: %w", req.Trajectory, graph.ErrNotFound)
 	}
@@ -382,7 +393,7 @@ func canonicalCopy(in *graph.Bundle) *graph.Bundle {
 func keyOf(req Request, b *graph.Bundle) (string, error) {
 	h := sha256.New()
 	opts := req
-	opts.Bundle = nil
+	opts.Bundle, opts.Before = nil, nil
 	head, err := json.Marshal(struct {
 		V   string
 		Req Request
@@ -393,6 +404,11 @@ func keyOf(req Request, b *graph.Bundle) (string, error) {
 	h.Write(head)
 	if err := json.NewEncoder(h).Encode(b); err != nil {
 		return "", fmt.Errorf("render: hash snapshot: %w", err)
+	}
+	if req.Before != nil {
+		if err := json.NewEncoder(h).Encode(req.Before); err != nil {
+			return "", fmt.Errorf("render: hash earlier snapshot: %w", err)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -601,6 +617,8 @@ func buildMap(ctx context.Context, req Request, b *graph.Bundle) (mapSource, err
 		err = m.path(ctx)
 	case KindDependencies:
 		err = m.dependencies(ctx)
+	case KindChanges:
+		err = m.changes()
 	}
 	if err != nil {
 		return mapSource{}, err

@@ -195,6 +195,9 @@ func TestAnonymizedMapsNameNobody(t *testing.T) {
 	for _, kind := range render.Kinds {
 		for _, f := range []string{"svg", "dot"} {
 			req := render.Request{Bundle: b, Kind: kind, Format: f, Anonymize: true, From: from, To: to, K: 3}
+			if kind == render.KindChanges {
+				req.Before = earlier(b)
+			}
 			res := mustRender(t, r, req)
 			texts := map[string]string{"file name": res.FileName, f: string(res.Data)}
 			for where, text := range texts {
@@ -246,8 +249,13 @@ func TestLabelsFitTheirShapes(t *testing.T) {
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
 	for _, kind := range render.Kinds {
-		dot := mustRender(t, r, render.Request{Bundle: b, Kind: kind, Format: "dot", From: b.Influences[0].From, To: b.Influences[len(b.Influences)-1].To, K: 2}).Data
-		js, err := render.Layout("dot", "json", dot)
+		req := render.Request{Bundle: b, Kind: kind, Format: "dot", From: b.Influences[0].From, To: b.Influences[len(b.Influences)-1].To, K: 2}
+		engine := "dot"
+		if kind == render.KindChanges {
+			req.Before, engine = earlier(b), "neato"
+		}
+		dot := mustRender(t, r, req).Data
+		js, err := render.Layout(engine, "json", dot)
 		if err != nil {
 			t.Fatal(err)
 		}
