@@ -308,11 +308,23 @@ func TestSettingsAndExport(t *testing.T) {
 	e := newEnv(t, withBundles())
 	admin := e.signIn(adminMail)
 	page := expect(t, admin.get(ws+"/settings"), http.StatusOK)
+	page.has(t, "Geschiedenis bewaren (maanden)", `name="retentionMonths" type="number" value="0"`)
 	ver := between(page.body, `name="version" value="`, `"`)
-	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"en"}, "ldUnit": {"HR & Organisatie"}}), http.StatusSeeOther)
+	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"nl"}, "retentionMonths": {"2000"}}), http.StatusOK).
+		has(t, "Kies een aantal maanden van 0 tot en met 1200.")
+	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"en"}, "ldUnit": {"HR & Organisatie"}, "retentionMonths": {"24"}}), http.StatusSeeOther)
 	w, _ := e.store.Workspace(context.Background(), demo.ID)
 	if w.Language != "en" || w.LDUnit != "HR & Organisatie" {
 		t.Fatalf("stored %+v", w)
+	}
+	st, err := e.store.(graph.History).HistoryState(context.Background(), demo.ID)
+	if err != nil || st.Settings.RetentionMonths != 24 {
+		t.Fatalf("retention %+v %v", st.Settings, err)
+	}
+	// The change is one settings event, not a whole workspace written again.
+	evs, err := e.store.(graph.History).Events(context.Background(), demo.ID, graph.EventQuery{Limit: 5})
+	if err != nil || len(evs) == 0 || evs[0].Kind != "workspace" {
+		t.Fatalf("latest events %+v %v", evs, err)
 	}
 	// The workspace language is now English for people without their own.
 	expect(t, admin.get(ws), http.StatusOK).has(t, "Overview")

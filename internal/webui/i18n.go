@@ -346,8 +346,11 @@ var catalogue = map[string][2]string{
 	"im.wschanged":       {"De gegevens van de werkruimte zelf (naam, taal, L&D-afdeling) veranderen.", "The workspace's own details (name, language, L&D unit) change."},
 
 	// Settings.
-	"s.title": {"Instellingen van de werkruimte", "Workspace settings"},
-	"s.help":  {"De L&D-afdeling telt nooit als onzichtbare afdeling.", "The L&D unit never counts as an invisible unit."},
+	"s.title":           {"Instellingen van de werkruimte", "Workspace settings"},
+	"s.help":            {"De L&D-afdeling telt nooit als onzichtbare afdeling.", "The L&D unit never counts as an invisible unit."},
+	"s.retention.help":  {"Geschiedenis en momentopnamen ouder dan zoveel maanden worden verwijderd (AVG: niet langer bewaren dan nodig). 0 bewaart alles.", "History and snapshots older than this many months are removed (GDPR: keep no longer than needed). 0 keeps everything."},
+	"s.retention.bad":   {"Kies een aantal maanden van 0 tot en met %d.", "Choose a number of months from 0 to %d."},
+	"f.retentionMonths": {"Geschiedenis bewaren (maanden)", "Keep history (months)"},
 
 	// Account.
 	"a.title":           {"Mijn account", "My account"},
