@@ -124,12 +124,14 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		return
 	}
-	rev, err := s.store.Revision(ctx, v.WS.ID)
+	// The workspace as written, read once: the overview this redirects
+	// to finds it and its findings in the cache.
+	after, err := s.load(ctx, v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
-	now, err := s.findingsAt(ctx, v, rev)
+	now, err := s.findings(ctx, v, after)
 	if err != nil {
 		s.fail(w, v, err)
 		return

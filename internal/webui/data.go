@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/analysis"
 )
 
 // wsData is one workspace as the pages read it: the exported bundle with
@@ -146,27 +147,44 @@ func (d *wsData) labelPeople(people []*graph.Stakeholder) {
 			continue
 		}
 		// Every way of writing a person that only they have in the group
-		// finds them: "(title, unit)", "(title)", "(unit)", "(id)".
-		variants := map[string][]string{}
+		// finds them: "(title, unit)", "(title)", "(unit)", "(id)". They
+		// are compared folded, made from the forms index folded already
+		// (FoldName of "a, b" is FoldName(a)+" "+FoldName(b)).
+		type variant struct{ text, folded string }
+		variants := map[string][]variant{}
 		seen := map[string]int{}
 		for _, p := range group {
-			vs := []string{strings.Trim(p.Title+", "+p.Unit, ", "), p.Title, p.Unit, p.ID}
-			vs = slices.DeleteFunc(vs, func(s string) bool { return strings.TrimSpace(s) == "" })
-			vs = slices.CompactFunc(vs, func(a, b string) bool { return graph.FoldName(a) == graph.FoldName(b) })
+			f := d.folded[p.ID]
+			var vs []variant
+			add := func(text, folded string) {
+				if folded != "" && !slices.ContainsFunc(vs, func(v variant) bool { return v.folded == folded }) {
+					vs = append(vs, variant{text, folded})
+				}
+			}
+			if f.title != "" && f.unit != "" {
+				add(p.Title+", "+p.Unit, f.title+" "+f.unit)
+			}
+			add(p.Title, f.title)
+			add(p.Unit, f.unit)
+			add(p.ID, graph.FoldName(p.ID))
 			variants[p.ID] = vs
 			for _, x := range vs {
-				seen[graph.FoldName(x)]++
+				seen[x.folded]++
 			}
 		}
 		for _, p := range group {
-			extra := p.ID
+			f := d.folded[p.ID]
+			extra := ""
 			for _, x := range variants[p.ID] {
-				if seen[graph.FoldName(x)] == 1 {
-					if extra == p.ID {
-						extra = x // the first unique one reads best
+				if seen[x.folded] == 1 {
+					if extra == "" {
+						extra = x.text // the first unique one reads best
 					}
-					d.byLabel[graph.FoldName(p.Name+" ("+x+")")] = p.ID
+					d.byLabel[f.name+" "+x.folded] = p.ID
 				}
+			}
+			if extra == "" {
+				extra = p.ID
 			}
 			d.labels[p.ID] = p.Name + " (" + extra + ")"
 			d.byLabel[graph.FoldName(d.labels[p.ID])] = p.ID
@@ -337,19 +355,16 @@ func (d *wsData) resolveList(t tr, typed string, want ...graph.Kind) ([]string, 
 func (d *wsData) taken(id string) bool { return d.names.Has(id) }
 
 // findings returns the findings as of today in the page's language, from
-// the cache when nothing changed.
+// the cache when nothing changed. They are worked out from the workspace
+// the page has read already (the same analyses the backends run, with the
+// same results by contract), so that a page after a write reads the
+// workspace once, not once for itself and once more for the analyses.
 func (s *Server) findings(ctx context.Context, v *view, d *wsData) ([]graph.Finding, error) {
-	return s.findingsAt(ctx, v, d.Rev)
-}
-
-// findingsAt is findings for the workspace at a revision, for a handler
-// that has just written and need not read the whole workspace again.
-func (s *Server) findingsAt(ctx context.Context, v *view, rev string) ([]graph.Finding, error) {
-	key := "f\x00" + v.WS.ID + "\x00" + rev + "\x00" + v.lang + "\x00" + v.Today
+	key := "f\x00" + v.WS.ID + "\x00" + d.Rev + "\x00" + v.lang + "\x00" + v.Today
 	if f, ok := s.findingCache.Get(key); ok {
 		return f, nil
 	}
-	fs, err := s.store.Findings(ctx, v.WS.ID, graph.FindingParams{AsOf: v.Today, Lang: v.lang})
+	fs, err := analysis.Findings(ctx, d.B, graph.FindingParams{AsOf: v.Today, Lang: v.lang})
 	if err != nil {
 		return nil, fmt.Errorf("findings of %s: %w", v.WS.ID, err)
 	}
