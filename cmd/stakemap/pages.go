@@ -54,4 +54,6 @@ var (
 	_ webui.ShareLinks = (*access.Service)(nil)
 	_ webui.Accounts   = (*access.Service)(nil)
 	_ webui.Members    = (*access.Service)(nil)
+	_ webui.Sharing    = (*access.Service)(nil)
+	_ webui.Users      = (*access.Service)(nil)
 )

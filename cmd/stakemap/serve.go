@@ -170,6 +170,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		ReadInput:   bundle.ReadInputFrom,
 		WriteBundle: writeDownload,
 		Logger:      log,
+		ExternalURL: o.externalURL,
 	})
 	if err != nil {
 		return err
