@@ -123,6 +123,7 @@ func TestAccessibilityAccess(t *testing.T) {
 	tb.fill(formWith("Naam"), "Naam", "Petra de Wit")
 	tb.submit(formWith("Naam"), "Toegang geven")
 	tb.sees("Account gemaakt voor Petra de Wit", "Eerste")
+	tb.shot("access")
 	tb.axe()
 	// Outside a workspace the page speaks the browser's language.
 	tb.open("/users")
