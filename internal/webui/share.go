@@ -140,7 +140,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	vd := index(sv.Bundle, d.Rev)
 	switch {
 	case sv.Map != nil:
-		sd.Kind, sd.Title = "map", v.Enum("map", sv.Map.Kind)
+		sd.Kind, sd.Title = "map", v.T("m."+sv.Map.Kind)
 	case link.TargetKind() == "trajectory":
 		t := vd.trajs[link.TargetID()]
 		if t == nil {

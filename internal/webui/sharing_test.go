@@ -71,7 +71,7 @@ func TestSharing(t *testing.T) {
 
 	anyone := e.client()
 	page := expect(t, anyone.get(path), http.StatusOK)
-	page.has(t, "macht-belangmatrix", "Personen staan erin met functie en afdeling")
+	page.has(t, "<h1>Macht-belangmatrix</h1>", "Personen staan erin met functie en afdeling")
 	svg := expect(t, anyone.get(path+".svg"), http.StatusOK)
 	if !strings.Contains(svg.body, "Manager Buitendienst") || strings.Contains(svg.body, "Wim Hoekstra") {
 		t.Error("the anonymised map shows a name, or not the title")
@@ -209,6 +209,11 @@ func TestJourneyShareMap(t *testing.T) {
 	}
 	tb.forgive("410")
 	expect(t, e.client().get(strings.TrimPrefix(png, e.srv.URL)), http.StatusGone)
+	// The page of a revoked link says why, accessibly.
+	tb.openURL(strings.TrimSuffix(png, ".png"))
+	tb.sees("This link was revoked or has expired.") // a stranger: the browser's language
+	tb.forgive("410")
+	tb.axe()
 
 	// A link that ran out.
 	made := expect(t, e.signIn(editorMail).post(ws+"/share", url.Values{"target": {"map:stakeholders"}, "trajectory": {"ai-basis"},
