@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/locale"
 )
 
 func init() {
@@ -357,7 +358,7 @@ itself the answer is the path of zero hops.`,
 				for j, id := range p.Nodes {
 					names[j] = run.label(id)
 				}
-				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\n", i+1, p.Hops, strconv.FormatFloat(p.Strength, 'f', -1, 64), strings.Join(names, " → "))
+				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\n", i+1, p.Hops, locale.Number(run.lang, p.Strength, 2), strings.Join(names, " → "))
 			}
 			return tw.Flush()
 		},
@@ -417,7 +418,8 @@ whom influence flows; ties are ordered by id.`,
 			tw := newTable(out)
 			fmt.Fprintln(tw, run.t("#\tBELANGHEBBENDE\tSCORE", "#\tSTAKEHOLDER\tSCORE"))
 			for i, b := range bs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\n", i+1, run.label(b.ID), strconv.FormatFloat(b.Score, 'f', -1, 64))
+				// Rounded for people; --json keeps the contract's six decimals.
+				fmt.Fprintf(tw, "%d\t%s\t%s\n", i+1, run.label(b.ID), locale.Number(run.lang, b.Score, 1))
 			}
 			return tw.Flush()
 		},

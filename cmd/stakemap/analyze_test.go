@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -65,6 +66,22 @@ func TestAnalysisCommands(t *testing.T) {
 		}
 		if lines == 0 || !strings.Contains(nl, "hoog  ") && !strings.Contains(nl, "middel  ") {
 			t.Errorf("no finding shows its severity:\n%s\n%s", en, nl)
+		}
+	})
+	t.Run("tables/numbers", func(t *testing.T) {
+		// Strengths and broker scores read the language's way, rounded.
+		nl := mustRun(t, dir, nil, "path", "--from", "ld-adviseur", "--to", "controller", "--k", "2").stdout
+		en := mustRun(t, dir, nil, "path", "--from", "ld-adviseur", "--to", "controller", "--k", "2", "--lang", "en").stdout
+		decimal := regexp.MustCompile(`\s0([.,])\d\d\s`)
+		if m := decimal.FindStringSubmatch(nl); m == nil || m[1] != "," {
+			t.Errorf("Dutch path table does not write strengths as 0,28:\n%s", nl)
+		}
+		if m := decimal.FindStringSubmatch(en); m == nil || m[1] != "." {
+			t.Errorf("English path table does not write strengths as 0.28:\n%s", en)
+		}
+		brokers := mustRun(t, dir, nil, "brokers", "--top", "3").stdout
+		if !regexp.MustCompile(`\s\d+,\d\n`).MatchString(brokers) || regexp.MustCompile(`\d[.,]\d{2,}`).MatchString(brokers) {
+			t.Errorf("Dutch broker scores are not rounded to one decimal with a comma:\n%s", brokers)
 		}
 	})
 	t.Run("grid", func(t *testing.T) {

@@ -32,12 +32,19 @@ changes (the grid with arrows from where people stood at --from to where
 they stand at --to, default now; attitude shifts coloured).
 Formats: svg, png, pdf and dot (the Graphviz source).
 
-A workspace map with more than 150 stakeholders is summarised (the key
-stakeholders drawn, the others counted per unit); --full draws everyone,
-which can take minutes for very large workspaces.`,
+Every map is drawn on a page (--page): slide (the default, 16:9: a PNG of
+1920 × 1080 pixels, a PDF page and SVG of 960 × 540 pt), a4, a4-landscape,
+or auto (the map's natural size). On a fixed page no text is smaller than
+14 pixels of a 1920 × 1080 slide: a map that would need smaller text is
+summarised (the key stakeholders drawn, the others counted per unit; full
+grid cells counted; fewer paths or trajectories), and --part N draws the
+N-th of the parts that together show everything. On an auto page a
+workspace map with more than 150 stakeholders is summarised; --full draws
+everyone, which can take minutes for very large workspaces.`,
 		Example: `  stakemap render --kind stakeholders --trajectory ai-basis --format png
   stakemap render --kind grid --format pdf --anonymize -o grid.pdf
   stakemap render --kind path --from ld-adviseur --to cfo --k 3 --format svg -o -
+  stakemap render --kind stakeholders --page a4-landscape --part 2 --format pdf
   stakemap render --kind changes --from mt-november --format png -o since-november.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -79,6 +86,9 @@ which can take minutes for very large workspaces.`,
 			if err != nil {
 				return err
 			}
+			if res.Parts > 0 {
+				progress(cmd.ErrOrStderr(), "part %d of %d", req.Part, res.Parts)
+			}
 			if res.Note != "" {
 				progress(cmd.ErrOrStderr(), "%s", res.Note)
 			}
@@ -108,8 +118,11 @@ which can take minutes for very large workspaces.`,
 	f.IntVar(&req.K, "k", 0, "path map: number of alternative paths (default 1)")
 	f.BoolVar(&req.Anonymize, "anonymize", false, "show persons by title and unit only, for slides shown outside the team")
 	f.StringVar(&req.Lang, "lang", "", "nl or en; default: the workspace's language")
-	f.Float64Var(&req.Scale, "scale", 0, "PNG pixels per point; default: at least 1920 pixels wide")
-	f.BoolVar(&req.Full, "full", false, "draw every stakeholder of a large workspace instead of a summary (slow)")
+	f.StringVar(&req.Page, "page", render.PageSlide, "page: slide, a4, a4-landscape or auto (the map's natural size)")
+	f.IntVar(&req.Part, "part", 0, "draw part N of a map too large for its page (fixed pages); 0: the whole map, summarised")
+	f.Float64Var(&req.Scale, "scale", 1, "PNG only: multiply the page's pixels, 1-4 (a slide is 1920 × 1080 at 1)")
+	f.BoolVar(&req.Context, "context", false, "path map: also draw the people next to the paths")
+	f.BoolVar(&req.Full, "full", false, "auto page: draw every stakeholder of a large workspace instead of a summary (slow)")
 	f.StringVar(&req.AsOf, "as-of", "", "date YYYY-MM-DD of the findings the map marks; default today")
 	f.IntVar(&req.High, "high", 0, "threshold 1-5 for high influence; default 4")
 	return cmd

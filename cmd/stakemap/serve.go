@@ -281,6 +281,27 @@ func loadDemo(ctx context.Context, log *slog.Logger, s graph.Store) error {
 	return nil
 }
 
+// RenderDeck makes a deck with the same renderer.
+func (m mapRenderer) RenderDeck(ctx context.Context, b *graph.Bundle, req httpapi.DeckRequest) (httpapi.MapResult, error) {
+	dr := render.DeckRequest{Bundle: b, Trajectories: req.Trajectories, All: req.All, Lang: req.Lang,
+		Anonymize: req.Anonymize, AsOf: req.AsOf, High: req.High}
+	for _, p := range req.Paths {
+		dr.Paths = append(dr.Paths, render.PathEnds{From: p[0], To: p[1]})
+	}
+	res, err := m.r.Deck(ctx, dr)
+	switch {
+	case errors.Is(err, render.ErrTooLarge), errors.Is(err, render.ErrOutOfMemory):
+		return httpapi.MapResult{}, fmt.Errorf("render: %w", graph.Invalid([]graph.Problem{{Field: "trajectory", Value: strings.Join(req.Trajectories, ","),
+			Reason: "a map of the deck is too large to draw: ask for fewer or smaller trajectories"}}))
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, render.ErrBusy):
+		return httpapi.MapResult{}, fmt.Errorf("%w: %w", httpapi.ErrUnavailable, err)
+	}
+	if err != nil {
+		return httpapi.MapResult{}, err
+	}
+	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName}, nil
+}
+
 // mapRenderer adapts the render package to the service's Renderer.
 type mapRenderer struct{ r *render.Renderer }
 
@@ -288,7 +309,7 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 	res, err := m.r.Render(ctx, render.Request{
 		Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
-		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf,
+		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf, Page: req.Page, Part: req.Part, Context: req.Context,
 	})
 	switch {
 	case errors.Is(err, render.ErrOutOfMemory):
@@ -307,5 +328,5 @@ func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi
 	if err != nil {
 		return httpapi.MapResult{}, err
 	}
-	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName}, nil
+	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName, Parts: res.Parts}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"hash/fnv"
 	"os"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -110,15 +111,27 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 	if fileErr != nil {
 		r.add(&r.Damage, "%v", fileErr)
 	}
-	err := s.view(ctx, func(tx *bolt.Tx) error { return walk(tx.Cursor(), 0, fnv.New64a()) })
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		w := &walker{h: fnv.New64a(), left: maxElements(tx.Size())}
+		if err := w.walk(tx.Cursor(), 0); err != nil && !strings.Contains(err.Error(), s.path) {
+			return fmt.Errorf("database file %s: %w", s.path, err)
+		} else {
+			return err
+		}
+	})
 	if errors.Is(err, graph.ErrCorrupt) {
+		r.add(&r.Damage, "%v", err)
+	} else if err != nil {
+		return r, err
+	} else if err = s.view(ctx, s.claimedPages); errors.Is(err, graph.ErrCorrupt) {
 		r.add(&r.Damage, "%v", err)
 	} else if err != nil {
 		return r, err
 	} else if fileErr == nil {
 		// bbolt's checker reads pages on a goroutine of its own, where a
 		// fault cannot be recovered: it runs only on a file whose length
-		// holds every page and whose every page the walk has read.
+		// holds every page, whose every page the walk has read and whose
+		// trees claim no more pages than the file has.
 		err = s.view(ctx, func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
 				r.add(&r.Damage, "database file %s: %v", s.path, e)
@@ -163,23 +176,59 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 	return r, nil
 }
 
-// walk reads every key and value below a cursor, descending into nested
-// buckets, so that every page of the tree is touched.
-func walk(c *bolt.Cursor, depth int, h hash.Hash) error {
+// claimedPages refuses a file whose trees claim more pages than it has: a
+// flipped overflow count in a page header would make bbolt's checker mark
+// billions of pages as reachable, one map entry each, until the process
+// runs out of memory.
+func (s *Store) claimedPages(tx *bolt.Tx) error {
+	have := tx.Size() / int64(s.db.Info().PageSize)
+	var claimed int64
+	err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		st := b.Stats()
+		claimed += int64(st.BranchPageN + st.BranchOverflowN + st.LeafPageN + st.LeafOverflowN)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if claimed > have {
+		return fmt.Errorf("database file %s: its trees claim %d pages, more than the %d it has: %w", s.path, claimed, have, graph.ErrCorrupt)
+	}
+	return nil
+}
+
+// walker reads every key and value below a cursor, descending into
+// nested buckets, so that every page of the tree is touched. A damaged
+// page can point back at one already read, making the tree a loop a
+// cursor would follow for ever: left bounds the elements read by what a
+// file of the size can hold.
+type walker struct {
+	h    hash.Hash
+	left int64
+}
+
+// maxElements is more than a file of size bytes can hold: every element
+// of a bbolt page takes a header of at least 16 bytes.
+func maxElements(size int64) int64 { return size/16 + 1024 }
+
+func (w *walker) walk(c *bolt.Cursor, depth int) error {
 	if depth > 8 {
-		return errors.New("buckets nested deeper than stakemap ever writes")
+		return fmt.Errorf("buckets nested deeper than stakemap ever writes: %w", graph.ErrCorrupt)
 	}
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if w.left--; w.left < 0 {
+			return fmt.Errorf("the file's tree loops back on itself (more entries than its size can hold): %w", graph.ErrCorrupt)
+		}
 		if v == nil {
 			if nested := c.Bucket().Bucket(k); nested != nil {
-				if err := walk(nested.Cursor(), depth+1, h); err != nil {
+				if err := w.walk(nested.Cursor(), depth+1); err != nil {
 					return err
 				}
 			}
 			continue
 		}
 		// Hashing reads every byte, so overflow pages are touched too.
-		h.Write(v)
+		w.h.Write(v)
 	}
 	return nil
 }

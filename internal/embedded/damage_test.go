@@ -2,6 +2,7 @@ package embedded_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/graph/storetest"
@@ -209,5 +212,60 @@ func TestErrorsLogWithoutIDs(t *testing.T) {
 	wrapped := fmt.Errorf("handler: %w", err2)
 	if got := graph.LogText(wrapped); got != "embedded.Node: not-found" {
 		t.Errorf("LogText = %q", got)
+	}
+}
+
+// TestCheckHugeOverflow sets the overflow count in the header of a page of
+// the tree to two billion: bbolt's own checker would mark that many pages
+// as reachable, one map entry each, and run out of memory. Check must
+// report the damage instead, naming the file.
+func TestCheckHugeOverflow(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := embedded.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportBundle(ctx, storetest.Generate(1, 150, 12, 700), graph.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root uint64
+	db.View(func(tx *bolt.Tx) error {
+		root = uint64(tx.Bucket([]byte("workspaces")).RootPage())
+		return nil
+	})
+	pageSize := db.Info().PageSize
+	db.Close()
+	if root == 0 {
+		t.Fatal("the workspaces bucket is inline: no page to damage")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A page header: id (8 bytes), flags (2), count (2), overflow (4).
+	binary.LittleEndian.PutUint32(data[int(root)*pageSize+12:], 2_000_000_000)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err = embedded.Open(path)
+	if err != nil {
+		if !errors.Is(err, graph.ErrCorrupt) {
+			t.Fatalf("open: %v", err)
+		}
+		return
+	}
+	defer s.Close()
+	r, err := s.Check(ctx)
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	if len(r.Damage) == 0 || !strings.Contains(strings.Join(r.Damage, "\n"), path) {
+		t.Errorf("check found no damage naming the file: %v", r.Damage)
 	}
 }

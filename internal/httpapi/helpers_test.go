@@ -271,11 +271,12 @@ func (rr *realRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req http
 	rr.n++
 	rr.mu.Unlock()
 	res, err := rr.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
-		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale, AsOf: req.AsOf})
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, Scale: req.Scale, AsOf: req.AsOf,
+		Page: req.Page, Part: req.Part, Context: req.Context, Full: req.Full})
 	if err != nil {
 		return httpapi.MapResult{}, err
 	}
-	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName}, nil
+	return httpapi.MapResult{Data: res.Data, ContentType: res.ContentType, Key: res.Key, FileName: res.FileName, Parts: res.Parts}, nil
 }
 
 func (rr *realRenderer) renders() int {

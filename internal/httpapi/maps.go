@@ -37,9 +37,16 @@ type MapRequest struct {
 	K          int
 	Lang       string
 	Anonymize  bool
-	Scale      float64 // PNG scale; 0: the renderer's default
+	Scale      float64 // PNG pixels multiplied, 1–4; 0: 1
+	// Page is slide (the default), a4, a4-landscape or auto.
+	Page string
+	// Part asks for part N of a map too large for its page; 0: the whole
+	// map, summarised where needed.
+	Part int
+	// Context also draws the people next to a path map's paths.
+	Context bool
 	// Full draws every stakeholder of a large workspace instead of the
-	// summary; slow, and a map nobody can read on a slide.
+	// summary on an auto page; slow, and a map nobody can read on a slide.
 	Full bool
 	// AsOf is the date of the findings a map marks; empty: today. A map
 	// of a past state (at=) is drawn as of that state's date.
@@ -53,6 +60,8 @@ type MapResult struct {
 	ContentType string
 	Key         string
 	FileName    string
+	// Parts is how many parts the map has when a part was asked for.
+	Parts int
 }
 
 // Renderer draws a map of a workspace snapshot. The service needs only this
@@ -73,7 +82,11 @@ func (f RendererFunc) RenderMap(ctx context.Context, b *graph.Bundle, req MapReq
 	return f(ctx, b, req)
 }
 
-var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "download"}
+var mapQuery = []string{"trajectory", "from", "to", "mode", "k", "lang", "anonymize", "full", "scale", "page", "part", "context", "download"}
+
+// mapPages are the pages a map is drawn on; the first is the default. The
+// parameter table checks page against them.
+var mapPages = []string{"slide", "a4", "a4-landscape", "auto"}
 
 func (s *Server) renderMap(c *gin.Context) {
 	if err := checkQuery(c, mapQuery); err != nil {
@@ -92,8 +105,16 @@ func (s *Server) renderMap(c *gin.Context) {
 	}
 	req := MapRequest{Workspace: c.Param("ws"), Kind: kind, Format: format,
 		Trajectory: c.Query("trajectory"), From: c.Query("from"), To: c.Query("to"),
-		Mode: c.Query("mode"), Lang: c.Query("lang")}
+		Mode: c.Query("mode"), Lang: c.Query("lang"), Page: c.Query("page")}
 	var err error
+	if req.Part, err = queryInt(c, "part", 0, 1, 1000); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Context, err = queryBool(c, "context"); err != nil {
+		fail(c, err)
+		return
+	}
 	if req.K, err = queryInt(c, "k", 0, 1, graph.MaxK); err != nil {
 		fail(c, err)
 		return
@@ -151,6 +172,9 @@ func (s *Server) renderMap(c *gin.Context) {
 		disp = "attachment"
 	}
 	c.Header("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	if res.Parts > 0 {
+		c.Header("X-Map-Parts", strconv.Itoa(res.Parts))
+	}
 	c.Header("Content-Length", strconv.Itoa(len(res.Data)))
 	c.Header("X-Content-Type-Options", "nosniff")
 	if format == "svg" {

@@ -59,7 +59,13 @@ var paramSpecs = map[string]paramSpec{
 	"top":               intSpec(1, graph.MaxTop, "10", "number of brokers"),
 	"anonymize":         boolSpec("names replaced by title and unit"),
 	"full":              boolSpec("draw every stakeholder of a large workspace instead of the summary (slow)"),
-	"scale":             {typ: "number", lo: 0, hi: 4, openLo: true, doc: "PNG pixels per point; a PNG has at most 40 megapixels (the renderer's limits, checked there too)"},
+	"scale":             {typ: "number", lo: 1, hi: 4, def: "1", doc: "multiplies a PNG's pixels (a slide is 1920 × 1080 at 1); a PNG has at most 40 megapixels (the renderer's limits, checked there too)"},
+	"page":              {typ: "string", enum: mapPages, def: "slide", doc: "page the map is drawn on: a 16:9 slide, A4 upright or on its side, or auto (the map's natural size)"},
+	"part":              intSpec(1, 1000, "", "part N of a map too large for its page, on a fixed page; X-Map-Parts gives the number of parts"),
+	"context":           boolSpec("a path map also draws the people next to the paths"),
+	"all":               boolSpec("every trajectory, active ones first, when no trajectory is named"),
+	"maps.trajectory":   {typ: "string", doc: "trajectory id; for a deck several, separated by commas"},
+	"path":              {typ: "string", doc: "influence paths FROM:TO, several separated by commas"},
 	"download":          boolSpec("Content-Disposition: attachment"),
 
 	// The import of a workbook, CSV or stakemap/v1 file.

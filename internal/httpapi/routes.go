@@ -87,6 +87,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: api + "/workspaces/:ws/paths", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Influence paths between two stakeholders", query: []string{"from", "to", "mode", "k", "maxHops", "hierarchyStrength"}, status: 200, resp: "Paths", handler: s.paths},
 		{method: "GET", path: api + "/workspaces/:ws/brokers", access: accessWorkspace, role: RoleViewer, tag: "analyses", summary: "Brokers: betweenness centrality on the influence network", query: []string{"top"}, status: 200, resp: "Brokers", handler: s.brokers},
 		{method: "GET", path: api + "/workspaces/:ws/maps/:file", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A map as {kind}.{format}: kind stakeholders|grid|path|dependencies, format svg|png|pdf|dot (ETag, If-None-Match)", query: mapQuery, status: 200, content: []string{"image/svg+xml", "image/png", "application/pdf", "text/vnd.graphviz"}, etag: true, handler: s.renderMap},
+		{method: "GET", path: api + "/workspaces/:ws/deck.pptx", access: accessWorkspace, role: RoleViewer, tag: "maps", summary: "A 16:9 PowerPoint deck: title, overview, per trajectory its stakeholder map, grid and findings, path slides, the dependency map (ETag, If-None-Match)", query: deckQuery, status: 200, content: []string{"application/vnd.openxmlformats-officedocument.presentationml.presentation"}, etag: true, handler: s.renderDeck},
 	}
 	rs = append(rs, s.accessRoutes()...)
 	rs = append(rs, nodeRoutes(s, stakeholderKind)...)

@@ -6,8 +6,10 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"syscall"
 	"testing"
 
+	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/graph/storetest"
 	"github.com/stakemap/stakemap/internal/render"
 )
@@ -131,5 +133,97 @@ func TestRSSSoak(t *testing.T) {
 		at100, n, end, end-at100, workers, render.WorkersStarted(r))
 	if end-at100 > 50<<10 {
 		t.Errorf("RSS grew by %d KB, more than 50 MB", end-at100)
+	}
+}
+
+// tenTrajectories is a workspace of 120 stakeholders and 10 running
+// trajectories, the deck target's size.
+func tenTrajectories() *graph.Bundle {
+	b := storetest.Generate(17, 120, 10, 400)
+	for i := range b.Trajectories {
+		b.Trajectories[i].Status = "running"
+	}
+	return b
+}
+
+// cpuSeconds is the CPU time this process has used. The deck and slide
+// benchmarks run Graphviz in-process, so that it counts too: on a shared
+// machine CPU time says more than wall time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}
+
+// loopCPU runs f in b.Loop and reports its CPU seconds per run.
+func loopCPU(b *testing.B, f func() error) {
+	start := cpuSeconds()
+	for b.Loop() {
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-start)/float64(b.N), "cpu-s/op")
+}
+
+// inProcess is a renderer without workers or cache.
+func inProcess(b *testing.B) *render.Renderer {
+	r, err := render.NewRenderer(render.Options{InProcess: true, CacheEntries: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.Close() })
+	return r
+}
+
+// BenchmarkDeck10 makes the deck of a 10-trajectory workspace (21 maps and
+// the text slides), and as the baseline draws the same maps one by one
+// through Render, in the same run.
+func BenchmarkDeck10(b *testing.B) {
+	bundle := tenTrajectories()
+	r := inProcess(b)
+	b.Run("deck", func(b *testing.B) {
+		loopCPU(b, func() error {
+			_, err := r.Deck(b.Context(), render.DeckRequest{Bundle: bundle, AsOf: day()})
+			return err
+		})
+	})
+	b.Run("maps-one-by-one", func(b *testing.B) {
+		var reqs []render.Request
+		for _, t := range bundle.Trajectories {
+			reqs = append(reqs,
+				render.Request{Bundle: bundle, Kind: render.KindStakeholders, Trajectory: t.ID, Format: "png", AsOf: day()},
+				render.Request{Bundle: bundle, Kind: render.KindGrid, Trajectory: t.ID, Format: "png", AsOf: day()})
+		}
+		reqs = append(reqs, render.Request{Bundle: bundle, Kind: render.KindDependencies, Format: "png", AsOf: day()})
+		loopCPU(b, func() error {
+			for _, req := range reqs {
+				if _, err := r.Render(b.Context(), req); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// BenchmarkSlidePNG60 draws the stakeholder map and the grid of a
+// 60-person trajectory as slide PNGs, and as the baseline the same maps on
+// an auto page (round one's natural size, 1920 pixels wide).
+func BenchmarkSlidePNG60(b *testing.B) {
+	bundle := sixtyPersonTrajectory()
+	r := inProcess(b)
+	for _, kind := range []string{render.KindStakeholders, render.KindGrid} {
+		for _, page := range []string{render.PageSlide, render.PageAuto} {
+			req := render.Request{Bundle: bundle, Kind: kind, Trajectory: bundle.Trajectories[0].ID, Format: "png", Page: page, AsOf: day()}
+			b.Run(kind+"/"+page, func(b *testing.B) {
+				loopCPU(b, func() error {
+					_, err := r.Render(b.Context(), req)
+					return err
+				})
+			})
+		}
 	}
 }

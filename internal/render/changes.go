@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tdewolff/canvas"
@@ -100,11 +101,24 @@ func (m *mapper) changes() error {
 	}
 	weight := func(s shift) int { return max(s.from[0], s.to[0]) }
 	slices.SortFunc(moved, func(a, b shift) int { return cmp.Or(-cmp.Compare(weight(a), weight(b)), cmp.Compare(a.id, b.id)) })
-	left := 0
-	if len(moved) > changesKeep {
-		left = len(moved) - changesKeep
-		moved = moved[:changesKeep]
+	// An item of this map is a shift, the most influential first: a page
+	// too small for all of them shows the first (or part N the next).
+	m.total = len(moved)
+	keep := changesKeep
+	if m.sel.limit > 0 {
+		keep = m.sel.limit
 	}
+	first := 0
+	if m.sel.part > 0 {
+		first = min(m.sel.from, len(moved))
+	}
+	moved = moved[first:]
+	left := 0
+	if len(moved) > keep {
+		left = len(moved) - keep
+		moved = moved[:keep]
+	}
+	m.shown = len(moved)
 	slices.SortFunc(moved, func(a, b shift) int { return cmp.Compare(a.id, b.id) })
 
 	// Slots: every cell stacks what it holds, people now and where people
@@ -130,18 +144,19 @@ func (m *mapper) changes() error {
 	x := func(interest int) float64 { return float64(interest-1) * changesCellW }
 	y := func(influence int) float64 { return float64(influence-1) * cellH }
 
-	title := m.t("Verschuivingen", "Changes") + " — "
+	m.title = m.t("Verschuivingen", "Changes") + " — "
 	if req.Trajectory != "" {
-		title += m.traj[req.Trajectory].Name
+		m.title += m.traj[req.Trajectory].Name
+		m.notes = append(m.notes, m.asOfLine(m.b.Workspace.Name))
 	} else {
-		title += m.b.Workspace.Name
+		m.title += m.b.Workspace.Name
+		m.notes = append(m.notes, m.asOfLine(""))
 	}
 	m.engine = "neato"
 	w := m.w
 	w.line("digraph G {")
-	w.line("  graph %s;", attrs("fontname", fontName, "bgcolor", "white", "pad", "0.3", "inputscale", "72", "splines", "false",
-		"outputorder", "nodesfirst", "fontcolor", inkColour, "labelloc", "t", "labeljust", "l",
-		"label", "<<FONT POINT-SIZE=\"22\"><B>"+esc(title)+"</B></FONT>>"))
+	w.line("  graph %s;", attrs("fontname", fontName, "bgcolor", "white", "pad", strconv.FormatFloat(mapPad/72, 'f', -1, 64), "inputscale", "72", "splines", "false",
+		"outputorder", "nodesfirst", "fontcolor", inkColour))
 	w.line("  node %s;", attrs("fontname", fontName, "fontsize", "11", "fontcolor", inkColour, "color", inkColour, "penwidth", "1", "shape", "box", "style", "filled"))
 	w.line("  edge %s;", attrs("penwidth", "2.2", "arrowsize", "0.8"))
 
@@ -194,12 +209,16 @@ func (m *mapper) changes() error {
 			px := x(c[1])
 			py := y(c[0]) + cellH/2 - changesMargin - changesSlotH/2 - float64(k)*changesSlotH
 			s, key := it.s.now, "now:"+it.s.id
-			style, fill := "filled", cmp.Or(attitudeFill[s.Attitude], "#FFFFFF")
-			label := m.shName(s)
+			look := lookOf(s.Attitude)
+			style, fill, font, width := "filled", look.fill, look.font, look.width
+			if look.border != "solid" {
+				style += "," + look.border
+			}
+			label := m.shName(s, false)
 			if it.ghost {
 				s, key = it.s.then, "then:"+it.s.id
-				style, fill = "dashed,filled", "#FFFFFF"
-				label = m.shName(s)
+				style, fill, font, width = "dashed,filled", "#FFFFFF", "#555555", 1
+				label = m.shName(s, false)
 				if !it.s.hasNow {
 					label += " " + m.t("(weg)", "(gone)")
 				}
@@ -214,7 +233,7 @@ func (m *mapper) changes() error {
 				border = mutedColour
 			}
 			w.line("  %s %s;", w.id(key), attrs("pos", fmt.Sprintf("%.1f,%.1f!", px, py), "fixedsize", "true", "width", fmt.Sprintf("%.3f", boxW/72), "height", fmt.Sprintf("%.3f", (changesSlotH-5)/72),
-				"style", style, "fillcolor", fill, "color", border, "label", label))
+				"style", style, "fillcolor", fill, "fontcolor", font, "penwidth", strconv.FormatFloat(width, 'f', -1, 64), "color", border, "label", label))
 			m.nodeCount++
 		}
 	}
@@ -232,24 +251,19 @@ func (m *mapper) changes() error {
 	}
 
 	// Legend.
-	legend := []legendRow{
-		{line: okGreen, text: m.t("houding verbeterd", "attitude improved")},
-		{line: okVermilion, text: m.t("houding verslechterd", "attitude worsened")},
-		{line: mutedColour, text: m.t("alleen verschoven", "moved only")},
-		{fill: "#FFFFFF", border: mutedColour, text: m.t("stippellijn: waar iemand stond", "dashed: where someone stood")},
+	m.legend = []legendRow{
+		{line: &lineSample{colour: okGreen, width: 2.2, arrow: true}, text: m.t("houding verbeterd", "attitude improved")},
+		{line: &lineSample{colour: okVermilion, width: 2.2, arrow: true}, text: m.t("houding verslechterd", "attitude worsened")},
+		{line: &lineSample{colour: mutedColour, width: 2.2, arrow: true}, text: m.t("alleen verschoven", "moved only")},
+		{swatch: &swatch{fill: "#FFFFFF", stroke: mutedColour, width: 1, dash: "dashed"}, text: m.t("grijs gestreept: waar iemand stond", "grey dashes: where someone stood")},
 	}
-	legend = append(legend, m.attitudeLegend()...)
-	if left > 0 {
-		legend = append(legend, legendRow{text: m.t(fmt.Sprintf("+ %d anderen verschoven (minder invloed)", left), fmt.Sprintf("+ %d others moved (less influence)", left))})
-	}
-	legend = append(legend, legendRow{text: m.t(fmt.Sprintf("%d ongewijzigd", unchanged), fmt.Sprintf("%d unchanged", unchanged))})
-	id := m.legend("legend", legend)
-	// legend wrote the node; pin it right of the grid.
-	m.w.line("  %s %s;", id, attrs("pos", fmt.Sprintf("%.1f,%.1f!", x(5)+changesCellW/2+120, y(3))))
+	m.legend = append(m.legend, m.attitudeLegend()...)
+	m.legend = append(m.legend, legendRow{text: m.t(fmt.Sprintf("%d ongewijzigd", unchanged), fmt.Sprintf("%d unchanged", unchanged))})
 	w.line("}")
-	if left > 0 {
-		m.note = m.t(fmt.Sprintf("%d van de %d verschuivingen getoond (de meeste invloed).", len(moved), len(moved)+left),
-			fmt.Sprintf("%d of %d changes shown (the most influential).", len(moved), len(moved)+left))
+	if left > 0 && m.sel.part == 0 {
+		m.note = m.t(fmt.Sprintf("%d van de %d verschuivingen getoond (de meeste invloed); + %d anderen.", len(moved), len(moved)+left, left),
+			fmt.Sprintf("%d of %d changes shown (the most influential); + %d others.", len(moved), len(moved)+left, left))
+		m.notes = append(m.notes, m.note)
 	}
 	return nil
 }

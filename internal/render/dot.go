@@ -2,12 +2,15 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/locale"
 )
 
 // Every map uses the Helvetica metrics Graphviz has built in; the painter
@@ -15,12 +18,11 @@ import (
 // the shapes Graphviz sized for them.
 const fontName = "Helvetica"
 
-// Colour-blind-safe palette (Okabe & Ito), used for attitudes and paths.
+// Colour-blind-safe palette (Okabe & Ito), used for roles and paths.
 const (
 	okOrange    = "#E69F00"
 	okSkyBlue   = "#56B4E9"
 	okGreen     = "#009E73"
-	okYellow    = "#F0E442"
 	okBlue      = "#0072B2"
 	okVermilion = "#D55E00"
 	okPurple    = "#CC79A7"
@@ -28,18 +30,40 @@ const (
 	mutedColour = "#8C8C8C"
 )
 
-// attitudeFill is the fill colour of each attitude; unknown is white with a
-// dashed border, so the map reads without colour too.
-var attitudeFill = map[string]string{
-	"champion":  okGreen,
-	"supporter": okSkyBlue,
-	"neutral":   "#E0E0E0",
-	"critic":    okOrange,
-	"blocker":   okVermilion,
-	"unknown":   "#FFFFFF",
+// attitudeLook is how an attitude is drawn. The fills get darker from
+// champion to blocker (Rec. 601 luma 0.87, 0.72, 0.58, 0.43, 0.28; unknown
+// is white), so that the order survives a greyscale print; the border
+// pattern is a second cue: solid for positive and neutral, dashed for
+// critical and opposed, dotted for unknown, bold at both ends.
+type attitudeLook struct {
+	fill, font string
+	border     string // solid, dashed or dotted
+	width      float64
+}
+
+var attitudeLooks = map[string]attitudeLook{
+	"champion":  {"#C8EAD9", inkColour, "solid", 2.5},
+	"supporter": {"#8FC3E7", inkColour, "solid", 1},
+	"neutral":   {"#949494", inkColour, "solid", 1},
+	"critic":    {"#B45C0F", "#FFFFFF", "dashed", 1.5},
+	"blocker":   {"#9A2521", "#FFFFFF", "dashed", 3},
+	"unknown":   {"#FCFCFC", inkColour, "dotted", 2}, // a hair off white: the page is white
 }
 
 var attitudes = []string{"champion", "supporter", "neutral", "critic", "blocker", "unknown"}
+
+// lookOf is an attitude's look; an attitude the map does not know is drawn
+// as unknown.
+func lookOf(attitude string) attitudeLook {
+	if l, ok := attitudeLooks[attitude]; ok {
+		return l
+	}
+	return attitudeLooks["unknown"]
+}
+
+// borderColour is the border of attitude boxes: ink, so that the pattern
+// shows in a greyscale print.
+func (l attitudeLook) borderColour() string { return inkColour }
 
 // dotWriter writes a DOT source. Node ids are neutral (n1, n2, …), handed
 // out in the order the map asks for them, so no id or name of a person
@@ -98,17 +122,28 @@ func attrs(kv ...string) string {
 type mapper struct {
 	req       Request
 	b         *graph.Bundle
+	sel       selection
 	w         *dotWriter
 	engine    string
 	nodeCount int
-	note      string
 	sh        map[string]graph.Stakeholder
 	traj      map[string]graph.Trajectory
 	names     map[string]string
+	// anon holds the anonymised names of persons, without and with their
+	// unit (see anonymousNames).
+	anon, anonInUnit map[string]string
+
+	// What the page around the map shows.
+	title  string
+	notes  []string
+	legend []legendRow
+	note   string // what a summary or part leaves out, for Result.Note
+	shown  int    // items the map shows (stakeholders, cell entries, paths, trajectories)
+	total  int    // items there are
 }
 
-func newMapper(req Request, b *graph.Bundle) *mapper {
-	m := &mapper{req: req, b: b, w: &dotWriter{ids: map[string]string{}}, engine: "dot",
+func newMapper(req Request, b *graph.Bundle, sel selection) *mapper {
+	m := &mapper{req: req, b: b, sel: sel, w: &dotWriter{ids: map[string]string{}}, engine: "dot",
 		sh: map[string]graph.Stakeholder{}, traj: map[string]graph.Trajectory{}, names: map[string]string{}}
 	for _, s := range b.Stakeholders {
 		m.sh[s.ID] = s
@@ -123,6 +158,9 @@ func newMapper(req Request, b *graph.Bundle) *mapper {
 	for _, e := range b.Enablers {
 		m.names[e.ID] = e.Name
 	}
+	if req.Anonymize {
+		m.anon, m.anonInUnit = anonymousNames(b, req.Lang)
+	}
 	return m
 }
 
@@ -133,10 +171,9 @@ func (m *mapper) t(nl, en string) string {
 	return nl
 }
 
-// anonymous reports whether a stakeholder is shown without its name:
-// everyone but groups and units when the request anonymises.
-func (m *mapper) anonymous(s graph.Stakeholder) bool {
-	return m.req.Anonymize && s.Kind != "group" && s.Kind != "unit"
+// number formats a number in the map's language: 0,30 or 0.30.
+func (m *mapper) number(x float64, decimals int) string {
+	return locale.Number(m.req.Lang, x, decimals)
 }
 
 var levelNames = map[string][2]string{
@@ -147,43 +184,107 @@ var levelNames = map[string][2]string{
 	"external":   {"Extern", "External"},
 }
 
-// shName is how a stakeholder is named on a map: its name, or its title
-// (or level) and unit when anonymised.
-func (m *mapper) shName(s graph.Stakeholder) string {
-	if !m.anonymous(s) {
-		if s.Name != "" {
-			return s.Name
+// anonymous reports whether a stakeholder is shown without its name:
+// everyone but groups and units.
+func anonymous(s graph.Stakeholder) bool { return s.Kind != "group" && s.Kind != "unit" }
+
+// external reports whether a stakeholder belongs to another organisation.
+func external(s graph.Stakeholder) bool { return s.Kind == "external" || s.Level == "external" }
+
+// anonymousNames names the persons of an anonymised map: by title (or
+// level) and unit, externals as "Externe partij 1, 2, …" in id order, and
+// persons who would share a name numbered "(1)", "(2)", … so that the map
+// still tells them apart. inUnit leaves the unit out, for maps that draw
+// the unit around the person.
+func anonymousNames(b *graph.Bundle, lang string) (full, inUnit map[string]string) {
+	t := func(nl, en string) string {
+		if lang == graph.LangEN {
+			return en
 		}
-		return s.ID
+		return nl
 	}
-	title := s.Title
-	if title == "" {
-		l := levelNames[s.Level]
-		title = m.t(l[0], l[1])
+	full, inUnit = map[string]string{}, map[string]string{}
+	ext := 0
+	for _, s := range b.Stakeholders { // sorted by id
+		if !anonymous(s) {
+			continue
+		}
+		if external(s) {
+			ext++
+			name := t("Externe partij ", "External party ") + strconv.Itoa(ext)
+			full[s.ID], inUnit[s.ID] = name, name
+			continue
+		}
+		title := s.Title
 		if title == "" {
-			title = m.t("Persoon", "Person")
+			l, ok := levelNames[s.Level]
+			title = t(l[0], l[1])
+			if !ok {
+				title = t("Persoon", "Person")
+			}
+		}
+		inUnit[s.ID] = title
+		full[s.ID] = title
+		if s.Unit != "" {
+			full[s.ID] = title + ", " + s.Unit
 		}
 	}
-	if s.Unit != "" {
-		return title + ", " + s.Unit
+	for _, names := range []map[string]string{full, inUnit} {
+		number(b, names)
 	}
-	return title
+	return full, inUnit
 }
 
-// shSub is the second line of a stakeholder's label: title (and unit when
-// not shown by a cluster).
-func (m *mapper) shSub(s graph.Stakeholder, withUnit bool) string {
-	if m.anonymous(s) {
-		if withUnit {
-			return ""
+// number appends (1), (2), … to names that several stakeholders share; in
+// inUnit names only stakeholders of the same unit count as sharing.
+func number(b *graph.Bundle, names map[string]string) {
+	type key struct{ unit, name string }
+	groups := map[key][]string{}
+	for _, s := range b.Stakeholders {
+		if n, ok := names[s.ID]; ok {
+			k := key{s.Unit, n}
+			groups[k] = append(groups[k], s.ID)
 		}
-		return s.Unit
+	}
+	for _, ids := range groups {
+		if len(ids) < 2 {
+			continue
+		}
+		slices.Sort(ids)
+		for i, id := range ids {
+			names[id] += " (" + strconv.Itoa(i+1) + ")"
+		}
+	}
+}
+
+// shName is how a stakeholder is named on a map: its name, or when the map
+// is anonymised its title (or level), with its unit unless the map draws
+// the unit around it (inUnit).
+func (m *mapper) shName(s graph.Stakeholder, inUnit bool) string {
+	if m.req.Anonymize && anonymous(s) {
+		if inUnit {
+			return m.anonInUnit[s.ID]
+		}
+		return m.anon[s.ID]
+	}
+	return cmp.Or(s.Name, s.ID)
+}
+
+// shSub is the second line of a stakeholder's label: its title, and its
+// unit when the map does not draw the unit around it. An anonymised name
+// already says both, so it gets none, except an external party's title.
+func (m *mapper) shSub(s graph.Stakeholder, inUnit bool) string {
+	if m.req.Anonymize && anonymous(s) {
+		if external(s) {
+			return s.Title
+		}
+		return ""
 	}
 	parts := []string{}
-	if s.Title != "" {
+	if s.Title != "" && !strings.EqualFold(s.Title, s.Name) {
 		parts = append(parts, s.Title)
 	}
-	if withUnit && s.Unit != "" {
+	if !inUnit && s.Unit != "" && !strings.Contains(strings.ToLower(s.Title), strings.ToLower(s.Unit)) {
 		parts = append(parts, s.Unit)
 	}
 	return strings.Join(parts, " · ")
@@ -192,7 +293,7 @@ func (m *mapper) shSub(s graph.Stakeholder, withUnit bool) string {
 // name shows any node id: stakeholders by shName, others by their name.
 func (m *mapper) name(id string) string {
 	if s, ok := m.sh[id]; ok {
-		return m.shName(s)
+		return m.shName(s, false)
 	}
 	if n := m.names[id]; n != "" {
 		return n
@@ -201,11 +302,11 @@ func (m *mapper) name(id string) string {
 }
 
 var attitudeNames = map[string][2]string{
-	"champion":  {"Voorvechter", "Champion"},
+	"champion":  {"Kampioen", "Champion"},
 	"supporter": {"Voorstander", "Supporter"},
 	"neutral":   {"Neutraal", "Neutral"},
 	"critic":    {"Criticus", "Critic"},
-	"blocker":   {"Tegenstander", "Blocker"},
+	"blocker":   {"Blokkeerder", "Blocker"},
 	"unknown":   {"Onbekend", "Unknown"},
 }
 
@@ -228,6 +329,12 @@ var statusNames = map[string][2]string{
 	"ready":   {"gereed", "ready"},
 }
 
+var severityNames = map[string][2]string{
+	graph.SeverityHigh:   {"hoog", "high"},
+	graph.SeverityMedium: {"middel", "medium"},
+	graph.SeverityLow:    {"laag", "low"},
+}
+
 func (m *mapper) word(table map[string][2]string, key string) string {
 	if v, ok := table[key]; ok {
 		return m.t(v[0], v[1])
@@ -235,64 +342,48 @@ func (m *mapper) word(table map[string][2]string, key string) string {
 	return key
 }
 
-// header opens the graph with the defaults every map shares: white
-// background, Helvetica, a title at the top.
-func (m *mapper) header(title, rankdir string) {
+// severity names the severity of a finding code for the legend.
+func (m *mapper) severity(code string) string {
+	return m.t("ernst: ", "severity: ") + m.word(severityNames, graph.SeverityOf(code))
+}
+
+// header opens the graph with the defaults every map shares. The title and
+// the legend are drawn around the map by the page (see page.go), so that
+// they keep their size on a slide whatever the map's size.
+func (m *mapper) header(rankdir string) {
 	w := m.w
 	w.line("digraph G {")
-	w.line("  graph %s;", attrs("fontname", fontName, "bgcolor", "white", "pad", "0.3", "rankdir", rankdir,
-		"label", "<<FONT POINT-SIZE=\"22\"><B>"+esc(title)+"</B></FONT>>", "labelloc", "t", "labeljust", "l",
-		"fontcolor", inkColour, "outputorder", "edgesfirst", "newrank", "true"))
+	w.line("  graph %s;", attrs("fontname", fontName, "bgcolor", "white", "pad", strconv.FormatFloat(mapPad/72, 'f', -1, 64), "rankdir", rankdir,
+		"outputorder", "edgesfirst", "newrank", "true"))
 	w.line("  node %s;", attrs("fontname", fontName, "fontsize", "12", "fontcolor", inkColour, "color", inkColour, "penwidth", "1"))
 	w.line("  edge %s;", attrs("fontname", fontName, "fontsize", "11", "fontcolor", inkColour, "color", "#555555", "arrowsize", "0.7"))
 }
 
-// legendRow is one entry of a legend: a swatch (fill colour, or "" for a
-// line sample) and its text.
-type legendRow struct {
-	fill, border, line, text string
-}
-
-// legend writes an HTML-table legend node.
-func (m *mapper) legend(key string, rows []legendRow) string {
-	id := m.w.id(key)
-	var b strings.Builder
-	b.WriteString(`<<TABLE BORDER="1" COLOR="#BBBBBB" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3" BGCOLOR="white">`)
-	fmt.Fprintf(&b, `<TR><TD COLSPAN="2" ALIGN="LEFT"><B>%s</B></TD></TR>`, esc(m.t("Legenda", "Legend")))
-	for _, r := range rows {
-		switch {
-		case r.fill != "":
-			border := r.border
-			if border == "" {
-				border = inkColour
-			}
-			fmt.Fprintf(&b, `<TR><TD BGCOLOR="%s" BORDER="1" COLOR="%s" WIDTH="26" HEIGHT="16" FIXEDSIZE="TRUE"> </TD><TD ALIGN="LEFT">%s</TD></TR>`, r.fill, border, esc(r.text))
-		case r.line != "":
-			fmt.Fprintf(&b, `<TR><TD><FONT COLOR="%s"><B>——</B></FONT></TD><TD ALIGN="LEFT">%s</TD></TR>`, r.line, esc(r.text))
-		default:
-			fmt.Fprintf(&b, `<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10">%s</FONT></TD></TR>`, esc(r.text))
-		}
+// nodeStyle is the Graphviz style of an attitude box.
+func (l attitudeLook) nodeStyle(shape string) []string {
+	style := shape + ",filled"
+	if l.border != "solid" {
+		style += "," + l.border
 	}
-	b.WriteString(`</TABLE>>`)
-	m.w.line("  %s %s;", id, attrs("shape", "plain", "label", b.String(), "fontsize", "11"))
-	m.nodeCount++
-	return id
+	return []string{"style", style, "fillcolor", l.fill, "fontcolor", l.font, "color", l.borderColour(),
+		"penwidth", strconv.FormatFloat(l.width, 'f', -1, 64)}
 }
 
+// attitudeLegend explains the attitude boxes: one swatch each, then how
+// to read them without colour.
 func (m *mapper) attitudeLegend() []legendRow {
 	var rows []legendRow
 	for _, a := range attitudes {
-		border := ""
-		if a == "unknown" {
-			border = mutedColour
-		}
-		rows = append(rows, legendRow{fill: attitudeFill[a], border: border, text: m.word(attitudeNames, a)})
+		l := attitudeLooks[a]
+		rows = append(rows, legendRow{swatch: &swatch{fill: l.fill, stroke: l.borderColour(), width: l.width, dash: l.border, rounded: true},
+			text: m.word(attitudeNames, a)})
 	}
-	return rows
+	return append(rows, legendRow{text: m.t(
+		"Houding: hoe donkerder, hoe negatiever; rand doorgetrokken: positief of neutraal, gestreept: kritisch of tegen, gestippeld: onbekend",
+		"Attitude: the darker, the more negative; solid border: positive or neutral, dashed: critical or opposed, dotted: unknown")})
 }
 
-// noteNode writes a text note (what a summary leaves out, why a map is
-// empty) as a plain node.
+// noteNode writes a text note (why a map is empty) as a plain node.
 func (m *mapper) noteNode(key string, lines ...string) string {
 	id := m.w.id(key)
 	for i, l := range lines {
@@ -305,10 +396,30 @@ func (m *mapper) noteNode(key string, lines ...string) string {
 }
 
 // strength formats a path or edge strength in the map's language.
-func (m *mapper) strength(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	if m.req.Lang != graph.LangEN {
-		s = strings.Replace(s, ".", ",", 1)
+func (m *mapper) strength(x float64) string { return m.number(x, 2) }
+
+// hops says "1 stap", "2 stappen".
+func (m *mapper) hops(n int) string {
+	if n == 1 {
+		return m.t("1 stap", "1 hop")
 	}
-	return s
+	return m.t(strconv.Itoa(n)+" stappen", strconv.Itoa(n)+" hops")
+}
+
+// others says "+ 1 andere", "+ 5 anderen".
+func (m *mapper) others(n int) string {
+	if n == 1 {
+		return m.t("+ 1 andere", "+ 1 other")
+	}
+	return m.t(fmt.Sprintf("+ %d anderen", n), fmt.Sprintf("+ %d others", n))
+}
+
+// ellipsis shortens a text to at most n runes, so that one very long name
+// cannot widen a grid column past the page.
+func ellipsis(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

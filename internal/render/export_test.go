@@ -1,6 +1,9 @@
 package render
 
-import "context"
+import (
+	"context"
+	"image/color"
+)
 
 // WorkerPIDs lists the process ids of a Renderer's idle and busy workers.
 func WorkerPIDs(r *Renderer) (idle, busy []int) { return r.pool.pids() }
@@ -31,4 +34,17 @@ func TextWidth(text string, size float64, bold bool) float64 {
 		panic(err)
 	}
 	return textWidthPt(fam, text, size, bold)
+}
+
+// AttitudeFill is the fill colour of an attitude's boxes.
+func AttitudeFill(attitude string) color.RGBA { return parseColour(lookOf(attitude).fill) }
+
+// BuildDeck makes a deck with draw standing in for the map renderer, so
+// that tests of the deck's slides need not draw every map.
+func BuildDeck(ctx context.Context, req DeckRequest, draw func(Request) ([]byte, error)) ([]byte, error) {
+	b, err := normalizeDeck(&req)
+	if err != nil {
+		return nil, err
+	}
+	return buildDeck(ctx, req, b, func(_ context.Context, r Request) ([]byte, error) { return draw(r) })
 }

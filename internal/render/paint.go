@@ -60,11 +60,12 @@ func family() (*canvas.FontFamily, error) {
 	return fontFamily, fontErr
 }
 
-// mmPerPt converts Graphviz points to canvas millimetres.
+// mmPerPt converts points to canvas millimetres.
 const mmPerPt = 25.4 / 72
 
-// minWidthPx is the default PNG width: a full-HD slide.
-const minWidthPx = 1920
+// autoWidthPx is the width of a PNG of a natural-size (auto) page at
+// scale 1: a full-HD slide's width.
+const autoWidthPx = 1920
 
 type gvOp struct {
 	Op       string      `json:"op"`
@@ -99,70 +100,103 @@ type gvLayout struct {
 	SubCount int        `json:"_subgraph_cnt"`
 	Objects  []gvObject `json:"objects"`
 	Edges    []gvObject `json:"edges"`
+
+	x0, y0, x1, y1 float64 // bb, parsed
 }
 
-// paint draws a json layout as PNG or PDF. scale is pixels per point for
-// PNG, 0 for the default.
-func paint(js []byte, format string, scale float64) ([]byte, error) {
+// readLayout reads Graphviz's json layout.
+func readLayout(js []byte) (*gvLayout, error) {
 	var l gvLayout
 	if err := json.Unmarshal(js, &l); err != nil {
 		return nil, fmt.Errorf("read graphviz layout: %w", err)
 	}
-	var x0, y0, x1, y1 float64
-	if _, err := fmt.Sscanf(l.BB, "%g,%g,%g,%g", &x0, &y0, &x1, &y1); err != nil {
+	if _, err := fmt.Sscanf(l.BB, "%g,%g,%g,%g", &l.x0, &l.y0, &l.x1, &l.y1); err != nil {
 		return nil, fmt.Errorf("read graphviz bounding box %q: %w", l.BB, err)
 	}
+	return &l, nil
+}
+
+// size is the layout's size as Graphviz's SVG gives it (its viewBox), and
+// the smallest text in it.
+func (l *gvLayout) size() (w, h, minFont float64) {
+	minFont = math.Inf(1)
+	visit := func(ops []gvOp) {
+		for _, o := range ops {
+			if o.Op == "F" && o.Size > 0 {
+				minFont = min(minFont, o.Size)
+			}
+		}
+	}
+	l.each(visit)
+	return l.x1 - l.x0 + 2*mapPad, l.y1 - l.y0 + 2*mapPad, minFont
+}
+
+// each calls f with every list of drawing operations, in the order
+// Graphviz's SVG draws them: the graph, its clusters, then edges
+// (outputorder=edgesfirst), then nodes.
+func (l *gvLayout) each(f func([]gvOp)) {
+	f(l.Draw)
+	f(l.LDraw)
+	for i := 0; i < l.SubCount && i < len(l.Objects); i++ {
+		f(l.Objects[i].Draw)
+		f(l.Objects[i].LDraw)
+	}
+	for _, e := range l.Edges {
+		for _, ops := range [][]gvOp{e.Draw, e.HDraw, e.TDraw, e.LDraw, e.HLDraw, e.TLDraw} {
+			f(ops)
+		}
+	}
+	for i := l.SubCount; i < len(l.Objects); i++ {
+		f(l.Objects[i].Draw)
+		f(l.Objects[i].LDraw)
+	}
+}
+
+// paint draws a page with a map laid out by Graphviz (l) as PNG or PDF.
+// pxPerPt is the PNG's resolution, scale the multiplier the request asked
+// for (for the error when the PNG would be too large).
+func paint(c composition, l *gvLayout, format string, pxPerPt, scale float64) ([]byte, error) {
 	fam, err := family()
 	if err != nil {
 		return nil, err
 	}
-	// Graphviz adds pad around bb in its SVG; do the same so the formats
-	// have the same size.
-	const pad = 0.3 * 72
-	wpt, hpt := x1-x0+2*pad, y1-y0+2*pad
-	c := canvas.New(wpt*mmPerPt, hpt*mmPerPt)
-	ctx := canvas.NewContext(c)
-	p := &painter{ctx: ctx, fam: fam, dx: pad - x0, dy: pad - y0}
+	cv := canvas.New(c.w*mmPerPt, c.h*mmPerPt)
+	ctx := canvas.NewContext(cv)
 	ctx.SetFillColor(canvas.White)
 	ctx.SetStrokeColor(canvas.Transparent)
-	ctx.DrawPath(0, 0, canvas.Rectangle(wpt*mmPerPt, hpt*mmPerPt))
+	ctx.DrawPath(0, 0, canvas.Rectangle(c.w*mmPerPt, c.h*mmPerPt))
 
-	// The same order as Graphviz's SVG: the graph, its clusters, then
-	// edges (outputorder=edgesfirst), then nodes.
-	p.ops(l.Draw)
-	p.ops(l.LDraw)
-	for i := 0; i < l.SubCount && i < len(l.Objects); i++ {
-		p.ops(l.Objects[i].Draw)
-		p.ops(l.Objects[i].LDraw)
-	}
-	for _, e := range l.Edges {
-		for _, ops := range [][]gvOp{e.Draw, e.HDraw, e.TDraw, e.LDraw, e.HLDraw, e.TLDraw} {
-			p.ops(ops)
-		}
-	}
-	for i := l.SubCount; i < len(l.Objects); i++ {
-		p.ops(l.Objects[i].Draw)
-		p.ops(l.Objects[i].LDraw)
-	}
+	pg := &painter{ctx: ctx, fam: fam, k: 1, tf: func(x, y float64) (float64, float64) { return x * mmPerPt, (c.h - y) * mmPerPt }}
+	pg.prims(c.header)
+	mp := &painter{ctx: ctx, fam: fam, k: c.mapScale, tf: func(x, y float64) (float64, float64) {
+		px := c.mapX + c.mapScale*(x-l.x0+mapPad)
+		py := c.mapY + c.mapScale*(l.y1-y+mapPad)
+		return px * mmPerPt, (c.h - py) * mmPerPt
+	}}
+	l.each(mp.ops)
+	pg.prims(c.legend)
 
 	var buf bytes.Buffer
 	switch format {
 	case FormatPNG:
-		// The pixel budget is checked before the image is allocated: an
-		// automatic scale is lowered to fit it, an asked-for one refused.
-		if scale == 0 {
-			scale = min(minWidthPx/wpt, math.Sqrt(MaxPixels/(wpt*hpt)))
-		} else if px := wpt * hpt * scale * scale; px > MaxPixels {
-			return nil, tooManyPixels(scale, px)
+		// The pixel budget is checked before the image is allocated: the
+		// natural-size page at scale 1 is lowered to fit it, a scale asked
+		// for that passes it refused.
+		if px := c.w * c.h * pxPerPt * pxPerPt; px > MaxPixels {
+			if scale == 1 {
+				pxPerPt = math.Sqrt(MaxPixels / (c.w * c.h))
+			} else {
+				return nil, tooManyPixels(scale, px)
+			}
 		}
-		img := rasterizer.Draw(c, canvas.DPMM(scale/mmPerPt), canvas.DefaultColorSpace)
+		img := rasterizer.Draw(cv, canvas.DPMM(pxPerPt/mmPerPt), canvas.DefaultColorSpace)
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		if err := enc.Encode(&buf, img); err != nil {
 			return nil, fmt.Errorf("encode png: %w", err)
 		}
 	case FormatPDF:
-		r := pdf.New(&buf, c.W, c.H, &pdf.Options{Compress: true, SubsetFonts: true})
-		c.RenderTo(outlineText{r})
+		r := pdf.New(&buf, cv.W, cv.H, &pdf.Options{Compress: true, SubsetFonts: true})
+		cv.RenderTo(outlineText{r})
 		if err := r.Close(); err != nil {
 			return nil, fmt.Errorf("write pdf: %w", err)
 		}
@@ -182,7 +216,19 @@ func paint(js []byte, format string, scale float64) ([]byte, error) {
 type outlineText struct{ *pdf.PDF }
 
 func (o outlineText) RenderText(text *canvas.Text, m canvas.Matrix) {
-	text.RenderAsPath(o.PDF, m, canvas.DefaultResolution)
+	text.RenderAsPath(o, m, canvas.DefaultResolution)
+}
+
+// RenderPath works around the PDF writer scaling dash lengths by the
+// stroke's width instead of by the view (millimetres to points): dashes
+// are handed over divided by the width, so that they come out as long as
+// on the PNG and in the SVG.
+func (o outlineText) RenderPath(path *canvas.Path, style canvas.Style, m canvas.Matrix) {
+	if style.IsDashed() && style.StrokeWidth > 0 && m.IsSimilarity() {
+		k := 1 / style.StrokeWidth
+		style.DashOffset, style.Dashes = canvas.ScaleDash(k, style.DashOffset, style.Dashes)
+	}
+	o.PDF.RenderPath(path, style, m)
 }
 
 // The PDF writer stamps the current time as CreationDate; blanking it in
@@ -196,20 +242,20 @@ func stableDate(b []byte) []byte {
 	})
 }
 
+// painter draws Graphviz drawing operations or the page's primitives on a
+// canvas. tf maps a point to canvas millimetres; k scales line widths,
+// dashes and text (the map's scale on the page).
 type painter struct {
 	ctx    *canvas.Context
 	fam    *canvas.FontFamily
-	dx, dy float64
+	tf     func(x, y float64) (float64, float64)
+	k      float64
 	pen    color.RGBA
 	fill   color.RGBA
 	width  float64
 	dashes []float64
 	size   float64
 	bold   bool
-}
-
-func (p *painter) pt(x, y float64) (float64, float64) {
-	return (x + p.dx) * mmPerPt, (y + p.dy) * mmPerPt
 }
 
 func (p *painter) ops(ops []gvOp) {
@@ -232,16 +278,19 @@ func (p *painter) ops(ops []gvOp) {
 		case "t":
 			p.bold = o.Fontchar&1 != 0
 		case "T":
-			p.text(o)
+			if len(o.Pt) == 2 {
+				x, y := p.tf(o.Pt[0], o.Pt[1])
+				p.text(x, y, o.Text, p.size*p.k, p.bold, p.pen, o.Align)
+			}
 		case "E", "e":
 			if len(o.Rect) == 4 {
-				x, y := p.pt(o.Rect[0], o.Rect[1])
-				p.shape(canvas.Ellipse(o.Rect[2]*mmPerPt, o.Rect[3]*mmPerPt).Translate(x, y), o.Op == "E")
+				x, y := p.tf(o.Rect[0], o.Rect[1])
+				p.shape(canvas.Ellipse(o.Rect[2]*mmPerPt*p.k, o.Rect[3]*mmPerPt*p.k).Translate(x, y), o.Op == "E")
 			}
 		case "P", "p", "L":
 			path := &canvas.Path{}
 			for i, q := range o.Points {
-				x, y := p.pt(q[0], q[1])
+				x, y := p.tf(q[0], q[1])
 				if i == 0 {
 					path.MoveTo(x, y)
 				} else {
@@ -257,12 +306,12 @@ func (p *painter) ops(ops []gvOp) {
 				continue
 			}
 			path := &canvas.Path{}
-			x, y := p.pt(o.Points[0][0], o.Points[0][1])
+			x, y := p.tf(o.Points[0][0], o.Points[0][1])
 			path.MoveTo(x, y)
 			for i := 1; i+2 < len(o.Points); i += 3 {
-				ax, ay := p.pt(o.Points[i][0], o.Points[i][1])
-				bx, by := p.pt(o.Points[i+1][0], o.Points[i+1][1])
-				cx, cy := p.pt(o.Points[i+2][0], o.Points[i+2][1])
+				ax, ay := p.tf(o.Points[i][0], o.Points[i][1])
+				bx, by := p.tf(o.Points[i+1][0], o.Points[i+1][1])
+				cx, cy := p.tf(o.Points[i+2][0], o.Points[i+2][1])
 				path.CubeTo(ax, ay, bx, by, cx, cy)
 			}
 			// Graphviz's json output marks filled Béziers "B" and open ones
@@ -275,24 +324,31 @@ func (p *painter) ops(ops []gvOp) {
 	}
 }
 
+// style applies an xdot style. Graphviz's json writer can append stray
+// bytes to the style of an HTML table cell ("dashed(…"), so only the name
+// before the parenthesis counts, except for setlinewidth's argument.
 func (p *painter) style(s string) {
-	switch {
-	case s == "dashed":
-		p.dashes = []float64{5, 2}
-	case s == "dotted":
-		p.dashes = []float64{1, 5}
-	case s == "solid":
-		p.dashes = nil
-	case s == "bold":
-		p.width = 2
-	case strings.HasPrefix(s, "setlinewidth("):
-		if v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(s, "setlinewidth("), ")"), 64); err == nil {
-			p.width = v
+	if v, ok := strings.CutPrefix(s, "setlinewidth("); ok {
+		if w, err := strconv.ParseFloat(strings.TrimSuffix(v, ")"), 64); err == nil {
+			p.width = w
 		}
+		return
+	}
+	name, _, _ := strings.Cut(s, "(")
+	switch name {
+	case "dashed":
+		p.dashes = dashed
+	case "dotted":
+		p.dashes = dotted
+	case "solid":
+		p.dashes = nil
+	case "bold":
+		p.width = 2
 	}
 }
 
-// shape fills (when filled) and strokes a path with the current pen.
+// shape fills (when filled) and strokes a path with the current pen. Dash
+// lengths do not grow with the line width, as in Graphviz's SVG.
 func (p *painter) shape(path *canvas.Path, filled bool) {
 	if filled && p.fill.A > 0 {
 		p.ctx.SetFillColor(p.fill)
@@ -301,11 +357,11 @@ func (p *painter) shape(path *canvas.Path, filled bool) {
 	}
 	if p.pen.A > 0 && p.width > 0 {
 		p.ctx.SetStrokeColor(p.pen)
-		p.ctx.SetStrokeWidth(p.width * mmPerPt)
+		p.ctx.SetStrokeWidth(p.width * mmPerPt * p.k)
 		if p.dashes != nil {
 			d := make([]float64, len(p.dashes))
 			for i, v := range p.dashes {
-				d[i] = v * mmPerPt * max(p.width, 1)
+				d[i] = v * mmPerPt * p.k
 			}
 			p.ctx.SetDashes(0, d...)
 		} else {
@@ -317,25 +373,65 @@ func (p *painter) shape(path *canvas.Path, filled bool) {
 	p.ctx.DrawPath(0, 0, path)
 }
 
-func (p *painter) text(o gvOp) {
-	if len(o.Pt) != 2 || strings.TrimSpace(o.Text) == "" {
+// text writes a line of text with its baseline at (x, y) mm, aligned
+// (l, c or r) there.
+func (p *painter) text(x, y float64, s string, size float64, bold bool, colour color.RGBA, align string) {
+	if strings.TrimSpace(s) == "" || size <= 0 {
 		return
 	}
 	style := canvas.FontRegular
-	if p.bold {
+	if bold {
 		style = canvas.FontBold
 	}
 	// Only regular and bold are embedded: italic text is drawn upright.
-	face := p.fam.Face(p.size, p.pen, style)
-	w := face.TextWidth(o.Text)
-	x, y := p.pt(o.Pt[0], o.Pt[1])
-	switch o.Align {
+	face := p.fam.Face(size, colour, style)
+	w := face.TextWidth(s)
+	switch align {
 	case "c":
 		x -= w / 2
 	case "r":
 		x -= w
 	}
-	p.ctx.DrawText(x, y, canvas.NewTextLine(face, o.Text, canvas.Left))
+	p.ctx.DrawText(x, y, canvas.NewTextLine(face, s, canvas.Left))
+}
+
+// prims draws the page's own primitives.
+func (p *painter) prims(ps []prim) {
+	for _, q := range ps {
+		p.pen, p.fill = parseColour(colourOr(q.stroke, "none")), parseColour(colourOr(q.fill, "none"))
+		p.width, p.dashes = q.width, nil
+		if q.stroke == "" {
+			p.width = 0
+		}
+		switch q.dash {
+		case "dashed":
+			p.dashes = dashed
+		case "dotted":
+			p.dashes = dotted
+		}
+		switch q.kind {
+		case primRect:
+			x, y := p.tf(q.x, q.y+q.h)
+			p.shape(canvas.RoundedRectangle(q.w*mmPerPt, q.h*mmPerPt, q.r*mmPerPt).Translate(x, y), true)
+		case primPoly, primLine:
+			path := &canvas.Path{}
+			for i, pt := range q.pts {
+				x, y := p.tf(pt[0], pt[1])
+				if i == 0 {
+					path.MoveTo(x, y)
+				} else {
+					path.LineTo(x, y)
+				}
+			}
+			if q.kind == primPoly {
+				path.Close()
+			}
+			p.shape(path, q.kind == primPoly)
+		case primText:
+			x, y := p.tf(q.x, q.y)
+			p.text(x, y, q.text, q.size, q.bold, parseColour(colourOr(q.fill, inkColour)), string(q.anchor))
+		}
+	}
 }
 
 var namedColours = map[string]color.RGBA{

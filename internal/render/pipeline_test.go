@@ -66,8 +66,9 @@ func TestPaintingHappensInTheLimitedWorker(t *testing.T) {
 	r := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1, WorkerMemory: int64(base+100<<10) << 10})
 	big := storetest.Generate(5, 600, 40, 1800)
 	before := rssKB(t, os.Getpid())
-	// About 37 megapixels: within the pixel budget, not within 150 MiB.
-	_, err := r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Scale: 3, AsOf: day()})
+	// About 36 megapixels (at its natural size: a slide page is never so
+	// large): within the pixel budget, not within 150 MiB.
+	_, err := r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Page: render.PageAuto, Scale: 2.4, AsOf: day()})
 	if !errors.Is(err, render.ErrOutOfMemory) {
 		t.Fatalf("err = %v, want ErrOutOfMemory", err)
 	}
@@ -88,7 +89,7 @@ func TestPixelBudget(t *testing.T) {
 		value string
 	}{
 		{"OverMaxScale", render.Request{Bundle: demoBundle(t), Kind: render.KindGrid, Format: "png", Scale: 4.5}, "4.5"},
-		{"OverMaxPixels", render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Scale: 4, AsOf: day()}, "4"},
+		{"OverMaxPixels", render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Page: render.PageAuto, Scale: 4, AsOf: day()}, "4"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := r.Render(t.Context(), tc.req)
@@ -100,19 +101,32 @@ func TestPixelBudget(t *testing.T) {
 	}
 }
 
-// TestDeadlineCoversPainting: a grid whose one name has a million
+// TestDeadlineCoversPainting: a grid whose one name had a million
 // characters (stored before names were limited) cost minutes of painting
-// and gigabytes in the serving process; now the whole render ends at its
-// deadline (or its worker's memory limit) and the next map is drawn.
+// and gigabytes in the serving process. Maps now shorten long names, so
+// such a map is quick; a PNG of 36 megapixels still takes seconds to
+// paint, and the whole render ends at its deadline (or its worker's memory
+// limit) and the next map is drawn.
 func TestDeadlineCoversPainting(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for a deadline")
 	}
-	r := newRenderer(t, render.Options{Workers: 1, Timeout: 5 * time.Second, CacheEntries: -1})
 	b := demoBundle(t)
 	b.Stakeholders[0].Name = strings.Repeat("x", 1_000_000)
+	quick := newRenderer(t, render.Options{Workers: 1, CacheEntries: -1})
+	for _, page := range []string{render.PageSlide, render.PageAuto} {
+		res := mustRender(t, quick, render.Request{Bundle: b, Kind: render.KindGrid, Format: "png", Page: page})
+		if len(res.Data) > 4<<20 {
+			t.Errorf("%s: the grid with a million-character name is %d bytes", page, len(res.Data))
+		}
+	}
+	quick.Close()
+	// Painting 36 megapixels takes several CPU-seconds; a small map is
+	// laid out in a fraction of one, even on a busy machine.
+	r := newRenderer(t, render.Options{Workers: 1, Timeout: 2 * time.Second, CacheEntries: -1})
+	big := storetest.Generate(5, 600, 40, 1800)
 	before := rssKB(t, os.Getpid())
-	_, err := r.Render(t.Context(), render.Request{Bundle: b, Kind: render.KindGrid, Format: "png", AsOf: day()})
+	_, err := r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindDependencies, Format: "png", Page: render.PageAuto, Scale: 2.4, AsOf: day()})
 	if !errors.Is(err, render.ErrTimeout) && !errors.Is(err, render.ErrOutOfMemory) {
 		t.Fatalf("err = %v, want ErrTimeout or ErrOutOfMemory", err)
 	}

@@ -69,9 +69,9 @@ var contentTypes = map[string]string{
 	FormatDOT: "text/vnd.graphviz; charset=utf-8",
 }
 
-// Limits of one PNG: a request may ask for at most MaxScale pixels per
-// point, and no PNG has more than MaxPixels pixels (4 bytes each while it
-// is painted).
+// Limits of one PNG: a request may multiply its page's pixels by at most
+// MaxScale, and no PNG has more than MaxPixels pixels (4 bytes each while
+// it is painted).
 const (
 	MaxScale  = 4
 	MaxPixels = 40_000_000
@@ -106,12 +106,22 @@ type Request struct {
 	// Anonymize shows persons by title and unit only: no names or person
 	// ids anywhere in the output.
 	Anonymize bool
-	// Scale is the PNG's pixels per point (1 point = 1/72 inch), at most
-	// MaxScale; 0 picks a scale that makes the image at least 1920 pixels
-	// wide. A scale that would give more than MaxPixels is refused.
+	// Page is the page the map is drawn on, one of Pages (default slide):
+	// the same for SVG, PNG and PDF, so that the three look alike.
+	Page string
+	// Scale multiplies a PNG's pixels, 1–MaxScale (0 means 1): a slide is
+	// 1920 × 1080 pixels at scale 1. A scale that would give more than
+	// MaxPixels is refused.
 	Scale float64
-	// Full draws every stakeholder of a large workspace instead of a
-	// summary; it can take a long time (see SummaryThreshold).
+	// Part asks for part N (1, 2, …) of a map too large for its page,
+	// sliced so that every part is readable; 0 is the whole map,
+	// summarised where it would not be readable. Fixed pages only.
+	Part int
+	// Context also draws, on a path map, the people next to the paths in
+	// the influence network (at most 40); by default only the paths.
+	Context bool
+	// Full draws every stakeholder of a large workspace on an auto page
+	// instead of a summary; it can take a long time (see SummaryThreshold).
 	Full bool
 	// AsOf (YYYY-MM-DD, default today in UTC) and High (default 4) are the
 	// parameters of the findings a stakeholder map highlights.
@@ -131,8 +141,12 @@ type Result struct {
 	Key string
 	// FileName is a suggested file name, e.g. stakeholders-ai-basis.png.
 	FileName string
-	// Note says what a summarised map leaves out; empty otherwise.
+	// Note says what a summarised map leaves out, or which part a part
+	// is; empty otherwise.
 	Note string
+	// Parts is the number of parts the whole map is sliced into when a
+	// part was asked for; 0 otherwise.
+	Parts int
 }
 
 // Options configure a Renderer. Zero values mean the defaults.
@@ -224,6 +238,8 @@ type Output struct {
 	FileName    string
 	// Note says what the drawing leaves out; empty otherwise.
 	Note string
+	// Parts is the number of parts of a map when a part was asked for.
+	Parts int
 }
 
 // A Handler runs one kind of job in a worker process. ctx ends when the
@@ -308,7 +324,7 @@ func (r *Renderer) Close() error {
 
 // keyVersion changes whenever the drawing code changes what it draws, so
 // that stale cache entries and ETags are not reused across versions.
-const keyVersion = "stakemap-render-2"
+const keyVersion = "stakemap-render-3"
 
 // normalize checks a request and fills in its defaults; it returns the
 // canonical copy of the bundle the map is drawn from.
@@ -342,8 +358,20 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	} else if req.High < 1 || req.High > 5 {
 		bad("high", strconv.Itoa(req.High), "must be a whole number from 1 to 5")
 	}
-	if req.Scale < 0 || req.Scale > MaxScale {
-		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), fmt.Sprintf("must be between 0 (automatic) and %d pixels per point", MaxScale))
+	if req.Page == "" {
+		req.Page = PageSlide
+	} else if !slices.Contains(Pages, req.Page) {
+		bad("page", req.Page, fmt.Sprintf("must be one of %v", Pages))
+	}
+	if req.Scale == 0 {
+		req.Scale = 1
+	} else if !(req.Scale >= 1 && req.Scale <= MaxScale) {
+		bad("scale", strconv.FormatFloat(req.Scale, 'g', -1, 64), fmt.Sprintf("must be from 1 to %d (times the page's pixels)", MaxScale))
+	}
+	if req.Part < 0 {
+		bad("part", strconv.Itoa(req.Part), "must be 1 or more (0: the whole map)")
+	} else if req.Part > 0 && req.Page == PageAuto {
+		bad("part", strconv.Itoa(req.Part), "parts need a fixed page (slide, a4 or a4-landscape)")
 	}
 	if req.Kind == KindPath {
 		q := graph.PathQuery{From: req.From, To: req.To, Mode: req.Mode, K: req.K}
@@ -354,7 +382,7 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		}
 		req.Mode, req.K = q.Mode, q.K
 	} else {
-		req.From, req.To, req.Mode, req.K = "", "", "", 0
+		req.From, req.To, req.Mode, req.K, req.Context = "", "", "", 0, false
 	}
 	if req.Kind == KindPath || req.Kind == KindDependencies {
 		req.Trajectory = ""
@@ -365,7 +393,10 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		bad("from", "", "is required for a changes map: the earlier state")
 	}
 	if req.Format != FormatPNG {
-		req.Scale = 0
+		req.Scale = 1
+	}
+	if req.Page != PageAuto {
+		req.Full = false
 	}
 	if len(ps) > 0 {
 		return nil, fmt.Errorf("render: %w", graph.Invalid(ps))
@@ -456,7 +487,7 @@ func (r *Renderer) Render(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("render %s map as %s: %w", req.Kind, req.Format, err)
 	}
-	res := Result{Data: out.Data, ContentType: out.ContentType, Key: key, FileName: out.FileName, Note: out.Note}
+	res := Result{Data: out.Data, ContentType: out.ContentType, Key: key, FileName: out.FileName, Note: out.Note, Parts: out.Parts}
 	if r.cache != nil {
 		r.cache.Put(key, res)
 	}
@@ -475,8 +506,11 @@ func (r *Renderer) Run(ctx context.Context, j Job) (Output, error) {
 func (r *Renderer) run(ctx context.Context, ws, kind string, payload func() ([]byte, error)) (Output, error) {
 	if r.pool == nil {
 		h := r.opts.Handlers[kind]
-		if kind == JobMap {
+		switch kind {
+		case JobMap:
 			h = mapHandler
+		case JobDeck:
+			h = deckHandler
 		}
 		if h == nil {
 			return Output{}, fmt.Errorf("render: no handler for %q jobs", kind)
@@ -535,33 +569,14 @@ func mapHandler(ctx context.Context, payload []byte) (Output, error) {
 }
 
 // draw renders one map in this process, from a normalised request and its
-// canonical snapshot b.
+// canonical snapshot b: built, laid out, fitted to its page and painted
+// (see drawPage).
 func draw(ctx context.Context, req Request, b *graph.Bundle, maxNodes int) (Output, error) {
-	m, err := buildMap(ctx, req, b)
+	d, err := drawPage(ctx, req, b, layoutInProcess, maxNodes)
 	if err != nil {
 		return Output{}, err
 	}
-	if m.nodes > maxNodes {
-		return Output{}, fmt.Errorf("render %s map: %d nodes, more than the limit of %d: %w", req.Kind, m.nodes, maxNodes, ErrTooLarge)
-	}
-	out := Output{ContentType: contentTypes[req.Format], FileName: fileName(req), Note: m.note}
-	switch req.Format {
-	case FormatDOT:
-		out.Data = m.dot
-	case FormatSVG:
-		out.Data, err = layoutInProcess(ctx, layoutJob{Engine: m.engine, Output: "svg", DOT: m.dot})
-		out.Data = svgFonts(out.Data)
-	default:
-		var js []byte
-		js, err = layoutInProcess(ctx, layoutJob{Engine: m.engine, Output: "json", DOT: m.dot})
-		if err == nil {
-			out.Data, err = paint(js, req.Format, req.Scale)
-		}
-	}
-	if err != nil {
-		return Output{}, err
-	}
-	return out, nil
+	return Output{Data: d.data, ContentType: contentTypes[req.Format], FileName: fileName(req), Note: d.note, Parts: d.parts}, nil
 }
 
 // tooManyPixels is the error for a PNG scale that would pass MaxPixels.
@@ -582,6 +597,9 @@ func fileName(req Request) string {
 	default:
 		name += "-" + req.Bundle.Workspace.ID
 	}
+	if req.Part > 0 {
+		name += "-part" + strconv.Itoa(req.Part)
+	}
 	if req.Anonymize {
 		name += "-anon"
 	}
@@ -594,34 +612,4 @@ func fileName(req Request) string {
 func svgFonts(svg []byte) []byte {
 	return bytes.ReplaceAll(svg, []byte(`font-family="Helvetica,sans-Serif"`),
 		[]byte(`font-family="Helvetica,Arial,'Liberation Sans',sans-serif"`))
-}
-
-// mapSource is a map ready for Graphviz.
-type mapSource struct {
-	dot    []byte
-	engine string
-	nodes  int
-	note   string
-}
-
-// buildMap writes the DOT source of the requested map.
-func buildMap(ctx context.Context, req Request, b *graph.Bundle) (mapSource, error) {
-	m := newMapper(req, b)
-	var err error
-	switch req.Kind {
-	case KindStakeholders:
-		err = m.stakeholders(ctx)
-	case KindGrid:
-		err = m.grid()
-	case KindPath:
-		err = m.path(ctx)
-	case KindDependencies:
-		err = m.dependencies(ctx)
-	case KindChanges:
-		err = m.changes()
-	}
-	if err != nil {
-		return mapSource{}, err
-	}
-	return mapSource{dot: bytes.Clone(m.w.Bytes()), engine: m.engine, nodes: m.nodeCount, note: m.note}, nil
 }

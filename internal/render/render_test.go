@@ -48,32 +48,45 @@ func mustRender(tb testing.TB, r *render.Renderer, req render.Request) render.Re
 	return res
 }
 
-// TestFormatsLookTheSame rasterises the SVG (rsvg-convert) and the PDF
+// TestFormatsLookTheSame renders every map kind as SVG, PNG and PDF on
+// the pages a user asks for, checks that all three have the page's size
+// (the PNG in pixels, the SVG's size and viewBox, the PDF's page as
+// pdfinfo reads it), then rasterises the SVG (rsvg-convert) and the PDF
 // (pdftoppm) and compares both with the PNG.
 func TestFormatsLookTheSame(t *testing.T) {
 	needTool(t, "rsvg-convert", "librsvg2-bin")
 	needTool(t, "pdftoppm", "poppler-utils")
+	needTool(t, "pdfinfo", "poppler-utils")
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
 	for _, req := range []render.Request{
 		{Kind: render.KindStakeholders, Trajectory: "ai-basis"},
+		{Kind: render.KindStakeholders},
 		{Kind: render.KindGrid},
+		{Kind: render.KindPath, From: "ld-adviseur", To: "controller", K: 3},
 		{Kind: render.KindDependencies, Lang: "en"},
+		{Kind: render.KindGrid, Trajectory: "ai-basis", Page: render.PageA4},
+		{Kind: render.KindStakeholders, Trajectory: "leiderschap", Page: render.PageA4Landscape},
+		{Kind: render.KindDependencies, Page: render.PageAuto},
 	} {
-		t.Run(req.Kind, func(t *testing.T) {
-			req.Bundle, req.Scale = b, 1
+		t.Run(req.Kind+"-"+req.Trajectory+"-"+req.Page, func(t *testing.T) {
+			req.Bundle = b
 			dir := t.TempDir()
 			files := map[string]string{}
+			data := map[string][]byte{}
 			for _, f := range []string{"svg", "png", "pdf"} {
 				req.Format = f
-				res := mustRender(t, r, req)
+				data[f] = mustRender(t, r, req).Data
 				files[f] = filepath.Join(dir, "map."+f)
-				if err := os.WriteFile(files[f], res.Data, 0o644); err != nil {
+				if err := os.WriteFile(files[f], data[f], 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 			ours := readPNG(t, files["png"])
 			w, h := ours.Bounds().Dx(), ours.Bounds().Dy()
+			if size, ok := pageSizes[req.Page]; ok {
+				checkPageSize(t, size, ours.Bounds().Size(), data["svg"], files["pdf"])
+			}
 			run(t, "rsvg-convert", "-w", fmt.Sprint(w), "-h", fmt.Sprint(h), "-b", "white", "-o", filepath.Join(dir, "svg.png"), files["svg"])
 			run(t, "pdftoppm", "-png", "-singlefile", "-scale-to-x", fmt.Sprint(w), "-scale-to-y", fmt.Sprint(h), files["pdf"], filepath.Join(dir, "pdf"))
 			for _, other := range []string{"svg.png", "pdf.png"} {
@@ -120,8 +133,7 @@ func grey(img image.Image) [][]float64 {
 	for y := range g {
 		g[y] = make([]float64, b.Dx())
 		for x := range g[y] {
-			r, gg, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			g[y][x] = (0.299*float64(r) + 0.587*float64(gg) + 0.114*float64(bb)) / 65535
+			g[y][x] = luma(img, b.Min.X+x, b.Min.Y+y)
 		}
 	}
 	out := make([][]float64, len(g))
@@ -145,6 +157,25 @@ func grey(img image.Image) [][]float64 {
 	return out
 }
 
+// luma is a pixel's Rec. 601 grey value in [0,1], read straight from the
+// pixel array of the image types the decoders give: the tests handle many
+// full-HD images, and under the race detector At is slow.
+func luma(img image.Image, x, y int) float64 {
+	switch m := img.(type) {
+	case *image.RGBA:
+		p := m.Pix[m.PixOffset(x, y):]
+		return (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
+	case *image.NRGBA:
+		p := m.Pix[m.PixOffset(x, y):]
+		a := float64(p[3]) / 255
+		return ((0.299*float64(p[0])+0.587*float64(p[1])+0.114*float64(p[2]))*a + 255*(1-a)) / 255
+	case *image.Gray:
+		return float64(m.Pix[m.PixOffset(x, y)]) / 255
+	}
+	r, g, bb, _ := img.At(x, y).RGBA()
+	return (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bb)) / 65535
+}
+
 func rmse(a, b [][]float64) float64 {
 	var s float64
 	n := 0
@@ -158,16 +189,53 @@ func rmse(a, b [][]float64) float64 {
 	return math.Sqrt(s / float64(n))
 }
 
-// TestWorkspaceMapNamesEveryone checks that the workspace map names every
-// stakeholder.
-func TestWorkspaceMapNamesEveryone(t *testing.T) {
+// TestEveryoneIsOnTheMap: the natural-size workspace map names every
+// stakeholder, and so do the parts of the slide-sized one together, each
+// part saying which it is.
+func TestEveryoneIsOnTheMap(t *testing.T) {
 	r := newRenderer(t, render.Options{})
 	b := demoBundle(t)
-	svg := string(mustRender(t, r, render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg"}).Data)
+	named := func(svg string, s graph.Stakeholder) bool {
+		return strings.Contains(svg, html.EscapeString(s.Name)) || strings.Contains(svg, strings.ReplaceAll(html.EscapeString(s.Name), "-", "&#45;"))
+	}
+	auto := string(mustRender(t, r, render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg", Page: render.PageAuto}).Data)
 	for _, s := range b.Stakeholders {
-		if !strings.Contains(svg, html.EscapeString(s.Name)) && !strings.Contains(svg, strings.ReplaceAll(html.EscapeString(s.Name), "-", "&#45;")) {
-			t.Errorf("stakeholder %s (%q) is not on the workspace map", s.ID, s.Name)
+		if !named(auto, s) {
+			t.Errorf("stakeholder %s (%q) is not on the natural-size workspace map", s.ID, s.Name)
 		}
+	}
+	overview := mustRender(t, r, render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg"})
+	if overview.Note == "" || overview.Parts != 0 {
+		t.Errorf("slide overview: note %q, parts %d; want a summary note and no parts", overview.Note, overview.Parts)
+	}
+	seen := map[string]int{}
+	first := mustRender(t, r, render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg", Part: 1})
+	if first.Parts < 2 {
+		t.Fatalf("the demo workspace fits one slide part (%d parts); the test needs more", first.Parts)
+	}
+	for part := 1; part <= first.Parts; part++ {
+		res := mustRender(t, r, render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg", Part: part})
+		if res.Parts != first.Parts {
+			t.Errorf("part %d says %d parts, part 1 said %d", part, res.Parts, first.Parts)
+		}
+		want := fmt.Sprintf("Deel %d van %d", part, first.Parts)
+		if !strings.Contains(string(res.Data), want) {
+			t.Errorf("part %d does not say %q", part, want)
+		}
+		for _, s := range b.Stakeholders {
+			if named(string(res.Data), s) {
+				seen[s.ID]++
+			}
+		}
+	}
+	for _, s := range b.Stakeholders {
+		if seen[s.ID] == 0 {
+			t.Errorf("stakeholder %s is on none of the %d parts", s.ID, first.Parts)
+		}
+	}
+	_, err := r.Render(t.Context(), render.Request{Bundle: b, Kind: render.KindStakeholders, Format: "svg", Part: first.Parts + 1, AsOf: day()})
+	if !errors.Is(err, graph.ErrInvalid) || !strings.Contains(err.Error(), "part") {
+		t.Errorf("part %d of %d: err = %v, want ErrInvalid naming the part", first.Parts+1, first.Parts, err)
 	}
 }
 
@@ -225,7 +293,7 @@ func TestSameInputSameBytes(t *testing.T) {
 	r := newRenderer(t, render.Options{CacheEntries: -1})
 	b := demoBundle(t)
 	for _, f := range render.Formats {
-		req := render.Request{Bundle: b, Kind: render.KindStakeholders, Trajectory: "ai-basis", Format: f, Scale: 0.5, AsOf: day()}
+		req := render.Request{Bundle: b, Kind: render.KindStakeholders, Trajectory: "ai-basis", Format: f, AsOf: day()}
 		one := mustRender(t, r, req)
 		// Cross a second boundary: timestamps must not reach the output.
 		time.Sleep(1100 * time.Millisecond)
@@ -350,11 +418,13 @@ func TestLargeWorkspaceIsSummarised(t *testing.T) {
 	}
 	r := newRenderer(t, render.Options{})
 	big := storetest.Generate(3, 1000, 20, 2000)
-	res := mustRender(t, r, render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "svg"})
-	if res.Note == "" || !strings.Contains(string(res.Data), strings.Fields(res.Note)[0]) {
-		t.Errorf("no summary note on the map; note %q", res.Note)
+	for _, page := range []string{render.PageAuto, render.PageSlide} {
+		res := mustRender(t, r, render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "svg", Page: page})
+		if res.Note == "" || !strings.Contains(string(res.Data), strings.Fields(res.Note)[0]) {
+			t.Errorf("%s: no summary note on the map; note %q", page, res.Note)
+		}
 	}
-	full := mustRender(t, r, render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "dot", Full: true})
+	full := mustRender(t, r, render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "dot", Full: true, Page: render.PageAuto})
 	if n := strings.Count(string(full.Data), "fillcolor"); n < 1000 {
 		t.Errorf("full dot source has %d filled nodes, want ≥ 1000", n)
 	}
@@ -448,7 +518,7 @@ func TestDeadlineKillsOnlyTheLateRender(t *testing.T) {
 	var wg sync.WaitGroup
 	var slowErr error
 	wg.Go(func() {
-		_, slowErr = r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "svg", Full: true, AsOf: day()})
+		_, slowErr = r.Render(t.Context(), render.Request{Bundle: big, Kind: render.KindStakeholders, Format: "svg", Full: true, Page: render.PageAuto, AsOf: day()})
 	})
 	time.Sleep(200 * time.Millisecond)
 	mustRender(t, r, render.Request{Bundle: b, Kind: render.KindGrid, Format: "svg"})

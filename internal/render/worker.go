@@ -62,6 +62,7 @@ type wireReply struct {
 	ContentType string     `json:"contentType,omitempty"`
 	FileName    string     `json:"fileName,omitempty"`
 	Note        string     `json:"note,omitempty"`
+	Parts       int        `json:"parts,omitempty"`
 	// Retire asks the parent not to give this worker another job: its
 	// Graphviz module may be left in a bad state.
 	Retire bool `json:"retire,omitempty"`
@@ -132,8 +133,8 @@ func (we *wireError) err() error {
 }
 
 // ServeWorker runs the render worker loop on r and w (the worker process's
-// stdin and stdout) until r ends: it runs JobMap jobs and those of the
-// kinds in handlers. The stakemap binary runs it for its hidden
+// stdin and stdout) until r ends: it runs JobMap and JobDeck jobs and
+// those of the kinds in handlers. The stakemap binary runs it for its hidden
 // render-worker subcommand; tests run it from TestMain. It first limits
 // this process's memory as its parent asked.
 func ServeWorker(r io.Reader, w io.Writer, handlers map[string]Handler) error {
@@ -190,8 +191,11 @@ func serveJob(frame []byte, handlers map[string]Handler) (reply wireReply, out [
 		return wireReply{Error: toWire(fmt.Errorf("render worker: read request: %w", err))}, nil
 	}
 	h := handlers[req.Kind]
-	if req.Kind == JobMap {
+	switch req.Kind {
+	case JobMap:
 		h = mapHandler
+	case JobDeck:
+		h = deckHandler
 	}
 	if h == nil {
 		return wireReply{Error: toWire(fmt.Errorf("render worker: no handler for %q jobs", req.Kind))}, nil
@@ -202,7 +206,7 @@ func serveJob(frame []byte, handlers map[string]Handler) (reply wireReply, out [
 		// worse): the next job gets a fresh module.
 		return wireReply{Error: toWire(err), Retire: errors.Is(err, errLayout)}, nil
 	}
-	return wireReply{ContentType: o.ContentType, FileName: o.FileName, Note: o.Note}, o.Data
+	return wireReply{ContentType: o.ContentType, FileName: o.FileName, Note: o.Note, Parts: o.Parts}, o.Data
 }
 
 func writeFrames(w *bufio.Writer, frames ...[]byte) error {
@@ -555,7 +559,7 @@ func (p *pool) runOn(ctx context.Context, w *worker, frame []byte) (_ Output, ta
 		if r.reply.Error != nil {
 			return Output{}, true, r.reply.Error.err()
 		}
-		return Output{Data: r.data, ContentType: r.reply.ContentType, FileName: r.reply.FileName, Note: r.reply.Note}, true, nil
+		return Output{Data: r.data, ContentType: r.reply.ContentType, FileName: r.reply.FileName, Note: r.reply.Note, Parts: r.reply.Parts}, true, nil
 	case <-ctx.Done():
 		w.kill()
 		gone = true
