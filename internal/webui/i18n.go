@@ -289,6 +289,7 @@ var catalogue = map[string][2]string{
 	"m.title":        {"Kaarten", "Maps"},
 	"m.show":         {"Toon kaart", "Show map"},
 	"m.download":     {"Downloaden", "Download"},
+	"m.deck":         {"Presentatie downloaden (PowerPoint)", "Download the presentation (PowerPoint)"},
 	"m.unavailable":  {"Kaarten tekenen is op deze server niet beschikbaar.", "Drawing maps is not available on this server."},
 	"m.stakeholders": {"Stakeholderkaart", "Stakeholder map"},
 	"m.grid":         {"Macht-belangmatrix", "Power–interest grid"},

@@ -82,6 +82,7 @@ func (s *Server) routes() *http.ServeMux {
 	ws("GET /w/{ws}/paths", viewer, s.pathsPage)
 	ws("GET /w/{ws}/maps", viewer, s.mapsPage)
 	ws("GET /w/{ws}/maps/{file}", viewer, s.mapImage)
+	ws("GET /w/{ws}/deck.pptx", viewer, s.deck)
 	ws("GET /w/{ws}/import", viewer, s.importPage)
 	ws("POST /w/{ws}/import", editor, s.importCheck)
 	ws("POST /w/{ws}/import/apply", editor, s.importApply)

@@ -68,6 +68,19 @@ type Renderer interface {
 	RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
 }
 
+// DeckRequest asks for the PowerPoint deck of a workspace: one
+// trajectory, or every active one when Trajectory is empty.
+type DeckRequest struct {
+	Trajectory, Lang string
+	Anonymize        bool
+}
+
+// DeckRenderer makes decks. A Renderer that also implements it gets a
+// "download the presentation" button on the maps page.
+type DeckRenderer interface {
+	RenderDeck(ctx context.Context, b *graph.Bundle, req DeckRequest) (MapResult, error)
+}
+
 // Config wires the pages to the backend and the rest of the service.
 type Config struct {
 	// Backend stores the workspaces and answers the analyses. Required.
