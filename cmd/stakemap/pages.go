@@ -38,6 +38,19 @@ func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapR
 	return webui.MapResult{Data: res.Data, ContentType: res.ContentType, FileName: res.FileName}, nil
 }
 
+// RenderDeck makes the maps page's deck with the same renderer.
+func (m pageMaps) RenderDeck(ctx context.Context, b *graph.Bundle, req webui.DeckRequest) (webui.MapResult, error) {
+	dr := render.DeckRequest{Bundle: b, Lang: req.Lang, Anonymize: req.Anonymize}
+	if req.Trajectory != "" {
+		dr.Trajectories = []string{req.Trajectory}
+	}
+	res, err := m.r.Deck(ctx, dr)
+	if err != nil {
+		return webui.MapResult{}, err
+	}
+	return webui.MapResult{Data: res.Data, ContentType: res.ContentType, FileName: res.FileName}, nil
+}
+
 // writeDownload writes a workspace for the export buttons.
 func writeDownload(w io.Writer, b *graph.Bundle, format string) error {
 	switch format {
@@ -55,7 +68,10 @@ var (
 	_ webui.OIDC          = (*access.Service)(nil)
 	_ webui.ShareLinks    = (*access.Service)(nil)
 	_ webui.Accounts      = (*access.Service)(nil)
+	_ webui.DeckRenderer  = pageMaps{}
 	_ webui.Members       = (*access.Service)(nil)
+	_ webui.Sharing       = (*access.Service)(nil)
+	_ webui.Users         = (*access.Service)(nil)
 	_ webui.ActorNames    = (*access.Service)(nil)
 	_ webui.CalendarFeeds = (*access.Service)(nil)
 )

@@ -166,11 +166,20 @@ const (
 		"stakemap cannot read .xls (Excel 97-2003): save the file as an Excel workbook (.xlsx) and import that file"
 )
 
-// guessSheet returns the one sheet whose columns every header names, the
-// one with most of them if several do.
+// guessSheet returns the sheet whose columns most headers name, when
+// that is more than half of them and more than any other sheet's. A
+// register kept by hand often has a column of its own ("Laatste
+// contact"): the sheet is still told by the rest, and that column is
+// reported as one the sheet does not have, in the sheet's language,
+// rather than the whole file as an unknown sheet.
 func guessSheet(header []string) *sheet {
 	var best *sheet
-	bestN, ties := 0, 0
+	bestN, ties, total := 0, 0, 0
+	for _, h := range header {
+		if strings.TrimSpace(h) != "" {
+			total++
+		}
+	}
 	for i := range sheets {
 		s := &sheets[i]
 		n := 0
@@ -178,11 +187,9 @@ func guessSheet(header []string) *sheet {
 			if strings.TrimSpace(h) == "" {
 				continue
 			}
-			if _, _, ok := s.columnFor(h); !ok {
-				n = -1
-				break
+			if _, _, ok := s.columnFor(h); ok {
+				n++
 			}
-			n++
 		}
 		switch {
 		case n > bestN:
@@ -191,10 +198,32 @@ func guessSheet(header []string) *sheet {
 			ties++
 		}
 	}
-	if ties > 0 {
+	if ties > 0 || 2*bestN <= total {
 		return nil
 	}
 	return best
+}
+
+// headerLang says which language a table's headers are in, by the
+// columns of any sheet they name: for messages about a file whose name
+// says nothing.
+func headerLang(rows [][]string) string {
+	if len(rows) == 0 {
+		return graph.LangEN
+	}
+	votes := map[string]int{}
+	for _, h := range rows[0] {
+		for i := range sheets {
+			if _, lang, ok := sheets[i].columnFor(strings.TrimSpace(h)); ok && lang != "" {
+				votes[lang]++
+				break
+			}
+		}
+	}
+	if votes[graph.LangNL] > votes[graph.LangEN] {
+		return graph.LangNL
+	}
+	return graph.LangEN
 }
 
 // InputOf makes an import input of a stakemap/v1 document: every entry

@@ -109,8 +109,10 @@ func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem)
 
 func (tr *tableReader) tableProblem(t *table, order int, nl, en string) {
 	lang := graph.LangEN
-	if _, dutch, _ := sheetFor(t.base); dutch {
+	if _, dutch, known := sheetFor(t.base); dutch {
 		lang = graph.LangNL
+	} else if !known {
+		lang = headerLang(t.rows)
 	}
 	tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: graph.Problem{
 		Entry: tableName(t, lang), Field: merge.Say(lang, "blad", "sheet"), Value: t.base, Reason: merge.Say(lang, nl, en)}, Order: order})
@@ -202,7 +204,11 @@ func (tr *tableReader) read(s *sheet, t *table, dutchName bool, order int) {
 			continue
 		}
 		c, _, ok := s.columnFor(h)
-		if !ok {
+		switch {
+		case !ok && s.array == "stakeholders" && lastContactColumn(h):
+			problem(headerRow, columnWord+h, h, lastContactNL, lastContactEN)
+			continue
+		case !ok:
 			problem(headerRow, columnWord+h, h, "is geen kolom van "+s.nl+"; gebruik "+columnNames(s, lang),
 				"is not a column of "+s.array+"; use "+columnNames(s, lang))
 			continue
@@ -481,3 +487,24 @@ func parseDate(cell string, excel bool, lang string) (string, string) {
 	}
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ""
 }
+
+// lastContactColumn reports whether a header is the "last contact" column
+// registers kept by hand have, and stakemap's register page shows.
+func lastContactColumn(h string) bool {
+	switch normalizeName(h) {
+	case "laatstecontact", "laatstcontact", "laatstgesproken", "lastcontact", "lastcontacted":
+		return true
+	}
+	return false
+}
+
+// A register's "last contact" date cannot be imported: it says when, not
+// with whom together, how or about what, so it makes no contact, and
+// stakemap works the date out from the contacts themselves. Dropping it
+// silently would leave the consultant believing the dates were kept.
+const (
+	lastContactNL = "stakemap houdt het laatste contact zelf bij, uit de contactmomenten: laat deze kolom weg, " +
+		"en zet contacten in een blad Contactmomenten (Datum, Kanaal, Met, Over, Samenvatting) of log ze op de pagina Contact loggen"
+	lastContactEN = "stakemap works out the last contact itself, from the contacts: leave this column out, " +
+		"and put contacts in a contacts sheet (date, channel, with, about, summary) or log them on the Log a contact page"
+)

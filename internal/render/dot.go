@@ -302,11 +302,11 @@ func (m *mapper) name(id string) string {
 }
 
 var attitudeNames = map[string][2]string{
-	"champion":  {"Voorvechter", "Champion"},
+	"champion":  {"Kampioen", "Champion"},
 	"supporter": {"Voorstander", "Supporter"},
 	"neutral":   {"Neutraal", "Neutral"},
 	"critic":    {"Criticus", "Critic"},
-	"blocker":   {"Tegenstander", "Blocker"},
+	"blocker":   {"Blokkeerder", "Blocker"},
 	"unknown":   {"Onbekend", "Unknown"},
 }
 

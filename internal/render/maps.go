@@ -184,7 +184,7 @@ func (m *mapper) stakeholders(ctx context.Context) error {
 			fmt.Sprintf("Samenvatting: %d van de %d belanghebbenden getoond (sponsors, eigenaren en wie de meeste invloed heeft); de overige %d zijn per afdeling geteld.", len(shown), total, total-len(shown)),
 			fmt.Sprintf("Summary: %d of %d stakeholders shown (sponsors, owners and the most influential); the other %d are counted per unit.", len(shown), total, total-len(shown)))
 		if m.fixedPage() {
-			m.note += " " + m.t("Iedereen: de kaart in delen (part 1, 2, …).", "Everyone: the map in parts (part 1, 2, …).")
+			m.note += " " + m.t("Iedereen: de kaart in delen (deel 1, 2, …).", "Everyone: the map in parts (part 1, 2, …).")
 		} else {
 			m.note += " " + m.t("Vraag de volledige kaart op met de optie full (traag).", "Ask for the full map with the full option (slow).")
 		}
@@ -777,7 +777,7 @@ func (m *mapper) grid() error {
 	if m.sel.part == 0 && fullest > limit {
 		m.note = m.t(fmt.Sprintf("Volle vakken tonen %d namen en tellen de rest.", limit), fmt.Sprintf("Full cells show %d names and count the rest.", limit))
 		if m.fixedPage() {
-			m.note += " " + m.t("Iedereen: de matrix in delen (part 1, 2, …).", "Everyone: the grid in parts (part 1, 2, …).")
+			m.note += " " + m.t("Iedereen: de matrix in delen (deel 1, 2, …).", "Everyone: the grid in parts (part 1, 2, …).")
 		}
 		m.notes = append(m.notes, m.note)
 	}
@@ -1009,7 +1009,7 @@ func (m *mapper) path(ctx context.Context) error {
 	paths = all[first:end]
 	m.shown = len(paths)
 	if m.sel.part == 0 && len(paths) < len(all) {
-		m.note = m.t(fmt.Sprintf("Paden 1–%d van %d getoond; de andere: de kaart in delen (part 1, 2, …).", len(paths), len(all)),
+		m.note = m.t(fmt.Sprintf("Paden 1–%d van %d getoond; de andere: de kaart in delen (deel 1, 2, …).", len(paths), len(all)),
 			fmt.Sprintf("Paths 1–%d of %d shown; the others: the map in parts (part 1, 2, …).", len(paths), len(all)))
 		m.notes = append(m.notes, m.note)
 	}
@@ -1209,7 +1209,7 @@ func (m *mapper) dependencies(ctx context.Context) error {
 	chunk := ordered[first:end]
 	m.shown = len(chunk)
 	if m.sel.part == 0 && len(chunk) < len(ordered) {
-		m.note = m.t(fmt.Sprintf("%d van de %d trajecten getoond (actieve eerst); de andere: de kaart in delen (part 1, 2, …).", len(chunk), len(ordered)),
+		m.note = m.t(fmt.Sprintf("%d van de %d trajecten getoond (actieve eerst); de andere: de kaart in delen (deel 1, 2, …).", len(chunk), len(ordered)),
 			fmt.Sprintf("%d of %d trajectories shown (active first); the others: the map in parts (part 1, 2, …).", len(chunk), len(ordered)))
 		m.notes = append(m.notes, m.note)
 	}

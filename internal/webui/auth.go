@@ -51,10 +51,20 @@ func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspac
 		Today: s.cfg.Now().UTC().Format(time.DateOnly), HasMaps: s.cfg.Renderer != nil}
 	_, v.HasMembers = s.cfg.Auth.(Members)
 	_, v.HasHistory = s.store.(graph.History)
+	if _, ok := s.cfg.Auth.(Users); ok && p.Global == access.RoleAdmin && p.AccountID != "" {
+		v.HasUsers = true
+	}
 	if ws != nil {
 		v.WS, v.HasWS = *ws, true
 		v.CanEdit = p.Can(ws.ID, access.RoleEditor)
 		v.IsAdmin = p.Can(ws.ID, access.RoleAdmin)
+		_, sharing := s.cfg.Auth.(Sharing)
+		v.CanShare = v.CanEdit && sharing
+	}
+	if r.Method == http.MethodGet {
+		if text := takeFlash(r); text != "" {
+			v.Flash, v.flashTaken = text, true
+		}
 	}
 	if k := r.URL.Query().Get("ok"); flashKeys[k] {
 		v.Flash = v.T(k)
@@ -124,7 +134,7 @@ func (s *Server) inWorkspace(role string, h wsHandler) http.HandlerFunc {
 }
 
 // home lists the workspaces the person may see; with only one, it opens
-// it, unless the person may start new ones here.
+// it (a service admin reaches the list, to start another, with ?list=1).
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.signedIn(w, r)
 	if !ok {
@@ -142,7 +152,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			mine = append(mine, ws)
 		}
 	}
-	if len(mine) == 1 && p.Global != access.RoleAdmin {
+	if len(mine) == 1 && r.URL.Query().Get("list") == "" {
 		http.Redirect(w, r, "/w/"+url.PathEscape(mine[0].ID), http.StatusSeeOther)
 		return
 	}

@@ -394,3 +394,35 @@ func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 		return chromedp.Void{}, err
 	}
 }
+
+// forgive drops the console errors containing s that the test expects
+// (a revoked link's image failing to load), waiting up to two seconds
+// for them, and says how many there were.
+func (tb *tab) forgive(s string) int {
+	tb.t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		tb.mu.Lock()
+		n := 0
+		kept := tb.errs[:0]
+		for _, m := range tb.errs {
+			if strings.Contains(m, s) {
+				n++
+			} else {
+				kept = append(kept, m)
+			}
+		}
+		tb.errs = kept
+		tb.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// openURL goes to an address of another server and waits for the page.
+func (tb *tab) openURL(u string) {
+	tb.t.Helper()
+	tb.run("open "+u, chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body")))
+}

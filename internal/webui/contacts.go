@@ -18,7 +18,7 @@ type contactView struct {
 func viewContact(v *view, d *wsData, e *graph.Engagement) contactView {
 	c := contactView{ID: e.ID, Date: v.Date(e.Date), ChannelLabel: v.Enum("channel", e.Channel), Summary: e.Summary, ResultsShared: e.ResultsShared}
 	for _, id := range e.With {
-		c.With = append(c.With, relRow{ID: id, Name: d.Name(id)})
+		c.With = append(c.With, relRow{ID: id, Name: d.Label(id)})
 	}
 	for _, id := range e.About {
 		c.About = append(c.About, relRow{ID: id, Name: d.Name(id)})
@@ -35,9 +35,17 @@ type contactData struct {
 // latest contacts. ?with= and ?about= fill in names, so that a finding or
 // a person's page can link straight to the right form.
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, v *view) {
+	d, err := s.load(r.Context(), v.WS.ID)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
 	f := newForm()
 	q := r.URL.Query()
-	f.Values = map[string]string{"date": v.Date(v.Today), "channel": "meeting", "with": q.Get("with"), "about": q.Get("about"), "resultsShared": q.Get("resultsShared")}
+	// Links carry ids (names can be shared); the form shows the labels
+	// people recognise, which it reads back as the same people.
+	f.Values = map[string]string{"date": v.Date(v.Today), "channel": "meeting", "with": d.labelList(q.Get("with")),
+		"about": d.labelList(q.Get("about")), "resultsShared": q.Get("resultsShared")}
 	s.showContacts(w, r, v, f, http.StatusOK)
 }
 
@@ -116,12 +124,14 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		return
 	}
-	rev, err := s.store.Revision(ctx, v.WS.ID)
+	// The workspace as written, read once: the overview this redirects
+	// to finds it and its findings in the cache.
+	after, err := s.load(ctx, v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
-	now, err := s.findingsAt(ctx, v, rev)
+	now, err := s.findings(ctx, v, after)
 	if err != nil {
 		s.fail(w, v, err)
 		return

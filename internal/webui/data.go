@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/analysis"
 )
 
 // wsData is one workspace as the pages read it: the exported bundle with
@@ -31,6 +32,15 @@ type wsData struct {
 	// the type-ahead lists: computed once per revision, not per request.
 	folded      map[string]foldedPerson
 	peopleNames []string
+	// labels tells apart people who share a name: "Fatima El Amrani
+	// (Adviseur, HR)" for each of them, and byLabel finds them back by
+	// what the type-ahead inserted or a person typed that way (folded).
+	labels  map[string]string
+	byLabel map[string]string
+	// units maps each unit's folded form to its spellings, for "did you
+	// mean the existing one" when a new spelling differs in case or
+	// accents only.
+	units map[string][]string
 }
 
 type foldedPerson struct{ name, title, unit, all string }
@@ -108,11 +118,113 @@ func index(b *graph.Bundle, rev string) *wsData {
 		byName[i] = p
 	}
 	slices.SortFunc(byName, func(a, b *graph.Stakeholder) int { return cmp.Compare(d.folded[a.ID].name, d.folded[b.ID].name) })
+	d.labelPeople(byName)
 	for _, p := range byName {
-		d.peopleNames = append(d.peopleNames, p.Name)
+		d.peopleNames = append(d.peopleNames, d.Label(p.ID))
 	}
 	d.peopleNames = slices.Compact(d.peopleNames)
+	d.units = map[string][]string{}
+	for _, u := range unitsOf(d) {
+		f := graph.FoldName(u)
+		d.units[f] = append(d.units[f], u)
+	}
 	return d
+}
+
+// labelPeople gives each person who shares a name with another a label
+// that tells them apart: their title and unit, or their id when those do
+// not. people is sorted by folded name.
+func (d *wsData) labelPeople(people []*graph.Stakeholder) {
+	d.labels, d.byLabel = map[string]string{}, map[string]string{}
+	for start := 0; start < len(people); {
+		end := start + 1
+		for end < len(people) && d.folded[people[end].ID].name == d.folded[people[start].ID].name {
+			end++
+		}
+		group := people[start:end]
+		start = end
+		if len(group) < 2 {
+			continue
+		}
+		// Every way of writing a person that only they have in the group
+		// finds them: "(title, unit)", "(title)", "(unit)", "(id)". They
+		// are compared folded, made from the forms index folded already
+		// (FoldName of "a, b" is FoldName(a)+" "+FoldName(b)).
+		type variant struct{ text, folded string }
+		variants := map[string][]variant{}
+		seen := map[string]int{}
+		for _, p := range group {
+			f := d.folded[p.ID]
+			var vs []variant
+			add := func(text, folded string) {
+				if folded != "" && !slices.ContainsFunc(vs, func(v variant) bool { return v.folded == folded }) {
+					vs = append(vs, variant{text, folded})
+				}
+			}
+			if f.title != "" && f.unit != "" {
+				add(p.Title+", "+p.Unit, f.title+" "+f.unit)
+			}
+			add(p.Title, f.title)
+			add(p.Unit, f.unit)
+			add(p.ID, graph.FoldName(p.ID))
+			variants[p.ID] = vs
+			for _, x := range vs {
+				seen[x.folded]++
+			}
+		}
+		for _, p := range group {
+			f := d.folded[p.ID]
+			extra := ""
+			for _, x := range variants[p.ID] {
+				if seen[x.folded] == 1 {
+					if extra == "" {
+						extra = x.text // the first unique one reads best
+					}
+					d.byLabel[f.name+" "+x.folded] = p.ID
+				}
+			}
+			if extra == "" {
+				extra = p.ID
+			}
+			d.labels[p.ID] = p.Name + " (" + extra + ")"
+			d.byLabel[graph.FoldName(d.labels[p.ID])] = p.ID
+		}
+	}
+}
+
+// Label returns what to show for an id where a name could be ambiguous:
+// a person's name with their title and unit when another person has the
+// same name, else the name (see Name).
+func (d *wsData) Label(id string) string {
+	if l, ok := d.labels[id]; ok {
+		return l
+	}
+	return d.Name(id)
+}
+
+// sameName returns the people whose name folds like name, except the one
+// with id except.
+func (d *wsData) sameName(name, except string) []*graph.Stakeholder {
+	f := graph.FoldName(name)
+	var out []*graph.Stakeholder
+	for i := range d.B.Stakeholders {
+		p := &d.B.Stakeholders[i]
+		if p.ID != except && d.folded[p.ID].name == f {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// otherSpelling returns the existing spelling of a unit that differs from
+// unit in case or accents only, or "".
+func (d *wsData) otherSpelling(unit string) string {
+	for _, u := range d.units[graph.FoldName(unit)] {
+		if u != unit {
+			return u
+		}
+	}
+	return ""
 }
 
 func newestFirst(a, b *graph.Engagement) int {
@@ -151,6 +263,9 @@ func (d *wsData) resolve(t tr, typed string, want ...graph.Kind) (string, string
 	if typed == "" {
 		return "", t.T("p.required")
 	}
+	if id, ok := d.byLabel[graph.FoldName(typed)]; ok && slices.Contains(want, d.Kind(id)) {
+		return id, ""
+	}
 	id, ambiguous, suggestions := d.names.Resolve(typed)
 	if id != "" && !slices.Contains(want, d.Kind(id)) {
 		// An id or name of another kind: look among the wanted kinds only.
@@ -163,14 +278,14 @@ func (d *wsData) resolve(t tr, typed string, want ...graph.Kind) (string, string
 		var names []string
 		for _, a := range ambiguous {
 			if slices.Contains(want, d.Kind(a)) {
-				names = append(names, fmt.Sprintf("%s (%s)", d.Name(a), a))
+				names = append(names, d.Label(a))
 			}
 		}
 		if len(names) == 1 {
 			return ambiguous[slices.IndexFunc(ambiguous, func(a string) bool { return slices.Contains(want, d.Kind(a)) })], ""
 		}
 		if len(names) > 1 {
-			return "", t.T("p.ambiguous", typed, strings.Join(names, ", "))
+			return "", t.T("p.ambiguous", typed, strings.Join(names, "; "))
 		}
 	}
 	var near []string
@@ -220,7 +335,7 @@ func (d *wsData) namesOf(kinds ...graph.Kind) []string {
 // are joined into one message.
 func (d *wsData) resolveList(t tr, typed string, want ...graph.Kind) ([]string, string) {
 	var ids, bad []string
-	for part := range strings.SplitSeq(typed, ",") {
+	for _, part := range splitList(typed) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
@@ -240,19 +355,16 @@ func (d *wsData) resolveList(t tr, typed string, want ...graph.Kind) ([]string, 
 func (d *wsData) taken(id string) bool { return d.names.Has(id) }
 
 // findings returns the findings as of today in the page's language, from
-// the cache when nothing changed.
+// the cache when nothing changed. They are worked out from the workspace
+// the page has read already (the same analyses the backends run, with the
+// same results by contract), so that a page after a write reads the
+// workspace once, not once for itself and once more for the analyses.
 func (s *Server) findings(ctx context.Context, v *view, d *wsData) ([]graph.Finding, error) {
-	return s.findingsAt(ctx, v, d.Rev)
-}
-
-// findingsAt is findings for the workspace at a revision, for a handler
-// that has just written and need not read the whole workspace again.
-func (s *Server) findingsAt(ctx context.Context, v *view, rev string) ([]graph.Finding, error) {
-	key := "f\x00" + v.WS.ID + "\x00" + rev + "\x00" + v.lang + "\x00" + v.Today
+	key := "f\x00" + v.WS.ID + "\x00" + d.Rev + "\x00" + v.lang + "\x00" + v.Today
 	if f, ok := s.findingCache.Get(key); ok {
 		return f, nil
 	}
-	fs, err := s.store.Findings(ctx, v.WS.ID, graph.FindingParams{AsOf: v.Today, Lang: v.lang})
+	fs, err := analysis.Findings(ctx, d.B, graph.FindingParams{AsOf: v.Today, Lang: v.lang})
 	if err != nil {
 		return nil, fmt.Errorf("findings of %s: %w", v.WS.ID, err)
 	}
@@ -273,4 +385,40 @@ func (d *wsData) size() int64 {
 	n := len(b.Stakeholders) + len(b.Trajectories) + len(b.Goals) + len(b.Enablers) + len(b.Engagements) +
 		len(b.Stakes) + len(b.Influences) + len(b.ReportsTo) + len(b.Supports) + len(b.DependsOn)
 	return int64(n+1) * 512
+}
+
+// splitList splits a comma-separated list of names, leaving commas
+// inside parentheses alone: "Fatima El Amrani (Adviseur, HR), Ruud Smit"
+// is two people.
+func splitList(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// labelList shows a comma-separated list of ids (a prefilled link's)
+// as the labels people recognise; what is no id stays as it is.
+func (d *wsData) labelList(s string) string {
+	parts := splitList(s)
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if d.Kind(p) != "" {
+			p = d.Label(p)
+		}
+		parts[i] = p
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ", ")
 }

@@ -11,9 +11,9 @@ import (
 // templates: label, hint and problem tied to the input by id, so that a
 // screen reader reads them with it.
 type fieldView struct {
-	ID, Name, Label, Type, Hint, List, Mode, Value, Problem string
-	Required, Multiline                                     bool
-	Options                                                 []option
+	ID, Name, Label, Type, Hint, List, Mode, Value, Problem, Note string
+	Required, Multiline                                           bool
+	Options                                                       []option
 }
 
 type option struct {
@@ -22,10 +22,11 @@ type option struct {
 }
 
 // Field describes a text input of a form. opts are "req", "long",
-// "type=number", "hint=KEY", "list=ID" and "mode=decimal".
+// "type=number", "hint=KEY" (or "hinttext=" a text already in the
+// person's language), "list=ID" and "mode=decimal".
 func (v *view) Field(formName, name, label string, opts ...string) fieldView {
 	f := v.Form(formName)
-	fv := fieldView{ID: formName + "-" + name, Name: name, Label: v.T(label), Type: "text", Value: f.V(name), Problem: f.E(name)}
+	fv := fieldView{ID: formName + "-" + name, Name: name, Label: v.T(label), Type: "text", Value: f.V(name), Problem: f.E(name), Note: f.N(name)}
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
 		switch k {
@@ -37,6 +38,8 @@ func (v *view) Field(formName, name, label string, opts ...string) fieldView {
 			fv.Type = val
 		case "hint":
 			fv.Hint = v.T(val)
+		case "hinttext":
+			fv.Hint = val
 		case "list":
 			fv.List = val
 		case "mode":

@@ -13,6 +13,9 @@ import (
 type findingView struct {
 	graph.Finding
 	Label, SeverityLabel, SubjectName, Fix, FixLabel string
+	// Who tells apart a person the finding is about from another with
+	// the same name (their title and unit), or is "".
+	Who string
 }
 
 // findingGroup is the findings of one group, ordered by severity.
@@ -38,9 +41,11 @@ func fixFor(v *view, d *wsData, f graph.Finding) string {
 	case graph.CodeDependencyCycle:
 		return v.U("trajectories", f.Subject) + "#dependencies"
 	case graph.CodeResultsNotShared:
-		return v.U("contacts") + "?" + url.Values{"about": {d.Name(f.Subject)}, "resultsShared": {"on"}}.Encode()
+		return v.U("contacts") + "?" + url.Values{"about": {f.Subject}, "resultsShared": {"on"}}.Encode()
 	case graph.CodeUnengagedKeyStakeholder, graph.CodeContactDue:
-		return v.U("contacts") + "?" + url.Values{"with": {d.Name(f.Subject)}}.Encode()
+		// The id, not the name: two people may share a name, and the
+		// contact form shows the id as the person's label.
+		return v.U("contacts") + "?" + url.Values{"with": {f.Subject}}.Encode()
 	case graph.CodeAttitudeUnknown:
 		return v.U("stakeholders", f.Subject) + "#details"
 	case graph.CodeInvisibleUnit:
@@ -58,7 +63,13 @@ func viewFindings(v *view, d *wsData, fs []graph.Finding) []findingView {
 	for i, f := range sorted {
 		f.Severity = graph.SeverityOf(f.Code)
 		out[i] = findingView{Finding: f, Label: v.Enum("code", f.Code), SeverityLabel: v.T("sev." + f.Severity),
-			SubjectName: d.Name(f.Subject), Fix: fixFor(v, d, f), FixLabel: v.T("fix")}
+			SubjectName: d.Label(f.Subject), FixLabel: v.T("fix")}
+		if v.CanEdit {
+			out[i].Fix = fixFor(v, d, f)
+		}
+		if out[i].SubjectName != d.Name(f.Subject) {
+			out[i].Who = out[i].SubjectName
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,7 +101,12 @@ func TestPersonForm(t *testing.T) {
 	if err != nil || p.Unit != "Financiën" || p.ContactEvery != 30 || len(p.Tags) != 2 {
 		t.Fatalf("stored %+v, %v", p, err)
 	}
-	// The same name again gets the next free id.
+	// The same name again is asked about first, then gets the next free
+	// id.
+	expect(t, c.post(ws+"/stakeholders", person), http.StatusOK).has(t,
+		"Er staat al iemand met deze naam in het register: Jan de Vriës (Teamleider, Financiën). Is dit een andere persoon?",
+		"Ja, een andere persoon met dezelfde naam: toch opslaan", `value="Teamleider"`)
+	person.Set("sameName", "on")
 	r = expect(t, c.post(ws+"/stakeholders", person), http.StatusSeeOther)
 	if !strings.HasPrefix(r.location, ws+"/stakeholders/jan-de-vries-2?") {
 		t.Fatalf("second: %q", r.location)
@@ -302,11 +308,23 @@ func TestSettingsAndExport(t *testing.T) {
 	e := newEnv(t, withBundles())
 	admin := e.signIn(adminMail)
 	page := expect(t, admin.get(ws+"/settings"), http.StatusOK)
+	page.has(t, "Geschiedenis bewaren (maanden)", `name="retentionMonths" type="number" value="0"`)
 	ver := between(page.body, `name="version" value="`, `"`)
-	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"en"}, "ldUnit": {"HR & Organisatie"}}), http.StatusSeeOther)
+	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"nl"}, "retentionMonths": {"2000"}}), http.StatusOK).
+		has(t, "Kies een aantal maanden van 0 tot en met 1200.")
+	expect(t, admin.post(ws+"/settings", url.Values{"version": {ver}, "name": {"Gemeente Oostvoorde"}, "language": {"en"}, "ldUnit": {"HR & Organisatie"}, "retentionMonths": {"24"}}), http.StatusSeeOther)
 	w, _ := e.store.Workspace(context.Background(), demo.ID)
 	if w.Language != "en" || w.LDUnit != "HR & Organisatie" {
 		t.Fatalf("stored %+v", w)
+	}
+	st, err := e.store.(graph.History).HistoryState(context.Background(), demo.ID)
+	if err != nil || st.Settings.RetentionMonths != 24 {
+		t.Fatalf("retention %+v %v", st.Settings, err)
+	}
+	// The change is one settings event, not a whole workspace written again.
+	evs, err := e.store.(graph.History).Events(context.Background(), demo.ID, graph.EventQuery{Limit: 5})
+	if err != nil || len(evs) == 0 || evs[0].Kind != "workspace" {
+		t.Fatalf("latest events %+v %v", evs, err)
 	}
 	// The workspace language is now English for people without their own.
 	expect(t, admin.get(ws), http.StatusOK).has(t, "Overview")
@@ -331,7 +349,15 @@ func TestSettingsAndExport(t *testing.T) {
 func TestPathsForm(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn(editorMail)
-	r := expect(t, c.get(ws+"/paths?from=Noor+Boss&to=Henk+Jansen&mode=strongest&k=50"), http.StatusOK)
+	// Whom to start from: L&D's own people (tagged L&D in the demo).
+	expect(t, c.get(ws+"/paths"), http.StatusOK).has(t, `id="path-from" name="from" type="text" value="Joëlle Hendriks"`,
+		"Meestal begint u bij iemand van L&amp;D: Joëlle Hendriks, Noor Bos.")
+	r := expect(t, c.get(ws+"/paths?from=Noor+Bos&to=Henk+Jansen&mode=strongest&k=3"), http.StatusOK)
+	r.has(t, "hoe groter, hoe sterker de invloedslijn")
+	if !regexp.MustCompile(`stap\(pen\), sterkte 0,\d+ — een (sterke|redelijke|zwakke) lijn`).MatchString(r.body) {
+		t.Errorf("strength in words missing:\n%s", between(r.body, `<ol class="paths">`, `</ol>`))
+	}
+	r = expect(t, c.get(ws+"/paths?from=Noor+Boss&to=Henk+Jansen&mode=strongest&k=50"), http.StatusOK)
 	r.has(t, "Onbekend: Noor Boss. Bedoelt u Noor Bos?", "Kies een aantal van 1 tot en met 20.", `value="Noor Boss"`)
 	r = expect(t, c.get(ws+"/paths?from=Noor+Bos&to=Henk+Jansen&mode=shortest&k=2"), http.StatusOK)
 	if strings.Count(between(r.body, `<ol class="paths">`, `</ol>`), "<li>") != 2 {
@@ -340,11 +366,15 @@ func TestPathsForm(t *testing.T) {
 }
 
 // TestNewWorkspace: a global admin starts a workspace for a new client in
-// the browser; nobody else may.
+// the browser; nobody else may. With one workspace, signing in opens it.
 func TestNewWorkspace(t *testing.T) {
 	e := newEnv(t)
 	admin := e.signIn(adminMail)
-	expect(t, admin.get("/"), http.StatusOK).has(t, "Nieuwe werkruimte", "Gemeente Oostvoorde")
+	if r := expect(t, admin.get("/"), http.StatusSeeOther); r.location != ws {
+		t.Errorf("with one workspace / leads to %q", r.location)
+	}
+	expect(t, admin.get(ws), http.StatusOK).has(t, `href="/?list=1"`)
+	expect(t, admin.get("/?list=1"), http.StatusOK).has(t, "Nieuwe werkruimte", "Gemeente Oostvoorde")
 	r := expect(t, admin.post("/", url.Values{"name": {"Zorggroep Noord"}, "language": {"nl"}}), http.StatusSeeOther)
 	if r.location != "/w/zorggroep-noord/stakeholders" {
 		t.Fatalf("location %q", r.location)
@@ -531,21 +561,120 @@ func TestAccountPage(t *testing.T) {
 	expect(t, other.get(ws), http.StatusSeeOther)
 }
 
-// TestMembersPage: a workspace admin gives someone a role by e-mail,
-// changes it and takes it away; nobody else reaches the page.
+// TestMembersPage: a workspace admin gives people roles by e-mail —
+// someone without an account gets one, with that role only, and a first
+// password shown once — changes a role and takes it away; a service admin
+// makes, resets and removes accounts on the users page. Real accounts
+// (the access service), so the rules are the service's own.
 func TestMembersPage(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withAccess(t, &testClock{}))
 	admin := e.signIn(adminMail)
 	// The service admin has no membership of their own; make Kees an admin
 	// of the workspace to manage it as a workspace admin would.
-	expect(t, admin.post(ws+"/members", url.Values{"account": {viewerMail}, "role": {"admin"}}), http.StatusSeeOther)
+	expect(t, admin.post(ws+"/members", url.Values{"account": {viewerMail}, "role": {"admin"}, "change": {"1"}}), http.StatusSeeOther)
 	kees := e.signIn(viewerMail)
-	expect(t, kees.get(ws+"/members"), http.StatusOK).has(t, "Wie heeft toegang", editorMail, viewerMail)
-	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"editor"}}), http.StatusSeeOther)
+	expect(t, kees.get(ws+"/members"), http.StatusOK).has(t, "Wie heeft toegang", editorMail, viewerMail, "Toegang geven")
+
+	r := expect(t, kees.post(ws+"/members", url.Values{"account": {"hr.directeur@example.org"}, "name": {"Petra de Wit"}, "role": {"viewer"}}), http.StatusOK)
+	r.has(t, "Account gemaakt voor Petra de Wit (hr.directeur@example.org)", "rol lezer in deze werkruimte en verder niets", "Mijn account")
+	initial := regexp.MustCompile(`id="initial-pw" type="text" readonly value="([a-z2-9-]+)"`).FindStringSubmatch(r.body)
+	if initial == nil {
+		t.Fatalf("no first password shown:\n%s", between(r.body, "<main", "</main>"))
+	}
+	expect(t, kees.get(ws+"/members"), http.StatusOK).lacks(t, initial[1])
+	petra := e.client()
+	expect(t, petra.post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {initial[1]}}), http.StatusSeeOther)
+	if r := expect(t, petra.get("/"), http.StatusSeeOther); r.location != ws {
+		t.Errorf("the new viewer's start: %q", r.location)
+	}
+	page := expect(t, petra.get(ws), http.StatusOK)
+	page.has(t, "Gemeente Oostvoorde")
+	page.lacks(t, ">Contact loggen<", ">Import en export<", ">Oplossen<", ">Gedeelde links<")
+	expect(t, petra.post(ws+"/contacts", url.Values{"date": {"1-12-2026"}, "with": {"cfo"}}), http.StatusForbidden)
+	expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}}), http.StatusSeeOther)
+
+	// An existing account keeps its name and password.
+	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "name": {"Iemand Anders"}, "role": {"editor"}}), http.StatusSeeOther)
 	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusOK)
-	expect(t, kees.post(ws+"/members", url.Values{"account": {"onbekend@example.org"}, "role": {"viewer"}}), http.StatusOK).has(t, "Er is geen account met onbekend@example.org")
-	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "role": {"baas"}}), http.StatusOK).has(t, "Kies een van: lezer, redacteur, beheerder.")
+	expect(t, kees.post(ws+"/members", url.Values{"account": {"geen@adres"}, "role": {"viewer"}}), http.StatusOK).has(t, "moet een e-mailadres zijn")
+	r = expect(t, kees.post(ws+"/members", url.Values{"account": {"geen adres"}, "role": {"baas"}}), http.StatusOK)
+	r.has(t, "Vul een e-mailadres in, zoals naam@voorbeeld.nl.", "Kies een van: lezer, redacteur, beheerder.")
 	expect(t, kees.post(ws+"/members/remove", url.Values{"account": {otherMail}}), http.StatusSeeOther)
 	expect(t, e.signIn(otherMail).get(ws+"/stakeholders"), http.StatusNotFound)
 	expect(t, e.signIn(editorMail).get(ws+"/members"), http.StatusForbidden)
+
+	// The users page is the service admins'.
+	expect(t, kees.get("/users"), http.StatusForbidden)
+	expect(t, admin.get(ws), http.StatusOK).has(t, `href="/users"`)
+	expect(t, admin.get("/users"), http.StatusOK).has(t, "Gebruikers van deze dienst", "hr.directeur@example.org", "oostvoorde (lezer)")
+	r = expect(t, admin.post("/users", url.Values{"email": {"nieuw@example.org"}, "name": {"Nina Nieuw"}, "role": {""}}), http.StatusOK)
+	r.has(t, "Eerste wachtwoord voor Nina Nieuw (nieuw@example.org)")
+	expect(t, admin.post("/users", url.Values{"email": {"nieuw@example.org"}}), http.StatusOK).has(t, "Dit e-mailadres heeft al een account.")
+	r = expect(t, admin.post("/users/password", url.Values{"account": {"hr.directeur@example.org"}}), http.StatusOK)
+	reset := regexp.MustCompile(`id="initial-pw" type="text" readonly value="([a-z2-9-]+)"`).FindStringSubmatch(r.body)
+	if reset == nil {
+		t.Fatal("no new password shown")
+	}
+	expect(t, e.client().post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {"mijn eigen wachtwoord"}}), http.StatusOK).has(t, "Onjuist e-mailadres of wachtwoord.")
+	expect(t, e.client().post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {reset[1]}}), http.StatusSeeOther)
+	expect(t, admin.get("/users/remove?account=nieuw%40example.org"), http.StatusOK).has(t, "Het account nieuw@example.org verwijderen?")
+	r = expect(t, admin.post("/users/remove?account=nieuw%40example.org", nil), http.StatusSeeOther)
+	expect(t, admin.get(r.location), http.StatusOK).has(t, "nieuw@example.org is verwijderd.")
+	expect(t, admin.get("/users"), http.StatusOK).lacks(t, "nieuw@example.org")
+}
+
+// TestImportOwnRegister: Marieke's own register, mijn-register.csv, is
+// told by its headers; its "Laatste contact" column is explained in
+// Dutch; without it the register merges. The import page offers a blank
+// template workbook that imports back and takes a filled-in row.
+func TestImportOwnRegister(t *testing.T) {
+	e := newEnv(t, withBundles())
+	c := e.signIn(editorMail)
+	register := "Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding;Laatste contact\nPetra de Wit;HR-directeur;HR & Organisatie;directie;5;4;neutraal;12-11-2026\n"
+	r := expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK)
+	r.has(t, "Het bestand is niet ingelezen: 1 probleem/problemen.", "kolom Laatste contact", "blad Contactmomenten", "Contact loggen")
+	r.lacks(t, "is not a known sheet", "is geen bekend blad", "sheet ")
+	// The same file for an English-speaking editor: the page speaks
+	// English, the problem the sheet's Dutch.
+	expect(t, e.signIn(englishMail).postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK).
+		has(t, "The file was not read: 1 problem(s).", "blad Contactmomenten")
+	r = expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(strings.ReplaceAll(strings.ReplaceAll(register, ";Laatste contact", ""), ";12-11-2026", "")), nil), http.StatusOK)
+	r.has(t, "Manier: samenvoegen", "Toegevoegd (1)", "Petra de Wit")
+	expect(t, c.postFile(ws+"/import", "file", "kapot.xlsx", []byte("PK\x03\x04 kapot"), nil), http.StatusOK).
+		has(t, "Het bestand kon niet worden gelezen. Is het een Excel-werkmap (.xlsx)")
+
+	page := expect(t, c.get(ws+"/import"), http.StatusOK)
+	page.has(t, "Leeg sjabloon (.xlsx)", `href="/w/oostvoorde/template.xlsx"`)
+	tpl := expect(t, c.get(ws+"/template.xlsx"), http.StatusOK)
+	if !strings.Contains(tpl.header.Get("Content-Disposition"), "stakemap-sjabloon.xlsx") {
+		t.Errorf("template download: %v", tpl.header)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(tpl.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Belanghebbenden")
+	if err != nil || len(rows) != 1 || rows[0][0] != "Naam" {
+		t.Fatalf("the register sheet of the template: %v %v", rows, err)
+	}
+	dvs, err := f.GetDataValidations("Belanghebbenden")
+	if err != nil || len(dvs) < 3 {
+		t.Errorf("drop-down lists in the template: %d %v", len(dvs), err)
+	}
+	r = expect(t, c.postFile(ws+"/import", "file", "stakemap-sjabloon.xlsx", []byte(tpl.body), nil), http.StatusOK)
+	r.has(t, "Het bestand verandert niets.")
+	for i, v := range []any{"Petra de Wit", "persoon", "HR-directeur", "HR & Organisatie", "directie", 5, 4, "neutraal"} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+		f.SetCellValue("Belanghebbenden", cell, v)
+	}
+	var filled bytes.Buffer
+	if err := f.Write(&filled); err != nil {
+		t.Fatal(err)
+	}
+	r = expect(t, c.postFile(ws+"/import", "file", "register.xlsx", filled.Bytes(), nil), http.StatusOK)
+	r.has(t, "Toegevoegd (1)", "Petra de Wit")
+	// Viewers export; they see no import form and no template.
+	kijker := expect(t, e.signIn(viewerMail).get(ws+"/import"), http.StatusOK)
+	kijker.has(t, "<h1>Exporteren</h1>", "Excel-werkmap (.xlsx)")
+	kijker.lacks(t, `type="file"`, "Leeg sjabloon")
 }

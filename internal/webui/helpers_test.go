@@ -376,3 +376,71 @@ func (a *fakeAuth) RemoveMember(_ context.Context, by access.Principal, ws, acco
 	a.accounts[account] = acc
 	return nil
 }
+
+// testClock is a settable time for the access service, to let links
+// expire.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// withAccess signs people in with the real access service over the
+// test's own store — accounts, sessions and share links as the service
+// keeps them — with the accounts of the fake made as real ones. The
+// service's clock starts now and moves with clk.
+func withAccess(tb testing.TB, clk *testClock) option {
+	return func(c *webui.Config) {
+		tb.Helper()
+		ctx := context.Background()
+		if clk.now.IsZero() {
+			clk.now = time.Now()
+		}
+		svc, err := access.New(ctx, access.Config{Store: c.Backend, Now: clk.Now,
+			PasswordWork: access.PasswordWork{Time: 1, Memory: 1024, Threads: 1}, Logger: c.Logger})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		local := access.Principal{Via: access.ViaLocal}
+		for _, a := range []struct{ mail, name, lang, global, role string }{
+			{adminMail, "Anna Admin", "", access.RoleAdmin, ""},
+			{editorMail, "Ruud Redacteur", "nl", "", access.RoleEditor},
+			{englishMail, "Emma Editor", "en", "", access.RoleEditor},
+			{viewerMail, "Kees Kijker", "", "", access.RoleViewer},
+			{otherMail, "Olga Ander", "", "", ""},
+		} {
+			if _, err := svc.CreateAccount(ctx, local, access.NewAccount{Email: a.mail, Name: a.name, Password: password, Role: a.global, Lang: a.lang}); err != nil {
+				tb.Fatal(err)
+			}
+			if a.role != "" {
+				if _, err := svc.SetMember(ctx, local, demo.ID, a.mail, a.role); err != nil {
+					tb.Fatal(err)
+				}
+			}
+		}
+		c.Auth = svc
+	}
+}
+
+func (a *fakeAuth) AddMember(ctx context.Context, by access.Principal, ws string, m access.NewMember) (access.Member, string, error) {
+	initial := ""
+	a.mu.Lock()
+	if _, ok := a.accounts[m.Email]; !ok {
+		initial = "eerste-wachtwoord"
+		a.accounts[m.Email] = account{initial, access.Principal{Via: access.ViaSession, AccountID: m.Email, Email: m.Email, Name: m.Name}}
+	}
+	a.mu.Unlock()
+	mb, err := a.SetMember(ctx, by, ws, m.Email, m.Role)
+	return mb, initial, err
+}

@@ -191,7 +191,12 @@ func TestCompareAndSnapshots(t *testing.T) {
 	}
 
 	// From a date, to a date: what happened before the snapshot too.
-	today := time.Now().Format("02-01-2006")
+	// Today as the person sees it: a date means a day in Dutch time.
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(ams).Format("02-01-2006")
 	expect(t, editor.get(ws+"/compare?fromDate="+today), http.StatusOK).says(t, "Belang: 4 → 5", "Houding: criticus → voorstander")
 	// Problems are named at their fields.
 	expect(t, editor.get(ws+"/compare?fromDate=31-9-2026"), http.StatusOK).says(t, "31-9-2026 bestaat niet")

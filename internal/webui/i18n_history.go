@@ -7,8 +7,6 @@ package webui
 var historyTexts = map[string][2]string{
 	"nav.history": {"Geschiedenis", "History"},
 	"ov.changed":  {"Wat er veranderde sinds het laatste MT-overleg", "What changed since the last MT meeting"},
-	"yes":         {"ja", "yes"},
-	"no":          {"nee", "no"},
 
 	// The history page.
 	"h.title":        {"Geschiedenis", "History"},
@@ -94,9 +92,7 @@ var historyTexts = map[string][2]string{
 	"p.every":       {"elke %d dagen", "every %d days"},
 
 	// Settings.
-	"f.retentionMonths": {"Geschiedenis bewaren (maanden)", "Keep history (months)"},
-	"s.retention":       {"0 bewaart alles. Oudere wijzigingen en momentopnamen worden dagelijks opgeruimd.", "0 keeps everything. Older changes and snapshots are purged daily."},
-	"p.months":          {"Kies een aantal maanden van 0 tot en met %d.", "Choose a number of months from 0 to %d."},
+	"s.retention": {"0 bewaart alles. Oudere wijzigingen en momentopnamen worden dagelijks opgeruimd.", "0 keeps everything. Older changes and snapshots are purged daily."},
 
 	// The calendar link on the account page.
 	"cal.title":     {"Agenda-abonnement", "Calendar subscription"},

@@ -119,7 +119,11 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, v *view) {
 func (s *Server) showImport(w http.ResponseWriter, v *view, d importData, f *form, status int) {
 	d.Enabled, d.Export = s.cfg.ReadInput != nil, s.cfg.WriteBundle != nil
 	v.Forms = map[string]*form{"import": f}
-	v.Title, v.Nav, v.Data = v.T("im.title"), "import", d
+	title := v.T("im.title")
+	if !v.CanEdit {
+		title = v.T("nav.export")
+	}
+	v.Title, v.Nav, v.Data = title, "import", d
 	s.render(w, v, "import", status)
 }
 
@@ -163,13 +167,21 @@ func (s *Server) importCheck(w http.ResponseWriter, r *http.Request, v *view) {
 	in, err := s.cfg.ReadInput(file, path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")))
 	if err != nil {
 		d := importData{}
-		if ve, ok := errors.AsType[*graph.ValidationError](err); ok {
+		ve, ok := errors.AsType[*graph.ValidationError](err)
+		switch {
+		case ok && len(ve.Problems) == 1 && ve.Problems[0].Field == "file":
+			// The file as a whole could not be opened: the reader's
+			// words (a zip library's) are not the person's language.
+			f.Errors["file"] = v.T("im.unreadable")
+		case ok:
 			for _, p := range ve.Problems[:min(len(ve.Problems), 50)] {
 				d.Problems = append(d.Problems, p.String())
 			}
 			f.Errors["file"] = v.T("im.problems", len(ve.Problems))
-		} else {
-			f.Errors["file"] = v.T("im.unreadable", err.Error())
+		default:
+			// What the reader says (a zip or CSV library's words) is not
+			// the person's language: say what to do instead.
+			f.Errors["file"] = v.T("im.unreadable")
 		}
 		s.showImport(w, v, d, f, refused)
 		return
@@ -224,10 +236,10 @@ func reportData(v *view, rep *merge.Report) importData {
 		Mode: v.T("im.mode." + string(rep.Mode)), MergeMode: rep.Mode == merge.ModeMerge,
 		NewF: len(rep.Findings.New), GoneF: len(rep.Findings.Resolved)}
 	for _, n := range rep.Nodes.Added {
-		d.Added = append(d.Added, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: after.Name(n.ID)})
+		d.Added = append(d.Added, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: after.Label(n.ID)})
 	}
 	for _, n := range rep.Nodes.Removed {
-		d.Removed = append(d.Removed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Name(n.ID)})
+		d.Removed = append(d.Removed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Label(n.ID)})
 	}
 	for _, n := range rep.Nodes.Changed {
 		var fields []string
@@ -235,16 +247,16 @@ func reportData(v *view, rep *merge.Report) importData {
 			fields = append(fields, fmt.Sprintf("%s: %s → %s", v.T("f."+k), showValue(v, k, fc.From), showValue(v, k, fc.To)))
 		}
 		slices.Sort(fields)
-		d.Changed = append(d.Changed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Name(n.ID), Fields: strings.Join(fields, "; ")})
+		d.Changed = append(d.Changed, changeLine{Kind: v.Enum("nodekind", string(n.Kind)), Name: before.Label(n.ID), Fields: strings.Join(fields, "; ")})
 	}
 	d.Rels = [3]int{len(rep.Relations.Added), len(rep.Relations.Changed), len(rep.Relations.Removed)}
 	for _, c := range rep.Conflicts {
-		what := before.Name(c.ID)
+		what := before.Label(c.ID)
 		if c.Key != nil {
 			var parts []string
 			for _, k := range []string{"stakeholder", "from", "trajectory", "to", "goal", "on", "role"} {
 				if id, ok := c.Key[k]; ok {
-					parts = append(parts, before.Name(id))
+					parts = append(parts, before.Label(id))
 				}
 			}
 			what = strings.Join(parts, " → ")
@@ -298,8 +310,14 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	case errors.Is(err, graph.ErrInvalid):
 		s.pending.drop(id)
-		f.Errors["file"] = v.T("p.other", err.Error())
-		s.showImport(w, v, importData{}, f, refused)
+		d := importData{}
+		if ve, ok := errors.AsType[*graph.ValidationError](err); ok {
+			for _, p := range ve.Problems[:min(len(ve.Problems), 50)] {
+				d.Problems = append(d.Problems, p.String())
+			}
+		}
+		f.Errors["file"] = v.T("im.problems", len(d.Problems))
+		s.showImport(w, v, d, f, refused)
 		return
 	case err != nil:
 		s.fail(w, v, err)
@@ -329,6 +347,27 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	w.Header().Set("Content-Type", types[format])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+v.WS.ID+"."+format+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+// template writes an empty workbook of this workspace in the person's
+// language — every sheet with its headers, a frozen header row and a
+// drop-down list for every column of fixed values — for a register
+// started in Excel to import without surprises.
+func (s *Server) template(w http.ResponseWriter, r *http.Request, v *view) {
+	if s.cfg.WriteBundle == nil {
+		s.fail(w, v, graph.ErrNotFound)
+		return
+	}
+	b := &graph.Bundle{Workspace: graph.Workspace{ID: v.WS.ID, Name: v.WS.Name, Language: v.lang, LDUnit: v.WS.LDUnit}}
+	var buf bytes.Buffer
+	if err := s.cfg.WriteBundle(&buf, b, "xlsx"); err != nil {
+		s.fail(w, v, fmt.Errorf("template of %s: %w", v.WS.ID, err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+v.T("im.template.file")+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 }

@@ -92,7 +92,7 @@ func TestJourneyRegister(t *testing.T) {
 	tb.submit("", "Delete this person")
 	tb.sees("Delete Jan de Vriës?")
 	tb.submit("//form", "Yes, delete")
-	tb.sees("Deleted.", "41 of 41 stakeholders")
+	tb.sees("Jan de Vriës was deleted.", "41 of 41 stakeholders")
 	if _, _, err := graph.Get[graph.Stakeholder](context.Background(), e.store, demo.ID, "jan-de-vries"); err == nil {
 		t.Error("the person is still stored")
 	}
@@ -261,6 +261,10 @@ func TestJourneyPathsMapsImport(t *testing.T) {
 			t.Errorf("%s download: %s", format, data)
 		}
 	}
+	href := eval[string](tb, `[...document.querySelectorAll("a")].find(a => a.textContent.trim() == "Presentatie downloaden (PowerPoint)").href`)
+	if data := eval[string](tb, `fetch(`+xq(href)+`).then(r => r.headers.get("content-type") + " " + r.headers.get("content-disposition"))`, chromedp.EvalAwaitPromise); !strings.Contains(data, "presentationml") || !strings.Contains(data, "attachment") {
+		t.Errorf("deck download: %s", data)
+	}
 
 	// Import: a stakemap/v1 document in which one person changed.
 	b := e.demo.Clone()
@@ -337,6 +341,18 @@ func withBundles() option {
 }
 
 type testMaps struct{ r *render.Renderer }
+
+func (m testMaps) RenderDeck(ctx context.Context, b *graph.Bundle, req webui.DeckRequest) (webui.MapResult, error) {
+	dr := render.DeckRequest{Bundle: b, Lang: req.Lang, Anonymize: req.Anonymize}
+	if req.Trajectory != "" {
+		dr.Trajectories = []string{req.Trajectory}
+	}
+	res, err := m.r.Deck(ctx, dr)
+	if err != nil {
+		return webui.MapResult{}, err
+	}
+	return webui.MapResult{Data: res.Data, ContentType: res.ContentType, FileName: res.FileName}, nil
+}
 
 func (m testMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapRequest) (webui.MapResult, error) {
 	res, err := m.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,

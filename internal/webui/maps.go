@@ -26,6 +26,11 @@ type mapsData struct {
 	Preview   string
 	Downloads []download
 	Caption   string
+	// Share opens the share form for this map, as shown.
+	Share string
+	// Deck downloads the PowerPoint deck of the trajectory shown (every
+	// active one for the whole workspace); empty without decks.
+	Deck string
 }
 
 // mapsPage offers every map: kind, trajectory, language and anonymised,
@@ -71,9 +76,20 @@ func (s *Server) mapsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		of = t.Name
 	}
 	md.Caption = v.T("m.alt", v.Enum("map", kind), of)
+	if v.CanShare {
+		sq := url.Values{"target": {"map:" + kind}, "lang": {f.Values["language"]}}
+		if t := f.Values["trajectory"]; t != "" {
+			sq.Set("trajectory", t)
+		}
+		md.Share = v.U("share") + "?" + sq.Encode()
+	}
 	params.Set("download", "1")
 	for _, format := range mapFormats {
 		md.Downloads = append(md.Downloads, download{Label: strings.ToUpper(format), Href: v.U("maps", kind+"."+format) + "?" + params.Encode()})
+	}
+	if _, ok := s.cfg.Renderer.(DeckRenderer); ok {
+		params.Del("download")
+		md.Deck = v.U("deck.pptx") + "?" + params.Encode()
 	}
 	v.Forms = map[string]*form{"map": f}
 	v.Title, v.Nav, v.Data = v.T("m.title"), "maps", md
@@ -128,5 +144,41 @@ func (s *Server) mapImage(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
+	w.Write(res.Data)
+}
+
+// deck downloads the PowerPoint deck of one trajectory or of every
+// active one, in the language and anonymisation the maps page shows.
+func (s *Server) deck(w http.ResponseWriter, r *http.Request, v *view) {
+	decks, ok := s.cfg.Renderer.(DeckRenderer)
+	if !ok {
+		s.fail(w, v, graph.ErrNotFound)
+		return
+	}
+	q := r.URL.Query()
+	req := DeckRequest{Trajectory: q.Get("trajectory"), Lang: q.Get("lang"), Anonymize: q.Get("anonymize") == "true"}
+	if !slices.Contains(graph.Languages, req.Lang) {
+		req.Lang = v.lang
+	}
+	d, err := s.load(r.Context(), v.WS.ID)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	if req.Trajectory != "" && d.trajs[req.Trajectory] == nil {
+		s.fail(w, v, graph.ErrNotFound)
+		return
+	}
+	res, err := decks.RenderDeck(r.Context(), d.B, req)
+	if err != nil {
+		s.log.Error("webui: render deck", "trajectory", req.Trajectory, "err", err)
+		http.Error(w, v.T("err.internal.text"), http.StatusServiceUnavailable)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", res.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": cmp.Or(res.FileName, "stakemap.pptx")}))
 	w.Write(res.Data)
 }

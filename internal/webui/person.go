@@ -71,17 +71,17 @@ func (s *Server) showStakeholder(w http.ResponseWriter, r *http.Request, v *view
 	for _, in := range d.B.Influences {
 		switch id {
 		case in.From:
-			pd.Out = append(pd.Out, relRow{ID: in.To, Name: d.Name(in.To), Strength: v.Num(in.Strength), Raw: in.Strength})
+			pd.Out = append(pd.Out, relRow{ID: in.To, Name: d.Label(in.To), Strength: v.Num(in.Strength), Raw: in.Strength})
 		case in.To:
-			pd.In = append(pd.In, relRow{ID: in.From, Name: d.Name(in.From), Strength: v.Num(in.Strength), Raw: in.Strength})
+			pd.In = append(pd.In, relRow{ID: in.From, Name: d.Label(in.From), Strength: v.Num(in.Strength), Raw: in.Strength})
 		}
 	}
 	for _, rt := range d.B.ReportsTo {
 		switch id {
 		case rt.From:
-			pd.Managers = append(pd.Managers, relRow{ID: rt.To, Name: d.Name(rt.To)})
+			pd.Managers = append(pd.Managers, relRow{ID: rt.To, Name: d.Label(rt.To)})
 		case rt.To:
-			pd.Reports = append(pd.Reports, relRow{ID: rt.From, Name: d.Name(rt.From)})
+			pd.Reports = append(pd.Reports, relRow{ID: rt.From, Name: d.Label(rt.From)})
 		}
 	}
 	for _, e := range d.contactsOf[id] {
@@ -95,7 +95,7 @@ func (s *Server) showStakeholder(w http.ResponseWriter, r *http.Request, v *view
 	}
 	pd.Findings = viewFindings(v, d, mine)
 	pd.People = peopleNames(d)
-	pd.ContactLink = v.U("contacts") + "?with=" + urlQuery(p.Name)
+	pd.ContactLink = v.U("contacts") + "?with=" + urlQuery(p.ID)
 	pd.DelLink = v.U("stakeholders", id, "delete")
 	pd.Rhythm, pd.Rights = rhythmOf(v, d, &p), s.hist() != nil
 

@@ -9,16 +9,24 @@ import (
 	"github.com/stakemap/stakemap/graph"
 )
 
+// settingsData is the settings page: the units to pick the L&D unit
+// from, and whether the store keeps history (and so a retention period).
+type settingsData struct {
+	Units     []string
+	Retention bool
+}
+
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, v *view) {
-	d, err := s.load(r.Context(), v.WS.ID)
+	ctx := r.Context()
+	d, err := s.load(ctx, v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
 	f := newForm()
 	f.Values = map[string]string{"name": v.WS.Name, "language": v.WS.Language, "ldUnit": v.WS.LDUnit, "version": d.Rev}
-	if hs := s.hist(); hs != nil {
-		st, err := hs.HistoryState(r.Context(), v.WS.ID)
+	if h, ok := s.store.(graph.History); ok {
+		st, err := h.HistoryState(ctx, v.WS.ID)
 		if err != nil {
 			s.fail(w, v, err)
 			return
@@ -29,22 +37,17 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (s *Server) showSettings(w http.ResponseWriter, v *view, d *wsData, f *form, status int) {
+	_, retention := s.store.(graph.History)
 	v.Forms = map[string]*form{"settings": f}
-	v.Title, v.Nav, v.Data = v.T("s.title"), "settings", settingsData{personFormData: personFormData{Units: unitsOf(d)}, Retention: s.hist() != nil}
+	v.Title, v.Nav, v.Data = v.T("s.title"), "settings", settingsData{Units: unitsOf(d), Retention: retention}
 	s.render(w, v, "settings", status)
 }
 
-type settingsData struct {
-	personFormData
-	// Retention: the backend keeps history, so it has a retention period.
-	Retention bool
-}
-
-// settingsSave changes the workspace's name, language, L&D unit and, where
-// history is kept, how long (retentionMonths), on condition that nothing
-// changed since the form was shown. A backend without history changes a
-// workspace only as a whole, so there the workspace is written back as it
-// was read.
+// settingsSave changes the workspace's name, language, L&D unit and
+// retention period through the store's own settings write, on condition
+// that nothing changed since the form was shown. A store without history
+// changes a workspace only as a whole: then the workspace is written back
+// as it was read, with the new fields, on the same condition.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	f, err := posted(r)
@@ -60,22 +63,17 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	c := checker{v.tr, f}
 	ws := graph.Workspace{ID: v.WS.ID, Name: c.text("name", graph.MaxShortText, false, true),
 		Language: c.enum("language", "language", true), LDUnit: c.text("ldUnit", graph.MaxShortText, false, false)}
-	hs := s.hist()
 	var set graph.Settings
-	if hs != nil {
-		st, err := hs.HistoryState(ctx, v.WS.ID)
-		if err != nil {
-			s.fail(w, v, err)
-			return
+	h, hasHistory := s.store.(graph.History)
+	if hasHistory {
+		n, err := strconv.Atoi(strings.TrimSpace(f.V("retentionMonths")))
+		if strings.TrimSpace(f.V("retentionMonths")) == "" {
+			n, err = 0, nil
 		}
-		set = st.Settings // a form without the field leaves it as it is
-		if raw := strings.TrimSpace(f.V("retentionMonths")); raw != "" {
-			n, err := strconv.Atoi(raw)
-			if err != nil || n < 0 || n > graph.MaxRetentionMonths {
-				c.bad("retentionMonths", v.T("p.months", graph.MaxRetentionMonths))
-			}
-			set.RetentionMonths = n
+		if err != nil || n < 0 || n > graph.MaxRetentionMonths {
+			c.bad("retentionMonths", v.T("s.retention.bad", graph.MaxRetentionMonths))
 		}
+		set.RetentionMonths = n
 	}
 	if f.Bad() {
 		s.showSettings(w, v, d, f, refused)
@@ -87,8 +85,8 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	pre := graph.Precondition{Revision: d.Rev}
-	if hs != nil {
-		err = hs.UpdateWorkspace(ctx, ws, set, pre)
+	if hasHistory {
+		err = h.UpdateWorkspace(ctx, ws, set, pre)
 	} else {
 		b := d.B.Clone()
 		b.Workspace = ws

@@ -3,6 +3,8 @@ package webui
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"slices"
@@ -27,8 +29,9 @@ type ShareLinks interface {
 const shareImageEvery = time.Minute
 
 type shareImage struct {
-	res MapResult
-	at  time.Time
+	res  MapResult
+	etag string
+	at   time.Time
 }
 
 // shareImages keeps the latest drawing of each link's image, a bounded
@@ -39,17 +42,19 @@ type shareImages struct {
 	m   map[string]shareImage
 }
 
-func (c *shareImages) get(key string, now time.Time) (MapResult, bool) {
+func (c *shareImages) get(key string, now time.Time) (shareImage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	im, ok := c.m[key]
 	if !ok || now.Sub(im.at) > shareImageEvery {
-		return MapResult{}, false
+		return shareImage{}, false
 	}
-	return im.res, true
+	return im, true
 }
 
-func (c *shareImages) put(key string, res MapResult, now time.Time) {
+func (c *shareImages) put(key string, res MapResult, now time.Time) shareImage {
+	sum := sha256.Sum256(res.Data)
+	im := shareImage{res: res, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, at: now}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
@@ -59,7 +64,8 @@ func (c *shareImages) put(key string, res MapResult, now time.Time) {
 			}
 		}
 	}
-	c.m[key] = shareImage{res: res, at: now}
+	c.m[key] = im
+	return im
 }
 
 type shareData struct {
@@ -73,8 +79,8 @@ type shareData struct {
 
 // share serves /s/<secret> (a read-only page) and /s/<secret>.svg|.png|.pdf
 // (the link's image). A link reaches only what it was made for; no query
-// parameter widens it. An unknown, revoked or expired link is a 404 page
-// that says nothing of why.
+// parameter widens it. An unknown link is 404, a revoked or expired one
+// 410 Gone.
 func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, access.Principal{}, nil)
 	links, ok := s.cfg.Auth.(ShareLinks)
@@ -90,8 +96,20 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	link, err := links.ShareLink(ctx, secret)
 	if err != nil {
-		if errors.Is(err, access.ErrBadCredentials) || errors.Is(err, access.ErrGone) {
+		// A link that never existed is 404; one that was revoked or ran
+		// out is 410, so that an intranet page's owner sees why its
+		// image went.
+		if errors.Is(err, access.ErrBadCredentials) {
 			err = graph.ErrNotFound
+		}
+		if image && (errors.Is(err, graph.ErrNotFound) || errors.Is(err, access.ErrGone)) {
+			status := http.StatusNotFound
+			if errors.Is(err, access.ErrGone) {
+				status = http.StatusGone
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, v.T("err.linkgone.text"), status)
+			return
 		}
 		s.fail(w, v, err)
 		return
@@ -122,7 +140,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	vd := index(sv.Bundle, d.Rev)
 	switch {
 	case sv.Map != nil:
-		sd.Kind, sd.Title = "map", v.Enum("map", sv.Map.Kind)
+		sd.Kind, sd.Title = "map", v.T("m."+sv.Map.Kind)
 	case link.TargetKind() == "trajectory":
 		t := vd.trajs[link.TargetID()]
 		if t == nil {
@@ -147,7 +165,7 @@ func rolesOf(v *view, d *wsData, id string) ([]slot, []stakeRow) {
 		sl := slot{Role: role, RoleLabel: v.Enum("role", role)}
 		for _, st := range d.stakesOn[id] {
 			if st.Role == role {
-				sl.People = append(sl.People, relRow{ID: st.Stakeholder, Name: d.Name(st.Stakeholder)})
+				sl.People = append(sl.People, relRow{ID: st.Stakeholder, Name: d.Label(st.Stakeholder)})
 			}
 		}
 		slots = append(slots, sl)
@@ -161,7 +179,7 @@ func rolesOf(v *view, d *wsData, id string) ([]slot, []stakeRow) {
 		}
 		row, ok := byPerson[p.ID]
 		if !ok {
-			row = &stakeRow{ID: p.ID, Name: p.Name}
+			row = &stakeRow{ID: p.ID, Name: d.Label(p.ID)}
 			byPerson[p.ID] = row
 			order = append(order, p.ID)
 		}
@@ -196,10 +214,10 @@ func (s *Server) shareImage(w http.ResponseWriter, r *http.Request, v *view, sec
 	}
 	key := secret + "." + format
 	now := s.cfg.Now()
-	res, ok := s.shareCache.get(key, now)
+	im, ok := s.shareCache.get(key, now)
 	if !ok {
-		var err error
-		if res, err = s.cfg.Renderer.RenderMap(r.Context(), sv.Bundle, req); err != nil {
+		res, err := s.cfg.Renderer.RenderMap(r.Context(), sv.Bundle, req)
+		if err != nil {
 			if errors.Is(err, graph.ErrInvalid) || errors.Is(err, graph.ErrNotFound) {
 				s.fail(w, v, graph.ErrNotFound)
 				return
@@ -208,12 +226,21 @@ func (s *Server) shareImage(w http.ResponseWriter, r *http.Request, v *view, sec
 			http.Error(w, v.T("err.internal.text"), http.StatusServiceUnavailable)
 			return
 		}
-		s.shareCache.put(key, res, now)
+		im = s.shareCache.put(key, res, now)
 	}
 	h := w.Header()
+	// Browsers and proxies ask again every time (a 304 while the map is
+	// unchanged), so that a revoked or expired link's image is gone at
+	// once, not a minute later.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", im.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, im.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	res := im.res
 	h.Set("Content-Type", res.ContentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "public, max-age=60")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	h.Set("X-Robots-Tag", "noindex")
 	w.Write(res.Data)

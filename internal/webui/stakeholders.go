@@ -221,12 +221,12 @@ func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *vi
 		s.fail(w, v, err)
 		return
 	}
-	if p.ID == "" && p.Name != "" {
-		p.ID = graph.NewID(p.Name, "", d.taken)
-	}
-	if f.Bad() {
+	if f.Bad() || askBeforeSaving(v, d, f, &p, nil) {
 		s.showStakeholderNew(w, r, v, f, refused)
 		return
+	}
+	if p.ID == "" {
+		p.ID = graph.NewID(p.Name, "", d.taken)
 	}
 	if _, err := s.store.CreateNode(ctx, v.WS.ID, p); err != nil {
 		c := checker{v.tr, f}
@@ -243,6 +243,43 @@ func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *vi
 	seeOther(w, r, withFlash(v.U("stakeholders", p.ID), "saved"))
 }
 
+// askBeforeSaving puts the questions a person form asks before it saves
+// on the form, and reports whether there are any: a name another person
+// has already (two people may share a name, but often it is the same
+// person twice), and a unit that differs from an existing one in case or
+// accents only ("Sociaal domein" beside "Sociaal Domein" would make a
+// second unit). A person answers by ticking the box or picking the
+// spelling, and saves again. old is the person as stored, when editing:
+// what did not change is not asked about again.
+func askBeforeSaving(v *view, d *wsData, f *form, p *graph.Stakeholder, old *graph.Stakeholder) bool {
+	ask := false
+	self := ""
+	if old != nil {
+		self = old.ID
+	}
+	if pick := f.V("unitPick"); pick != "" && graph.FoldName(pick) == graph.FoldName(p.Unit) {
+		p.Unit = pick
+		f.Values["unit"] = pick
+	} else if other := d.otherSpelling(p.Unit); other != "" && (old == nil || old.Unit != p.Unit) {
+		f.Notes["unit"] = v.T("p.unitspelling", p.Unit, other)
+		f.Values["unitExisting"] = other
+		ask = true
+	}
+	renamed := old == nil || graph.FoldName(old.Name) != graph.FoldName(p.Name)
+	if same := d.sameName(p.Name, self); renamed && len(same) > 0 && !f.Checked("sameName") {
+		names := make([]string, len(same))
+		for i, o := range same {
+			names[i] = o.Name
+			if who := strings.Trim(o.Title+", "+o.Unit, ", "); who != "" {
+				names[i] += " (" + who + ")"
+			}
+		}
+		f.Notes["name"] = v.T("p.samename", strings.Join(names, "; "))
+		ask = true
+	}
+	return ask
+}
+
 // stakeholderSave stores the edit form of a person's page, based on the
 // version the person read: when someone else saved meanwhile, nothing is
 // written and the page says so, keeping what was typed.
@@ -256,7 +293,12 @@ func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view
 	}
 	f.Values["id"] = id
 	p := stakeholderForm(v.tr, f)
-	if f.Bad() {
+	d, err := s.load(ctx, v.WS.ID)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	if f.Bad() || askBeforeSaving(v, d, f, &p, d.people[id]) {
 		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 		return
 	}
@@ -305,6 +347,11 @@ func (s *Server) stakeholderDelete(w http.ResponseWriter, r *http.Request, v *vi
 		return
 	}
 	id := r.PathValue("id")
+	p, _, err := graph.Get[graph.Stakeholder](r.Context(), s.store, v.WS.ID, id)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
 	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindStakeholder, id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
@@ -314,5 +361,6 @@ func (s *Server) stakeholderDelete(w http.ResponseWriter, r *http.Request, v *vi
 		s.fail(w, v, err)
 		return
 	}
-	seeOther(w, r, withFlash(v.U("stakeholders"), "deleted"))
+	setFlash(w, r, v.T("deleted.who", p.Name))
+	seeOther(w, r, v.U("stakeholders"))
 }

@@ -307,6 +307,11 @@ func (s *Server) trajectoryDelete(w http.ResponseWriter, r *http.Request, v *vie
 		return
 	}
 	id := r.PathValue("id")
+	t, _, err := graph.Get[graph.Trajectory](r.Context(), s.store, v.WS.ID, id)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
 	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindTrajectory, id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
@@ -316,7 +321,8 @@ func (s *Server) trajectoryDelete(w http.ResponseWriter, r *http.Request, v *vie
 		s.fail(w, v, err)
 		return
 	}
-	seeOther(w, r, withFlash(v.U("trajectories"), "deleted"))
+	setFlash(w, r, v.T("deleted.who", t.Name))
+	seeOther(w, r, v.U("trajectories"))
 }
 
 // trajForm reads a form on a trajectory's page.

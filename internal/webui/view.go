@@ -2,12 +2,14 @@ package webui
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/access"
@@ -34,7 +36,14 @@ type view struct {
 	HasMembers bool
 	// HasHistory: the backend keeps history (the history and compare pages).
 	HasHistory bool
-	Forms      map[string]*form
+	// CanShare: the person may make share links here, and sign-in keeps
+	// them.
+	CanShare bool
+	// HasUsers: the person administers the service's accounts.
+	HasUsers bool
+	Forms    map[string]*form
+	// flashTaken: the page shows the flash cookie's message, and clears it.
+	flashTaken bool
 }
 
 // form is one form's state: the values as typed and the problems by field,
@@ -42,13 +51,21 @@ type view struct {
 type form struct {
 	Values map[string]string
 	Errors map[string]string
+	// Notes ask about a field before saving, without refusing it: a
+	// name someone else has, a unit spelled another way.
+	Notes map[string]string
 	// Error is a problem of the whole form (someone else changed it).
 	Error string
 	// Stale marks a form refused because its item changed meanwhile.
 	Stale bool
 }
 
-func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+func newForm() *form {
+	return &form{Values: map[string]string{}, Errors: map[string]string{}, Notes: map[string]string{}}
+}
+
+// N returns the note on field, or "".
+func (f *form) N(field string) string { return f.Notes[field] }
 
 // V returns the value typed into field.
 func (f *form) V(field string) string { return f.Values[field] }
@@ -126,6 +143,9 @@ func (s *Server) render(w http.ResponseWriter, v *view, name string, status int)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if v.flashTaken {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", pageCSP)
@@ -146,6 +166,8 @@ func (s *Server) fail(w http.ResponseWriter, v *view, err error) {
 		status, key = http.StatusNotFound, "err.notfound"
 	case errors.Is(err, errForbidden):
 		status, key = http.StatusForbidden, "err.forbidden"
+	case errors.Is(err, access.ErrGone):
+		status, key = http.StatusGone, "err.linkgone"
 	default:
 		s.log.Error("webui: request failed", "err", err)
 	}
@@ -177,9 +199,32 @@ func withFlash(path, key string) string {
 	return path + sep + "ok=" + url.QueryEscape(key)
 }
 
+// flashCookie carries a message that names something (who was deleted)
+// to the next page: a query parameter would let any link show any text.
+const flashCookie = "stakemap_flash"
+
+// setFlash asks the next page this browser opens to show text, once.
+func setFlash(w http.ResponseWriter, r *http.Request, text string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(text)), Path: "/",
+		MaxAge: 120, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+}
+
+// takeFlash reads the message setFlash left, or "".
+func takeFlash(r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || !utf8.Valid(b) || len(b) > 600 {
+		return ""
+	}
+	return string(b)
+}
+
 // flashKeys are the messages a redirect may ask the next page to show;
 // nothing else from the query is ever shown as a message.
-var flashKeys = map[string]bool{"saved": true, "deleted": true, "ov.logged": true, "im.applied": true}
+var flashKeys = map[string]bool{"saved": true, "deleted": true, "ov.logged": true, "im.applied": true, "sh.revokedok": true}
 
 // refused is the status of a page that shows a refused form again (bad
 // input, a wrong password, a change made meanwhile). It is 200: the page

@@ -71,6 +71,19 @@ type Renderer interface {
 	RenderMap(ctx context.Context, b *graph.Bundle, req MapRequest) (MapResult, error)
 }
 
+// DeckRequest asks for the PowerPoint deck of a workspace: one
+// trajectory, or every active one when Trajectory is empty.
+type DeckRequest struct {
+	Trajectory, Lang string
+	Anonymize        bool
+}
+
+// DeckRenderer makes decks. A Renderer that also implements it gets a
+// "download the presentation" button on the maps page.
+type DeckRenderer interface {
+	RenderDeck(ctx context.Context, b *graph.Bundle, req DeckRequest) (MapResult, error)
+}
+
 // Config wires the pages to the backend and the rest of the service.
 type Config struct {
 	// Backend stores the workspaces and answers the analyses. Required.
@@ -96,8 +109,10 @@ type Config struct {
 	// Calendar makes, lists and revokes calendar feed URLs on the account
 	// page; nil leaves that section out.
 	Calendar CalendarFeeds
-	// ExternalURL is the address people reach the service at, which
-	// calendar URLs start with; empty: the request's own scheme and host.
+	// ExternalURL is the address people reach the service at
+	// (https://stakemap.example.org), which the share links and calendar
+	// URLs the pages show start with; empty: the address each request
+	// came to.
 	ExternalURL string
 }
 

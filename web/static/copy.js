@@ -1,21 +1,24 @@
-// Copy buttons: a button with data-copy="ID" copies the value of the
-// field with that id, and says so in the status line next to it. Without
-// script the field is still there to select and copy by hand.
+// Copy buttons beside read-only fields (a share link, its image
+// addresses): the button copies the field's text. Without script the
+// buttons stay hidden and the field can be selected and copied by hand.
+
 export function enhanceCopy(root) {
   for (const button of root.querySelectorAll("button[data-copy]")) {
+    const input = root.getElementById(button.dataset.copy);
+    if (!input) continue;
+    button.hidden = false;
+    const label = button.firstChild.textContent;
     button.addEventListener("click", async () => {
-      const field = root.getElementById(button.dataset.copy);
-      if (!field) return;
-      field.select();
-      let done = false;
+      input.select();
       try {
-        await navigator.clipboard.writeText(field.value);
-        done = true;
+        await navigator.clipboard.writeText(input.value);
       } catch {
-        // Without clipboard access the text stays selected to copy by hand.
+        // No clipboard permission (an http address other than
+        // localhost): the text is selected for Ctrl+C instead.
+        return;
       }
-      const status = button.closest("div.flash")?.querySelector(".copied");
-      if (status && done) status.textContent = button.dataset.copied;
+      button.firstChild.textContent = button.dataset.done || label;
+      setTimeout(() => { button.firstChild.textContent = label; }, 2000);
     });
   }
 }

@@ -1,6 +1,9 @@
 // Type-ahead for fields that take several names separated by commas (the
 // "With" and "About" of a contact): suggests names for the part being
-// typed, from the page's own datalist. The field stays a plain text field.
+// typed, from the page's own datalist. People who share a name are
+// listed with their title and unit, "Fatima El Amrani (Adviseur, HR)",
+// which the server reads back as that person. The field stays a plain
+// text field.
 
 export function enhanceTypeahead(root) {
   let n = 0;
@@ -25,9 +28,17 @@ export function enhanceTypeahead(root) {
     let active = -1;
 
     const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+    // The part being typed starts after the last comma outside
+    // parentheses: "Fatima El Amrani (Adviseur, HR), Ru" is typing "Ru".
     const current = () => {
-      const parts = input.value.split(",");
-      return { parts, last: parts[parts.length - 1] };
+      let depth = 0, at = -1;
+      for (let i = 0; i < input.value.length; i++) {
+        const c = input.value[i];
+        if (c === "(") depth++;
+        else if (c === ")") depth = Math.max(0, depth - 1);
+        else if (c === "," && depth === 0) at = i;
+      }
+      return { head: input.value.slice(0, at + 1), last: input.value.slice(at + 1) };
     };
     const close = () => {
       box.hidden = true;
@@ -37,9 +48,8 @@ export function enhanceTypeahead(root) {
       input.removeAttribute("aria-activedescendant");
     };
     const choose = (name) => {
-      const { parts } = current();
-      parts[parts.length - 1] = (parts.length > 1 ? " " : "") + name;
-      input.value = parts.join(",") + ", ";
+      const { head } = current();
+      input.value = head + (head ? " " : "") + name + ", ";
       close();
       input.focus();
     };

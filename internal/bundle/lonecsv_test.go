@@ -1,0 +1,54 @@
+package bundle_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/bundle"
+)
+
+// TestReadLoneCSV: a single CSV file named as its maker likes is told by
+// its headers, even with a column of its own, and its problems speak the
+// headers' language.
+func TestReadLoneCSV(t *testing.T) {
+	opt := bundle.Options{Workspace: graph.Workspace{ID: "w", Name: "W"}}
+	register := "Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding\nFatima El Amrani;Adviseur;HR;medewerker;3;4;voorstander\nWim Hoekstra;Manager Buitendienst;Openbare Ruimte;management;4;2;blokkeerder\n"
+	in, err := bundle.ReadInputFrom(strings.NewReader(register), "mijn-register.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Alone(in, opt)
+	if err != nil || len(b.Stakeholders) != 2 || b.Stakeholders[1].Attitude != "blocker" {
+		t.Fatalf("register: %+v %v", b, err)
+	}
+
+	tests := []struct {
+		name, file, csv string
+		want            []want
+		reason          string
+	}{
+		{"a column of its own: last contact", "mijn-register.csv",
+			"Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding;Laatste contact\nFatima El Amrani;Adviseur;HR;medewerker;3;4;voorstander;12-11-2026\n",
+			[]want{{"mijn-register.csv rij 1", "kolom Laatste contact", "Laatste contact"}}, "blad Contactmomenten"},
+		{"another column of its own", "register.csv",
+			"Name,Title,Unit,Level,Influence,Interest,Attitude,Colour\nA,B,C,employee,3,4,supporter,red\n",
+			[]want{{"register.csv row 1", "column Colour", "Colour"}}, "is not a column of stakeholders"},
+		{"headers of no one sheet, in Dutch", "lijst.csv", "Naam;Kleur;Maat\nA;rood;L\n",
+			[]want{{"lijst.csv", "blad", "lijst"}}, "is geen bekend blad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := bundle.ReadInputFrom(strings.NewReader(tt.csv), tt.file)
+			if err == nil {
+				_, err = bundle.Alone(in, opt)
+			}
+			requireProblems(t, nil, err, tt.want)
+			ve, _ := errors.AsType[*graph.ValidationError](err)
+			if len(ve.Problems) != len(tt.want) || !strings.Contains(ve.Problems[0].Reason, tt.reason) {
+				t.Errorf("problems %v, want one saying %q", ve.Problems, tt.reason)
+			}
+		})
+	}
+}
