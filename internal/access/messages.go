@@ -37,6 +37,16 @@ func Message(err error, lang string) string {
 		return strings.Join(parts, "; ")
 	}
 	switch {
+	case errors.Is(err, errOIDCState):
+		return pick("Deze aanmeldpoging is onbekend, al gebruikt of verlopen: begin opnieuw.", "This sign-in attempt is unknown, used or expired: start again.")
+	case errors.Is(err, errOIDCRefused):
+		return pick("De identiteitsprovider heeft niet bevestigd wie u bent.", "The identity provider did not confirm who you are.")
+	case errors.Is(err, errOIDCUnverified):
+		return pick("De identiteitsprovider heeft uw e-mailadres niet geverifieerd.", "The identity provider has not verified your e-mail address.")
+	case errors.Is(err, errOIDCNoAccount):
+		return pick("Er is geen stakemap-account voor uw e-mailadres: vraag een beheerder u toe te voegen.", "There is no stakemap account for your e-mail address: ask an administrator to add you.")
+	case errors.Is(err, errOIDCOtherUser):
+		return pick("Dit account is gekoppeld aan een andere identiteit bij de provider.", "This account is linked to another identity at the provider.")
 	case errors.Is(err, ErrBadCredentials):
 		return pick("Onjuist e-mailadres of wachtwoord.", "Wrong e-mail address or password.")
 	case errors.Is(err, ErrUnauthenticated):

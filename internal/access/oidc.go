@@ -41,10 +41,13 @@ type OIDCConfig struct {
 	AllowedDomains []string
 	// HTTPClient talks to the provider; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	// ErrorPage shows a failed sign-on to the person; nil writes a short
-	// text in Dutch and English.
-	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, message string)
 }
+
+// OIDCFailure shows a failed sign-on to the person: status is the answer's
+// HTTP status, and Message words err in the person's language. The pages
+// pass their sign-in page, so that the person reads why in the language
+// of the pages and can try again.
+type OIDCFailure func(w http.ResponseWriter, r *http.Request, status int, err error)
 
 // loginTTL bounds the time between leaving for the provider and coming
 // back.
@@ -117,8 +120,9 @@ func (s *Service) OIDCEnabled() bool { return s.oidc != nil }
 // OIDCLogin sends the browser to the provider to sign in (303), with a
 // fresh state, nonce and PKCE verifier kept in the store for ten
 // minutes. ?next= is where to go after signing in, when it is a path on
-// this site (see SafeNext).
-func (s *Service) OIDCLogin(w http.ResponseWriter, r *http.Request) {
+// this site (see SafeNext). Failures (too many attempts) are shown by
+// fail; nil writes a short text in Dutch and English.
+func (s *Service) OIDCLogin(w http.ResponseWriter, r *http.Request, fail OIDCFailure) {
 	if s.oidc == nil {
 		http.NotFound(w, r)
 		return
@@ -126,7 +130,7 @@ func (s *Service) OIDCLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	client := throttleKey{"oidc " + ClientOf(r), loginLimit}
 	if err := s.throttled(client); err != nil {
-		s.oidcError(w, r, http.StatusTooManyRequests, err)
+		s.oidcError(w, r, http.StatusTooManyRequests, err, fail)
 		return
 	}
 	s.failed(client)
@@ -134,7 +138,7 @@ func (s *Service) OIDCLogin(w http.ResponseWriter, r *http.Request) {
 	d := oidcLoginData{Nonce: nonce, Verifier: verifier, Next: SafeNext(r.URL.Query().Get("next")), Expires: s.now().Add(loginTTL)}
 	if _, err := s.store.CreateRecord(ctx, graph.Record{Kind: kindOIDCLogin, ID: secretHash(state), Data: putJSON(d)}); err != nil {
 		s.log.ErrorContext(ctx, "single sign-on: storing the attempt failed", "err", err)
-		s.oidcError(w, r, http.StatusInternalServerError, errors.New("internal error"))
+		s.oidcError(w, r, http.StatusInternalServerError, errors.New("internal error"), fail)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: state, Path: OIDCCallbackPath, MaxAge: int(loginTTL.Seconds()),
@@ -160,8 +164,9 @@ var (
 // allowed, sets the session cookie and sends the browser to the stored
 // next page (303). Failures answer an error page: 400 for an unknown
 // state, 401 when the provider does not confirm the person, 403 for an
-// unverified address or no account.
-func (s *Service) OIDCCallback(w http.ResponseWriter, r *http.Request) {
+// unverified address or no account, shown by fail (nil: a short text in
+// Dutch and English).
+func (s *Service) OIDCCallback(w http.ResponseWriter, r *http.Request, fail OIDCFailure) {
 	if s.oidc == nil {
 		http.NotFound(w, r)
 		return
@@ -169,7 +174,7 @@ func (s *Service) OIDCCallback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	client := clientKey(ClientOf(r))
 	if err := s.throttled(client); err != nil {
-		s.oidcError(w, r, http.StatusTooManyRequests, err)
+		s.oidcError(w, r, http.StatusTooManyRequests, err, fail)
 		return
 	}
 	// The attempt's cookie is spent whatever happens next.
@@ -184,7 +189,7 @@ func (s *Service) OIDCCallback(w http.ResponseWriter, r *http.Request) {
 			s.failed(client)
 			s.log.InfoContext(ctx, "single sign-on refused", "client", ClientOf(r), "reason", err.Error())
 		}
-		s.oidcError(w, r, status, err)
+		s.oidcError(w, r, status, err, fail)
 	}
 }
 
@@ -317,34 +322,18 @@ func clipText(s string) string {
 	}, s)
 }
 
-// oidcMessagesNL are the Dutch texts of the callback's errors.
-var oidcMessagesNL = map[error]string{
-	errOIDCState:      "Deze aanmeldpoging is onbekend, al gebruikt of verlopen (state): begin opnieuw.",
-	errOIDCRefused:    "De identiteitsprovider heeft niet bevestigd wie u bent.",
-	errOIDCUnverified: "De identiteitsprovider heeft uw e-mailadres niet geverifieerd.",
-	errOIDCNoAccount:  "Er is geen stakemap-account voor uw e-mailadres: vraag een beheerder u toe te voegen.",
-	errOIDCOtherUser:  "Dit account is gekoppeld aan een andere identiteit bij de provider.",
-}
-
-// oidcError shows a failed sign-on, through the configured page or as
-// text in Dutch and English.
-func (s *Service) oidcError(w http.ResponseWriter, r *http.Request, status int, err error) {
+// oidcError shows a failed sign-on, through fail or as text in Dutch and
+// English.
+func (s *Service) oidcError(w http.ResponseWriter, r *http.Request, status int, err error, fail OIDCFailure) {
 	if te, ok := errors.AsType[*ThrottledError](err); ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(te.RetryAfter.Seconds())))
 	}
-	msg := err.Error()
-	if s.oidc.cfg.ErrorPage != nil {
-		s.oidc.cfg.ErrorPage(w, r, status, msg)
+	w.Header().Set("Cache-Control", "no-store")
+	if fail != nil {
+		fail(w, r, status, err)
 		return
 	}
-	nl := "Aanmelden is mislukt."
-	for e, text := range oidcMessagesNL {
-		if errors.Is(err, e) {
-			nl = text
-		}
-	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "Aanmelden mislukt: %s\nSign-in failed: %s\n\n%s\n", nl, msg, OIDCLoginPath)
+	fmt.Fprintf(w, "Aanmelden mislukt: %s\nSign-in failed: %s\n\n%s\n", Message(err, graph.LangNL), err, OIDCLoginPath)
 }

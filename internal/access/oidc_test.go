@@ -1,10 +1,12 @@
 package access_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +57,7 @@ type attempt struct {
 func (f *oidcFixture) start(user *mockoidc.MockUser, next string, edit func(url.Values)) attempt {
 	f.t.Helper()
 	w := httptest.NewRecorder()
-	f.svc.OIDCLogin(w, httptest.NewRequestWithContext(f.t.Context(), "GET", externalURL+access.OIDCLoginPath+"?next="+url.QueryEscape(next), nil))
+	f.svc.OIDCLogin(w, httptest.NewRequestWithContext(f.t.Context(), "GET", externalURL+access.OIDCLoginPath+"?next="+url.QueryEscape(next), nil), nil)
 	res := w.Result()
 	if res.StatusCode != http.StatusSeeOther {
 		f.t.Fatalf("OIDCLogin: %d %s", res.StatusCode, w.Body)
@@ -109,7 +111,7 @@ func (f *oidcFixture) finish(a attempt, cookie *http.Cookie) *http.Response {
 		r.AddCookie(cookie)
 	}
 	w := httptest.NewRecorder()
-	f.svc.OIDCCallback(w, r)
+	f.svc.OIDCCallback(w, r, nil)
 	return w.Result()
 }
 
@@ -209,6 +211,45 @@ func TestOIDC(t *testing.T) {
 			}
 			if !strings.Contains(body, "Aanmelden mislukt") {
 				t.Errorf("error page without Dutch: %q", body)
+			}
+		})
+	}
+}
+
+// TestOIDCFailurePage: a caller's failure page gets the status and an
+// error that Message words in the person's language, and nothing else is
+// written for it.
+func TestOIDCFailurePage(t *testing.T) {
+	f := newOIDCFixture(t)
+	f.account("anouk@gemeente.example", "kx7-Wq2!pass")
+	for _, tc := range []struct {
+		name   string
+		user   *mockoidc.MockUser
+		status int
+		nl, en string
+	}{
+		{name: "UnverifiedEmail", user: user("anouk@gemeente.example", false), status: 403,
+			nl: "De identiteitsprovider heeft uw e-mailadres niet geverifieerd.", en: "The identity provider has not verified your e-mail address."},
+		{name: "NoAccount", user: user("someone@elsewhere.example", true), status: 403,
+			nl: "Er is geen stakemap-account voor uw e-mailadres: vraag een beheerder u toe te voegen.", en: "There is no stakemap account for your e-mail address: ask an administrator to add you."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := f.start(tc.user, "/", nil)
+			r := httptest.NewRequestWithContext(t.Context(), "GET", a.callback.String(), nil)
+			r.AddCookie(a.cookie)
+			w := httptest.NewRecorder()
+			var got []string
+			f.svc.OIDCCallback(w, r, func(w http.ResponseWriter, _ *http.Request, status int, err error) {
+				got = append(got, fmt.Sprint(status), access.Message(err, "nl"), access.Message(err, "en"))
+				w.WriteHeader(status)
+			})
+			want := []string{fmt.Sprint(tc.status), tc.nl, tc.en}
+			if !slices.Equal(got, want) {
+				t.Errorf("the failure page got %q, want %q", got, want)
+			}
+			res := w.Result()
+			if res.StatusCode != tc.status || sessionCookie(res) != nil || w.Body.Len() != 0 {
+				t.Errorf("answer %d, %d bytes written besides the failure page, session %v", res.StatusCode, w.Body.Len(), sessionCookie(res))
 			}
 		})
 	}

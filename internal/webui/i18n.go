@@ -58,6 +58,7 @@ var catalogue = map[string][2]string{
 	"login.bad":       {"Onjuist e-mailadres of wachtwoord.", "Wrong e-mail address or password."},
 	"login.throttled": {"Te veel mislukte pogingen. Probeer het over %d seconden opnieuw.", "Too many failed attempts. Try again in %d seconds."},
 	"login.oidc":      {"Aanmelden met uw organisatieaccount", "Sign in with your organisation account"},
+	"login.ssofail":   {"Aanmelden met uw organisatieaccount is mislukt. %s", "Signing in with your organisation account failed. %s"},
 	"login.intro":     {"Meld u aan om de stakeholderanalyse van uw organisatie bij te houden.", "Sign in to keep your organisation's stakeholder analysis."},
 
 	// Errors.

@@ -39,8 +39,8 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET /users/remove", s.userConfirmRemove)
 	m.HandleFunc("POST /users/remove", s.userRemove)
 	if o, ok := s.cfg.Auth.(OIDC); ok && o.OIDCEnabled() {
-		m.HandleFunc("GET /login/oidc", o.OIDCLogin)
-		m.HandleFunc("GET /login/oidc/callback", o.OIDCCallback)
+		m.HandleFunc("GET /login/oidc", func(w http.ResponseWriter, r *http.Request) { o.OIDCLogin(w, r, s.signOnFailed) })
+		m.HandleFunc("GET /login/oidc/callback", func(w http.ResponseWriter, r *http.Request) { o.OIDCCallback(w, r, s.signOnFailed) })
 	}
 	m.HandleFunc("GET /static/{file...}", s.asset)
 	m.HandleFunc("GET /s/{secret}", s.share)

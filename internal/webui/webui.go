@@ -41,11 +41,12 @@ type Auth interface {
 }
 
 // OIDC is the single sign-on part of access.Service; an Auth that also
-// implements it (and has it enabled) gets a sign-in button for it.
+// implements it (and has it enabled) gets a sign-in button for it, and
+// shows its failures on the sign-in page.
 type OIDC interface {
 	OIDCEnabled() bool
-	OIDCLogin(w http.ResponseWriter, r *http.Request)
-	OIDCCallback(w http.ResponseWriter, r *http.Request)
+	OIDCLogin(w http.ResponseWriter, r *http.Request, fail access.OIDCFailure)
+	OIDCCallback(w http.ResponseWriter, r *http.Request, fail access.OIDCFailure)
 }
 
 // MapRequest asks for one map, as the maps page and its downloads do.
