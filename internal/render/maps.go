@@ -868,10 +868,12 @@ func (m *mapper) grid() error {
 	w.line("  graph %s;", attrs("overlap", "true", "splines", "false"))
 	w.line("  node %s;", attrs("fixedsize", "true", "shape", "box"))
 	// pin writes a node of w × h points whose top-left corner is at (x,
-	// top), in points from the grid's top-left corner.
+	// top), in points from the grid's top-left corner. Its default label
+	// is a space: the Graphviz that draws in-process prints the node's id
+	// (n1, n2, …) for an empty one.
 	pin := func(key string, x, top, bw, bh float64, a ...string) {
 		pos := fmt.Sprintf("%s,%s!", inch(x+bw/2), inch(height-top-bh/2))
-		w.line("  %s %s;", w.id(key), attrs(append([]string{"pos", pos, "width", inch(bw), "height", inch(bh), "label", ""}, a...)...))
+		w.line("  %s %s;", w.id(key), attrs(append([]string{"pos", pos, "width", inch(bw), "height", inch(bh), "label", " "}, a...)...))
 		m.nodeCount++
 	}
 	text := func(key string, x, top, bh float64, s string, size int, bold bool, align byte) {

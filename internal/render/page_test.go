@@ -206,6 +206,13 @@ func TestTextIsReadable(t *testing.T) {
 				t.Fatalf("only %d texts on the map", len(sizes))
 			}
 			smallest, which := math.Inf(1), ""
+			for text := range sizes {
+				// The DOT writer's neutral node ids (n1, n2, …) are never
+				// meant to be read: a node without a label must stay empty.
+				if nodeID.MatchString(text) {
+					t.Errorf("the map shows the node id %q", text)
+				}
+			}
 			for text, s := range sizes {
 				if s < smallest {
 					smallest, which = s, text
@@ -218,6 +225,8 @@ func TestTextIsReadable(t *testing.T) {
 		})
 	}
 }
+
+var nodeID = regexp.MustCompile(`^n[0-9]+$`)
 
 // TestGreyscale converts every map with attitudes to greyscale with an
 // independent tool (pdftoppm -gray, from the PDF) and checks that the six
