@@ -507,8 +507,8 @@ func findingList(m *mapper, fs []graph.Finding, most int, w, h float64, head ppt
 	}
 	if n < len(fs) {
 		ps = append(ps, pptx.Paragraph{SpaceBefore: 6, Runs: []pptx.Run{{Text: m.t(
-			fmt.Sprintf("+ %d meer, minder ernstig: zie stakemap analyze of de webpagina.", len(fs)-n),
-			fmt.Sprintf("+ %d more, less severe: see stakemap analyze or the web page.", len(fs)-n)), Size: size, Colour: deckMuted}}})
+			fmt.Sprintf("+ %d meer, minder ernstig: zie Bevindingen in stakemap.", len(fs)-n),
+			fmt.Sprintf("+ %d more, less severe: see Findings in stakemap.", len(fs)-n)), Size: size, Colour: deckMuted}}})
 	}
 	var notes []string
 	for _, c := range codes {
