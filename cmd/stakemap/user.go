@@ -73,7 +73,7 @@ func newUserAddCmd() *cobra.Command {
 		Use:   "add EMAIL",
 		Short: "Add an account",
 		Long: `Add makes an account. With --password-stdin the password is the first line
-of standard input (at least 8 characters, not one of the 1,000 most common
+of standard input (at least 8 characters, not one of the most common
 passwords); without it the account signs in with single sign-on only, or
 gets a password later with set-password. --role gives a role on every
 workspace (admin: manages the whole service); --member WS=ROLE a role on

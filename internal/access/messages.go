@@ -80,7 +80,7 @@ func fieldNL(f string) string {
 var reasonsNL = []struct{ en, nl string }{
 	{"must have at least", "moet minstens zoveel tekens hebben:"},
 	{"must have at most", "mag hoogstens zoveel tekens hebben:"},
-	{"is one of the 1,000 most common passwords", "is een van de 1.000 meest gebruikte wachtwoorden: kies een ander"},
+	{"is one of the most common passwords", "is een van de meest gebruikte wachtwoorden: kies een ander"},
 	{"must not be your e-mail address or name", "mag niet uw e-mailadres of naam zijn"},
 	{"is not your current password", "is niet uw huidige wachtwoord"},
 	{"must be an e-mail address", "moet een e-mailadres zijn, zoals naam@voorbeeld.nl"},
@@ -91,6 +91,15 @@ var reasonsNL = []struct{ en, nl string }{
 	{"must be at most", "mag hoogstens zoveel dagen vooruit liggen:"},
 	{"must be a date", "moet een datum JJJJ-MM-DD zijn"},
 	{"you cannot", "dat kunt u niet bij uw eigen account: vraag een andere beheerder"},
+}
+
+// Reason words one problem's reason in the person's language ("nl" or
+// "en"), for pages that show it next to its field.
+func Reason(reason, lang string) string {
+	if lang == "en" {
+		return reason
+	}
+	return reasonNL(reason)
 }
 
 func reasonNL(r string) string {

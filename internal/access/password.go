@@ -18,7 +18,7 @@ import (
 )
 
 // Password rules. People choose at least 8 characters and none of the
-// 1,000 most common passwords (NIST SP 800-63B and OWASP ASVS: 8 with a
+// 1,000 most common passwords and some obvious Dutch ones (NIST SP 800-63B and OWASP ASVS: 8 with a
 // breached-password check); the bootstrap admin of STAKEMAP_ADMIN_PASSWORD
 // needs 12, as it is set once and guards everything. 128 characters is
 // the most, so that a hash's cost stays bounded.
@@ -51,9 +51,15 @@ const (
 //go:embed data/common-passwords.txt
 var commonList string
 
+// Dutch users choose Dutch passwords: the list of most frequent ones is
+// English, so the obvious Dutch ones (wachtwoord, welkom01, …) are added.
+//
+//go:embed data/common-passwords-nl.txt
+var commonListNL string
+
 var commonPasswords = func() map[string]bool {
 	m := make(map[string]bool, 1000)
-	sc := bufio.NewScanner(strings.NewReader(commonList))
+	sc := bufio.NewScanner(strings.NewReader(commonList + "\n" + commonListNL))
 	for sc.Scan() {
 		if w := strings.TrimSpace(sc.Text()); w != "" {
 			m[strings.ToLower(w)] = true
@@ -80,7 +86,7 @@ func CheckPassword(password string, min int, personal ...string) []graph.Problem
 	case n > MaxPasswordLength:
 		return bad(fmt.Sprintf("must have at most %d characters", MaxPasswordLength))
 	case commonPasswords[strings.ToLower(password)]:
-		return bad("is one of the 1,000 most common passwords: choose another")
+		return bad("is one of the most common passwords: choose another")
 	}
 	for _, p := range personal {
 		if p != "" && strings.EqualFold(strings.TrimSpace(p), password) {

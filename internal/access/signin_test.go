@@ -21,9 +21,11 @@ func TestCheckPassword(t *testing.T) {
 	}{
 		{"short", access.MinPasswordLength, false},
 		{"1234567", access.MinPasswordLength, false},
-		{"trustno1", access.MinPasswordLength, false},  // common, 8 characters
-		{"Superman", access.MinPasswordLength, false},  // common, whatever the case
-		{"password1", access.MinPasswordLength, false}, // common
+		{"trustno1", access.MinPasswordLength, false},   // common, 8 characters
+		{"Superman", access.MinPasswordLength, false},   // common, whatever the case
+		{"password1", access.MinPasswordLength, false},  // common
+		{"Wachtwoord", access.MinPasswordLength, false}, // common in Dutch
+		{"welkom01", access.MinPasswordLength, false},   // common in Dutch
 		{"ann@example.org", access.MinPasswordLength, false},
 		{"kx7-Wq2!", access.MinPasswordLength, true},
 		{"kx7-Wq2!", access.MinAdminPasswordLength, false},

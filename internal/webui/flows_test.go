@@ -542,7 +542,7 @@ func TestAccountPage(t *testing.T) {
 	c, other := e.signIn(editorMail), e.signIn(editorMail)
 	expect(t, c.get("/account"), http.StatusOK).has(t, "Mijn account", "Wachtwoord wijzigen", "Persoonlijke tokens", "Overal afmelden")
 	r := expect(t, c.post("/account/password", url.Values{"current": {"fout"}, "next": {"nieuw-wachtwoord"}}), http.StatusOK)
-	r.has(t, "Ongeldig: is not your current password")
+	r.has(t, "Ongeldig: is niet uw huidige wachtwoord")
 	r.lacks(t, "nieuw-wachtwoord")
 	expect(t, c.post("/account/password", url.Values{"current": {password}, "next": {"een nieuw wachtwoord"}}), http.StatusSeeOther)
 

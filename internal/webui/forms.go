@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/access"
 )
 
 // Forms are read into one graph type each, checked field by field in the
@@ -121,7 +122,7 @@ func (c checker) problems(err error) bool {
 	}
 	for _, p := range ve.Problems {
 		field, _, _ := strings.Cut(p.Field, "[")
-		c.bad(field, c.t.T("p.other", p.Reason))
+		c.bad(field, c.t.T("p.other", access.Reason(p.Reason, c.t.lang)))
 	}
 	return true
 }
