@@ -52,6 +52,11 @@ var testJobs = map[string]render.Handler{
 func newRenderer(tb testing.TB, opts render.Options) *render.Renderer {
 	tb.Helper()
 	opts.WorkerCommand = []string{os.Args[0]}
+	if raceEnabled && opts.WorkerMemory == 0 {
+		// A deck's maps fit the default 512 MiB; with the race detector's
+		// shadow memory they may not. Tests of the cap set their own.
+		opts.WorkerMemory = 2 << 30
+	}
 	opts.WorkerEnv = append(opts.WorkerEnv, workerEnv+"=1")
 	r, err := render.NewRenderer(opts)
 	if err != nil {

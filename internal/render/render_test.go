@@ -512,8 +512,10 @@ func TestDeadlineKillsOnlyTheLateRender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs a slow layout")
 	}
-	r := newRenderer(t, render.Options{Workers: 2, Timeout: 1500 * time.Millisecond, CacheEntries: -1})
-	big := storetest.Generate(5, 600, 10, 1500)
+	// The deadline leaves the small map seconds even on a loaded machine
+	// under the race detector; the large map needs far more.
+	r := newRenderer(t, render.Options{Workers: 2, Timeout: 5 * time.Second, CacheEntries: -1})
+	big := storetest.Generate(5, 2000, 10, 5000)
 	b := demoBundle(t)
 	var wg sync.WaitGroup
 	var slowErr error

@@ -223,7 +223,7 @@ func (tb *tab) submit(scope, name string) {
 // retries.
 func (tb *tab) waitNewPage() {
 	tb.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a loaded machine under the race detector is slow
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
 		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__stale && document.readyState === "complete"`))
