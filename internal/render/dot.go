@@ -132,6 +132,8 @@ type mapper struct {
 	// anon holds the anonymised names of persons, without and with their
 	// unit (see anonymousNames).
 	anon, anonInUnit map[string]string
+	// namesakes counts the people of each folded name (see shWho).
+	namesakes map[string]int
 
 	// What the page around the map shows.
 	title  string
@@ -290,10 +292,32 @@ func (m *mapper) shSub(s graph.Stakeholder, inUnit bool) string {
 	return strings.Join(parts, " · ")
 }
 
-// name shows any node id: stakeholders by shName, others by their name.
+// shWho is shName on a map that shows names without titles: a person
+// whose name another person in the workspace shares gets their title (or
+// unit) after it, so that two Fatima El Amrani's can be told apart.
+func (m *mapper) shWho(s graph.Stakeholder) string {
+	name := m.shName(s, false)
+	if m.req.Anonymize && anonymous(s) {
+		return name
+	}
+	if m.namesakes == nil {
+		m.namesakes = map[string]int{}
+		for _, o := range m.b.Stakeholders {
+			m.namesakes[graph.FoldName(o.Name)]++
+		}
+	}
+	if m.namesakes[graph.FoldName(s.Name)] > 1 {
+		if tell := cmp.Or(s.Title, s.Unit); tell != "" {
+			name += " (" + tell + ")"
+		}
+	}
+	return name
+}
+
+// name shows any node id: stakeholders by shWho, others by their name.
 func (m *mapper) name(id string) string {
 	if s, ok := m.sh[id]; ok {
-		return m.shName(s, false)
+		return m.shWho(s)
 	}
 	if n := m.names[id]; n != "" {
 		return n

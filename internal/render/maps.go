@@ -752,7 +752,7 @@ func (m *mapper) grid() error {
 			fullest = max(fullest, len(cells[c]))
 		}
 	}
-	name := func(s graph.Stakeholder) string { return ellipsis(m.shName(s, false), 34) }
+	name := func(s graph.Stakeholder) string { return ellipsis(m.shWho(s), 34) }
 	for c := range cells {
 		slices.SortFunc(cells[c], func(x, y graph.Stakeholder) int {
 			return cmp.Or(cmp.Compare(name(x), name(y)), cmp.Compare(x.ID, y.ID))

@@ -491,3 +491,24 @@ func TestAnonymisedNamesTellPeopleApart(t *testing.T) {
 		t.Errorf("anonymised map lacks the CISO's title")
 	}
 }
+
+// TestNamesakesToldApart: where a map shows names without titles (the
+// grid, the changes map), two people of the same name get their titles.
+func TestNamesakesToldApart(t *testing.T) {
+	r := newRenderer(t, render.Options{})
+	b := demoBundle(t).Clone()
+	b.Stakeholders = append(b.Stakeholders, graph.Stakeholder{ID: "fatima-2", Name: "Fatima el Amrani", Kind: "person",
+		Title: "Teamleider", Unit: "Wijkteam", Level: "management", Influence: 3, Interest: 4, Attitude: "supporter"})
+	svg := string(mustRender(t, r, render.Request{Bundle: b, Kind: render.KindGrid, Format: "svg", AsOf: day(), Page: render.PageAuto}).Data)
+	if !strings.Contains(svg, "Fatima") {
+		t.Fatal("no Fatima on the grid")
+	}
+	for _, want := range []string{"Fatima el Amrani (Teamleider)", "Fatima El Amrani (Wethouder"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the grid does not show %q", want)
+		}
+	}
+	if strings.Contains(svg, "Ruud Smit (") {
+		t.Error("a name nobody shares got a title")
+	}
+}

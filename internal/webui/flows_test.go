@@ -111,6 +111,8 @@ func TestPersonForm(t *testing.T) {
 	if !strings.HasPrefix(r.location, ws+"/stakeholders/jan-de-vries-2?") {
 		t.Fatalf("second: %q", r.location)
 	}
+	// The history tells the two apart, as the forms do.
+	expect(t, c.get(ws+"/history"), http.StatusOK).has(t, ">Jan de Vriës (jan-de-vries-2)</a>", ">Jan de Vriës (jan-de-vries)</a>")
 
 	bad := url.Values{"name": {""}, "title": {"Hoofd Inkoop"}, "kind": {"person"}, "level": {"baas"}, "influence": {"9"}, "interest": {"3"},
 		"attitude": {"voorstandr"}, "contactEvery": {"400"}, "id": {"Niet Goed!"}}

@@ -50,7 +50,7 @@ type namer struct {
 func (n *namer) name(id string) string {
 	for _, d := range n.states {
 		if d != nil && d.names.Has(id) {
-			return d.Name(id)
+			return d.Label(id) // namesakes with their title and unit
 		}
 	}
 	if s := n.seen[id]; s != "" {
