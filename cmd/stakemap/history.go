@@ -522,25 +522,26 @@ func withAt(b graph.Backend) (graph.Backend, error) {
 
 // changesStates reads the two states of a changes map: from (required)
 // and to (default now), each a snapshot id, an instant or a date.
-func changesStates(ctx context.Context, b graph.Backend, ws, from, to string) (*graph.Bundle, *graph.Bundle, error) {
+func changesStates(ctx context.Context, b graph.Backend, ws, from, to string) (before, after *graph.Bundle, since string, err error) {
 	hs, err := historyOf(b)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if from == "" {
-		return nil, nil, graph.Invalid([]graph.Problem{{Field: "from", Reason: "is required for a changes map: a snapshot id, an RFC 3339 instant or a date"}})
+		return nil, nil, "", graph.Invalid([]graph.Problem{{Field: "from", Reason: "is required for a changes map: a snapshot id, an RFC 3339 instant or a date"}})
 	}
 	fp, err := history.Resolve(ctx, hs, ws, "from", from)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	tp := history.Now()
 	if to != "" {
 		if tp, err = history.Resolve(ctx, hs, ws, "to", to); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 	}
-	return history.States(ctx, hs, ws, fp, tp)
+	before, after, err = history.States(ctx, hs, ws, fp, tp)
+	return before, after, fp.Name(), err
 }
 
 // atDate is the date of the --at point a workspace was read at, the asOf

@@ -31,7 +31,7 @@ type pageMaps struct{ r *render.Renderer }
 
 func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapRequest) (webui.MapResult, error) {
 	res, err := m.r.Render(ctx, render.Request{Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
-		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize})
+		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang, Anonymize: req.Anonymize, AsOf: req.AsOf, Since: req.Since})
 	if err != nil {
 		return webui.MapResult{}, err
 	}
@@ -40,7 +40,7 @@ func (m pageMaps) RenderMap(ctx context.Context, b *graph.Bundle, req webui.MapR
 
 // RenderDeck makes the maps page's deck with the same renderer.
 func (m pageMaps) RenderDeck(ctx context.Context, b *graph.Bundle, req webui.DeckRequest) (webui.MapResult, error) {
-	dr := render.DeckRequest{Bundle: b, Lang: req.Lang, Anonymize: req.Anonymize}
+	dr := render.DeckRequest{Bundle: b, Lang: req.Lang, Anonymize: req.Anonymize, AsOf: req.AsOf}
 	if req.Trajectory != "" {
 		dr.Trajectories = []string{req.Trajectory}
 	}

@@ -66,7 +66,7 @@ everyone, which can take minutes for very large workspaces.`,
 				req.AsOf = atDate(backend, ws)
 			}
 			if req.Kind == render.KindChanges {
-				if req.Before, b, err = changesStates(ctx, backend, ws, req.From, req.To); err != nil {
+				if req.Before, b, req.Since, err = changesStates(ctx, backend, ws, req.From, req.To); err != nil {
 					return err
 				}
 			}

@@ -309,7 +309,7 @@ type mapRenderer struct{ r *render.Renderer }
 
 func (m mapRenderer) RenderMap(ctx context.Context, b *graph.Bundle, req httpapi.MapRequest) (httpapi.MapResult, error) {
 	res, err := m.r.Render(ctx, render.Request{
-		Bundle: b, Before: req.Before, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
+		Bundle: b, Before: req.Before, Since: req.Since, Kind: req.Kind, Format: req.Format, Trajectory: req.Trajectory,
 		From: req.From, To: req.To, Mode: req.Mode, K: req.K, Lang: req.Lang,
 		Anonymize: req.Anonymize, Scale: req.Scale, Full: req.Full, AsOf: req.AsOf, Page: req.Page, Part: req.Part, Context: req.Context,
 	})

@@ -58,7 +58,7 @@ func TestServeHistoryPages(t *testing.T) {
 		t.Fatalf("compare view: %d, map link %v", code, m)
 	}
 	code, png, hdr := do("GET", html.UnescapeString(m[1]), nil)
-	if code != 200 || !strings.HasPrefix(png, "\x89PNG") || !strings.Contains(hdr.Get("Content-Disposition"), "changes-since-mt-november.png") {
+	if code != 200 || !strings.HasPrefix(png, "\x89PNG") || !strings.Contains(hdr.Get("Content-Disposition"), "verschuivingen-sinds-mt-november.png") {
 		t.Errorf("changes map: %d %s %s", code, hdr.Get("Content-Type"), hdr.Get("Content-Disposition"))
 	}
 	if cfg, err := stdpng.DecodeConfig(strings.NewReader(png)); err != nil || cfg.Width != 1920 || cfg.Height != 1080 {

@@ -16,6 +16,18 @@ import (
 type CompareParams struct {
 	High, Window int
 	Lang         string
+	// Zone is where the points' dates, the findings' asOf, are taken: the
+	// pages use the people's own, so that a contact logged just after
+	// midnight counts on both sides of midnight UTC. Nil: UTC, as the API.
+	Zone *time.Location
+}
+
+// date is the asOf of the findings at a point.
+func (p CompareParams) date(pt Point) string {
+	if p.Zone == nil {
+		return pt.Date()
+	}
+	return pt.At.In(p.Zone).Format(time.DateOnly)
 }
 
 // Compare returns the compare document of DESIGN §10 between the
@@ -117,9 +129,9 @@ func withFindings(ctx context.Context, c *graph.Comparison, a, b *graph.Bundle, 
 		wg     sync.WaitGroup
 	)
 	wg.Go(func() {
-		fa, errA = analysis.Findings(ctx, a, graph.FindingParams{AsOf: from.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
+		fa, errA = analysis.Findings(ctx, a, graph.FindingParams{AsOf: p.date(from), High: p.High, Window: p.Window, Lang: p.Lang})
 	})
-	fb, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: to.Date(), High: p.High, Window: p.Window, Lang: p.Lang})
+	fb, err := analysis.Findings(ctx, b, graph.FindingParams{AsOf: p.date(to), High: p.High, Window: p.Window, Lang: p.Lang})
 	wg.Wait()
 	if err = cmp.Or(errA, err); err != nil {
 		return nil, err

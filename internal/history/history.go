@@ -36,6 +36,15 @@ type Point struct {
 // defaults to.
 func (p Point) Date() string { return p.At.UTC().Format(time.DateOnly) }
 
+// Name is what a map calls the point: its snapshot's name, else the at as
+// given.
+func (p Point) Name() string {
+	if p.Snapshot != nil {
+		return p.Snapshot.Name
+	}
+	return p.Raw
+}
+
 // String is the point's instant in RFC 3339, as a comparison names it.
 func (p Point) String() string { return p.At.UTC().Format(graph.EventTime) }
 

@@ -589,6 +589,6 @@ func (s *Server) changesMap(ctx context.Context, req MapRequest) (MapResult, err
 	if err != nil {
 		return MapResult{}, err
 	}
-	req.Before = a
+	req.Before, req.Since = a, from.Name()
 	return s.cfg.Renderer.RenderMap(ctx, b, req)
 }

@@ -28,8 +28,10 @@ type MapRequest struct {
 	Workspace string
 	Kind      string // one of MapKinds
 	// Before is the earlier state of a changes map (From and To are then
-	// its two points); the other kinds leave it nil.
+	// its two points), and Since what the map calls it; the other kinds
+	// leave them empty.
 	Before     *graph.Bundle
+	Since      string
 	Format     string // one of MapFormats
 	Trajectory string
 	From, To   string // the path map's ends

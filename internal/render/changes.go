@@ -145,13 +145,17 @@ func (m *mapper) changes() error {
 	y := func(influence int) float64 { return float64(influence-1) * cellH }
 
 	m.title = m.t("Verschuivingen", "Changes") + " — "
+	line := m.asOfLine("")
+	if req.Since != "" {
+		line = m.t("Sinds ", "Since ") + req.Since + " · " + strings.ToLower(line[:1]) + line[1:]
+	}
 	if req.Trajectory != "" {
 		m.title += m.traj[req.Trajectory].Name
-		m.notes = append(m.notes, m.asOfLine(m.b.Workspace.Name))
+		line = m.b.Workspace.Name + " · " + line
 	} else {
 		m.title += m.b.Workspace.Name
-		m.notes = append(m.notes, m.asOfLine(""))
 	}
+	m.notes = append(m.notes, line)
 	m.engine = "neato"
 	w := m.w
 	w.line("digraph G {")
@@ -214,11 +218,11 @@ func (m *mapper) changes() error {
 			if look.border != "solid" {
 				style += "," + look.border
 			}
-			label := m.shName(s, false)
+			label := m.shWho(s)
 			if it.ghost {
 				s, key = it.s.then, "then:"+it.s.id
 				style, fill, font, width = "dashed,filled", "#FFFFFF", "#555555", 1
-				label = m.shName(s, false)
+				label = m.shWho(s)
 				if !it.s.hasNow {
 					label += " " + m.t("(weg)", "(gone)")
 				}

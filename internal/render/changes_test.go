@@ -59,6 +59,11 @@ func TestChangesMap(t *testing.T) {
 	if n := len(regexp.MustCompile(`class="edge"`).FindAll(svg, -1)); n != 2 {
 		t.Errorf("%d arrows, want 2 (two people moved)", n)
 	}
+	// The slide says since when: the snapshot's name, and the date now.
+	since := mustRender(t, r, render.Request{Bundle: after, Before: before, Kind: render.KindChanges, Format: "svg", AsOf: "2026-11-01", Since: "MT 12 oktober"}).Data
+	if !bytes.Contains(since, []byte("Sinds MT 12 oktober · stand van 1 november 2026")) {
+		t.Error("the changes map does not say since when")
+	}
 	anon := mustRender(t, r, render.Request{Bundle: after, Before: before, Kind: render.KindChanges, Format: "svg", Anonymize: true, AsOf: "2026-11-01"}).Data
 	for name := range moved {
 		if bytes.Contains(anon, []byte(name)) {

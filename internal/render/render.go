@@ -90,6 +90,10 @@ type Request struct {
 	// Before is the earlier state a changes map compares Bundle with; the
 	// other kinds ignore it.
 	Before *graph.Bundle
+	// Since names the earlier state of a changes map on the map (a
+	// snapshot's name such as "MT 12 november", or a date); empty: not
+	// named.
+	Since string
 	// Kind is one of Kinds.
 	Kind string
 	// Format is one of Formats.

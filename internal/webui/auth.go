@@ -48,7 +48,7 @@ func browserLang(h string) string {
 
 func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspace) *view {
 	v := &view{tr: tr{lang: language(r, p, ws)}, P: p, Path: pagePath(r),
-		Today: s.cfg.Now().UTC().Format(time.DateOnly), HasMaps: s.cfg.Renderer != nil}
+		Today: s.cfg.Now().In(displayZone).Format(time.DateOnly), HasMaps: s.cfg.Renderer != nil}
 	_, v.HasMembers = s.cfg.Auth.(Members)
 	_, v.HasHistory = s.store.(graph.History)
 	if _, ok := s.cfg.Auth.(Users); ok && p.Global == access.RoleAdmin && p.AccountID != "" {

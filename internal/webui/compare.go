@@ -187,7 +187,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, v *view) {
 			Link: v.U("compare") + "?" + url.Values{"from": {sn.ID}}.Encode()})
 	}
 	if from, to, ok := s.comparePoints(r, v, hs, snaps, f); ok {
-		c, a, b, err := history.CompareStates(ctx, hs, v.WS.ID, from, to, history.CompareParams{Lang: v.lang})
+		c, a, b, err := history.CompareStates(ctx, hs, v.WS.ID, from, to, history.CompareParams{Lang: v.lang, Zone: displayZone})
 		switch {
 		case errors.Is(err, graph.ErrNotFound), errors.Is(err, graph.ErrGone):
 			// A point before the workspace began or before what is kept.
@@ -304,7 +304,13 @@ func (s *Server) changesMap(w http.ResponseWriter, r *http.Request, v *view) {
 	if !slices.Contains(graph.Languages, lang) {
 		lang = v.lang
 	}
-	req := MapRequest{Kind: "changes", Format: format, Lang: lang, Before: a, Attachment: q.Get("download") == "1"}
+	// Named and dated as the person sees the points: a snapshot by its
+	// name, an instant by its date in Dutch time.
+	req := MapRequest{Kind: "changes", Format: format, Lang: lang, Before: a, Attachment: q.Get("download") == "1",
+		Since: tr{lang}.Date(from.At.In(displayZone).Format(time.DateOnly)), AsOf: to.At.In(displayZone).Format(time.DateOnly)}
+	if from.Snapshot != nil {
+		req.Since = from.Snapshot.Name
+	}
 	res, err := s.cfg.Renderer.RenderMap(ctx, b, req)
 	if err != nil {
 		s.log.Error("webui: render changes map", "format", format, "err", err)
@@ -317,9 +323,9 @@ func (s *Server) changesMap(w http.ResponseWriter, r *http.Request, v *view) {
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	if req.Attachment {
-		name := "changes." + format
+		name := tr{lang}.T("cmp.file") + "." + format
 		if from.Snapshot != nil {
-			name = "changes-since-" + from.Snapshot.ID + "." + format
+			name = tr{lang}.T("cmp.filesince") + from.Snapshot.ID + "." + format
 		}
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}

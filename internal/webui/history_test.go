@@ -186,7 +186,7 @@ func TestCompareAndSnapshots(t *testing.T) {
 		t.Errorf("changes map: %s, names Ruud Smit: %v", ct, strings.Contains(img.body, "Ruud Smit"))
 	}
 	dl := expect(t, editor.get(strings.ReplaceAll(png[1], "&amp;", "&")), http.StatusOK)
-	if !strings.HasPrefix(dl.body, "\x89PNG") || !strings.Contains(dl.header.Get("Content-Disposition"), "changes-since-mt-12-november.png") {
+	if !strings.HasPrefix(dl.body, "\x89PNG") || !strings.Contains(dl.header.Get("Content-Disposition"), "verschuivingen-sinds-mt-12-november.png") {
 		t.Errorf("PNG download: %q %q", dl.header.Get("Content-Type"), dl.header.Get("Content-Disposition"))
 	}
 

@@ -43,6 +43,8 @@ var historyTexts = map[string][2]string{
 	// The compare view and snapshots.
 	"cmp.title":     {"Sinds het laatste MT-overleg", "Since the last MT meeting"},
 	"cmp.nav":       {"Vergelijken", "Compare"},
+	"cmp.file":      {"verschuivingen", "changes"},
+	"cmp.filesince": {"verschuivingen-sinds-", "changes-since-"},
 	"cmp.from":      {"Van", "From"},
 	"cmp.to":        {"Tot", "To"},
 	"cmp.fromdate":  {"— een datum (hiernaast) —", "— a date (next field) —"},

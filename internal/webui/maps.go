@@ -109,7 +109,7 @@ func (s *Server) mapImage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	q := r.URL.Query()
 	req := MapRequest{Kind: kind, Format: format, Trajectory: q.Get("trajectory"), From: q.Get("from"), To: q.Get("to"),
-		Mode: q.Get("mode"), Lang: q.Get("lang"), Anonymize: q.Get("anonymize") == "true", Attachment: q.Get("download") == "1"}
+		Mode: q.Get("mode"), Lang: q.Get("lang"), Anonymize: q.Get("anonymize") == "true", Attachment: q.Get("download") == "1", AsOf: v.Today}
 	if !slices.Contains(graph.Languages, req.Lang) {
 		req.Lang = v.lang
 	}
@@ -156,7 +156,7 @@ func (s *Server) deck(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	q := r.URL.Query()
-	req := DeckRequest{Trajectory: q.Get("trajectory"), Lang: q.Get("lang"), Anonymize: q.Get("anonymize") == "true"}
+	req := DeckRequest{Trajectory: q.Get("trajectory"), Lang: q.Get("lang"), Anonymize: q.Get("anonymize") == "true", AsOf: v.Today}
 	if !slices.Contains(graph.Languages, req.Lang) {
 		req.Lang = v.lang
 	}

@@ -205,10 +205,10 @@ func (s *Server) shareImage(w http.ResponseWriter, r *http.Request, v *view, sec
 		s.fail(w, v, graph.ErrNotFound)
 		return
 	}
-	req := MapRequest{Kind: "stakeholders", Format: format, Lang: v.lang, Anonymize: sv.Link.Anonymize}
+	req := MapRequest{Kind: "stakeholders", Format: format, Lang: v.lang, Anonymize: sv.Link.Anonymize, AsOf: v.Today}
 	if m := sv.Map; m != nil {
 		req = MapRequest{Kind: m.Kind, Format: format, Trajectory: m.Trajectory, From: m.From, To: m.To, Mode: m.Mode, K: m.K,
-			Lang: cmp.Or(m.Lang, v.lang), Anonymize: m.Anonymize}
+			Lang: cmp.Or(m.Lang, v.lang), Anonymize: m.Anonymize, AsOf: v.Today}
 	} else if sv.Link.TargetKind() == "trajectory" {
 		req.Trajectory = sv.Link.TargetID()
 	}

@@ -299,7 +299,7 @@ func (s *Server) shareList(w http.ResponseWriter, r *http.Request, v *view) {
 	today := s.today().Format(time.DateOnly)
 	rows := make([]shareRow, 0, len(links))
 	for _, l := range links {
-		row := shareRow{ID: l.ID, Created: v.Date(l.Created.UTC().Format(time.DateOnly)), Expires: v.Date(l.ExpiresAt),
+		row := shareRow{ID: l.ID, Created: v.Date(l.Created.In(displayZone).Format(time.DateOnly)), Expires: v.Date(l.ExpiresAt),
 			Count: l.AccessCount, Anonymous: l.Anonymize,
 			CanRevoke: !l.Revoked && (v.IsAdmin || (l.CreatedBy != "" && l.CreatedBy == string(v.P.Actor())))}
 		if l.LastAccess != nil {

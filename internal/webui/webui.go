@@ -57,8 +57,13 @@ type MapRequest struct {
 	K                     int
 	Lang                  string
 	Anonymize, Attachment bool
-	// Before is the earlier state a changes map compares the bundle with.
+	// Before is the earlier state a changes map compares the bundle with,
+	// and Since what it is called on the map.
 	Before *graph.Bundle
+	Since  string
+	// AsOf is the date (YYYY-MM-DD) of the findings a map marks and its
+	// "as of" line: the pages' today, in Dutch time.
+	AsOf string
 }
 
 // MapResult is a drawn map.
@@ -77,6 +82,8 @@ type Renderer interface {
 type DeckRequest struct {
 	Trajectory, Lang string
 	Anonymize        bool
+	// AsOf is the date of the deck's findings, as MapRequest.AsOf.
+	AsOf string
 }
 
 // DeckRenderer makes decks. A Renderer that also implements it gets a
