@@ -634,12 +634,12 @@ func TestImportOwnRegister(t *testing.T) {
 	c := e.signIn(editorMail)
 	register := "Naam;Functie;Afdeling;Niveau;Invloed;Belang;Houding;Laatste contact\nPetra de Wit;HR-directeur;HR & Organisatie;directie;5;4;neutraal;12-11-2026\n"
 	r := expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK)
-	r.has(t, "Het bestand is niet ingelezen: 1 probleem/problemen.", "kolom Laatste contact", "blad Contactmomenten", "Contact loggen")
+	r.has(t, "Het bestand is niet ingelezen: 1 probleem.", "kolom Laatste contact", "blad Contactmomenten", "Contact loggen")
 	r.lacks(t, "is not a known sheet", "is geen bekend blad", "sheet ")
 	// The same file for an English-speaking editor: the page speaks
 	// English, the problem the sheet's Dutch.
 	expect(t, e.signIn(englishMail).postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK).
-		has(t, "The file was not read: 1 problem(s).", "blad Contactmomenten")
+		has(t, "The file was not read: 1 problem.", "blad Contactmomenten")
 	r = expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(strings.ReplaceAll(strings.ReplaceAll(register, ";Laatste contact", ""), ";12-11-2026", "")), nil), http.StatusOK)
 	r.has(t, "Manier: samenvoegen", "Toegevoegd (1)", "Petra de Wit")
 	expect(t, c.postFile(ws+"/import", "file", "kapot.xlsx", []byte("PK\x03\x04 kapot"), nil), http.StatusOK).

@@ -159,14 +159,16 @@ var catalogue = map[string][2]string{
 	"ov.active":        {"actief", "active"},
 	"ov.contacts":      {"Contactmomenten", "Contacts"},
 	"ov.findings":      {"Bevindingen", "Findings"},
-	"ov.nfindings":     {"%d bevinding(en)", "%d finding(s)"},
+	"ov.nfindings":     {"%d bevindingen", "%d findings"},
+	"ov.nfindings.1":   {"%d bevinding", "%d finding"},
 	"ov.recent":        {"Recente contacten", "Recent contacts"},
 	"ov.norecent":      {"Nog geen contacten gelogd.", "No contacts logged yet."},
 	"ov.alltraj":       {"Alle trajecten", "All trajectories"},
 	"ov.nofindings":    {"Geen bevindingen: alles is op orde.", "No findings: everything is in order."},
 	"ov.allfindings":   {"Alle bevindingen", "All findings"},
 	"ov.logged":        {"Contact opgeslagen.", "Contact saved."},
-	"ov.resolved":      {"Opgelost door dit contact: %d bevinding(en).", "Settled by this contact: %d finding(s)."},
+	"ov.resolved":      {"Opgelost door dit contact: %d bevindingen.", "Settled by this contact: %d findings."},
+	"ov.resolved.1":    {"Opgelost door dit contact: %d bevinding.", "Settled by this contact: %d finding."},
 	"ov.more":          {"en nog %d", "and %d more"},
 	"grp.co-ownership": {"Gedeeld eigenaarschap", "Co-ownership"},
 	"grp.visibility":   {"Zichtbaarheid", "Visibility"},
@@ -313,7 +315,8 @@ var catalogue = map[string][2]string{
 	"im.nochange":        {"Het bestand verandert niets.", "The file changes nothing."},
 	"im.applied":         {"Import toegepast.", "Import applied."},
 	"im.expired":         {"Deze controle is verlopen; upload het bestand opnieuw.", "This check has expired; upload the file again."},
-	"im.problems":        {"Het bestand is niet ingelezen: %d probleem/problemen.", "The file was not read: %d problem(s)."},
+	"im.problems":        {"Het bestand is niet ingelezen: %d problemen.", "The file was not read: %d problems."},
+	"im.problems.1":      {"Het bestand is niet ingelezen: %d probleem.", "The file was not read: %d problem."},
 	"im.export":          {"Exporteren", "Export"},
 	"im.xlsx":            {"Excel-werkmap (.xlsx)", "Excel workbook (.xlsx)"},
 	"im.json":            {"stakemap/v1 JSON", "stakemap/v1 JSON"},
@@ -539,7 +542,14 @@ func (t tr) idx() int {
 
 // T returns the text for key, formatted with args when there are any. A
 // missing key shows itself, so that a gap is visible rather than blank.
+// A count of exactly one takes the singular, key+".1", where there is
+// one: "1 bevinding", "3 bevindingen".
 func (t tr) T(key string, args ...any) string {
+	if len(args) == 1 && args[0] == 1 {
+		if _, ok := catalogue[key+".1"]; ok {
+			key += ".1"
+		}
+	}
 	m, ok := catalogue[key]
 	if !ok {
 		return key

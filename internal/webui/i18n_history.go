@@ -28,7 +28,7 @@ var historyTexts = map[string][2]string{
 	"h.deleted":      {"verwijderd", "deleted"},
 	"h.erasedact":    {"gewist op grond van de AVG", "erased under the GDPR"},
 	"h.updated":      {"gewijzigd", "changed"},
-	"h.cli":          {"de opdrachtregel", "the command line"},
+	"h.cli":          {"een beheerder op de server", "an administrator on the server"},
 	"h.system":       {"stakemap zelf", "stakemap itself"},
 	"h.unknown":      {"onbekend", "unknown"},
 	"h.account":      {"account %s (verwijderd)", "account %s (removed)"},
