@@ -126,12 +126,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	// The workspace as written, read once: the overview this redirects
 	// to finds it and its findings in the cache.
-	after, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	now, err := s.findings(ctx, v, after)
+	_, now, err := s.loadFindings(ctx, v)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -341,26 +341,35 @@ type confirmData struct {
 }
 
 func (s *Server) stakeholderDelete(w http.ResponseWriter, r *http.Request, v *view) {
+	deleteNode(s, w, r, v, "stakeholders", func(p graph.Stakeholder) string { return p.Name }, s.showStakeholder)
+}
+
+// deleteNode deletes the node of type T in the path at the version the
+// confirmation posted, then goes to the list under page; a stale version
+// shows the node's page again (through show) with the delete form's
+// problem. nameOf names the node in the flash message.
+func deleteNode[T graph.Node](s *Server, w http.ResponseWriter, r *http.Request, v *view, page string, nameOf func(T) string,
+	show func(http.ResponseWriter, *http.Request, *view, string, map[string]*form, int)) {
 	f, err := posted(r)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
 	id := r.PathValue("id")
-	p, _, err := graph.Get[graph.Stakeholder](r.Context(), s.store, v.WS.ID, id)
+	n, _, err := graph.Get[T](r.Context(), s.store, v.WS.ID, id)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
-	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindStakeholder, id, version(f)); err != nil {
+	if err := s.store.DeleteNode(r.Context(), v.WS.ID, n.NodeKind(), id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showStakeholder(w, r, v, id, map[string]*form{"delete": f}, refused)
+			show(w, r, v, id, map[string]*form{"delete": f}, refused)
 			return
 		}
 		s.fail(w, v, err)
 		return
 	}
-	setFlash(w, r, v.T("deleted.who", p.Name))
-	seeOther(w, r, v.U("stakeholders"))
+	setFlash(w, r, v.T("deleted.who", nameOf(n)))
+	seeOther(w, r, v.U(page))
 }
