@@ -36,6 +36,20 @@ func (s *Server) replaceStake(ctx context.Context, ws string, old, new graph.Sta
 // pageForm reads a form posted on the page of the node in the path, of
 // kind k, and the workspace it applies to.
 func (s *Server) pageForm(w http.ResponseWriter, r *http.Request, v *view, k graph.Kind) (*form, *wsData, bool) {
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
+		return nil, nil, false
+	}
+	if d.Kind(r.PathValue("id")) != k {
+		s.fail(w, v, graph.ErrNotFound)
+		return nil, nil, false
+	}
+	return f, d, true
+}
+
+// postedLoad reads a posted form and the workspace it is about; on
+// failure it has shown the error page.
+func (s *Server) postedLoad(w http.ResponseWriter, r *http.Request, v *view) (*form, *wsData, bool) {
 	f, err := posted(r)
 	if err != nil {
 		s.fail(w, v, err)
@@ -44,10 +58,6 @@ func (s *Server) pageForm(w http.ResponseWriter, r *http.Request, v *view, k gra
 	d, err := s.load(r.Context(), v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
-		return nil, nil, false
-	}
-	if d.Kind(r.PathValue("id")) != k {
-		s.fail(w, v, graph.ErrNotFound)
 		return nil, nil, false
 	}
 	return f, d, true
@@ -179,14 +189,7 @@ func (s *Server) influenceRemove(w http.ResponseWriter, r *http.Request, v *view
 	if !ok {
 		return
 	}
-	id := r.PathValue("id")
-	from, to := f.V("from"), f.V("to")
-	var err error
-	if from != id && to != id {
-		err = graph.ErrNotFound
-	} else {
-		err = s.store.RemoveRelation(r.Context(), v.WS.ID, graph.RelInfluence, graph.RelKey{A: from, B: to})
-	}
+	err := s.removeOwn(r, v, f, graph.RelInfluence)
 	s.personDone(w, r, v, "influence", f, "other", err)
 }
 
@@ -215,16 +218,20 @@ func (s *Server) managerRemove(w http.ResponseWriter, r *http.Request, v *view) 
 	if !ok {
 		return
 	}
-	id := r.PathValue("id")
-	from, to := f.V("from"), f.V("to")
-	var err error
-	if from != id && to != id {
-		err = graph.ErrNotFound
-	} else {
-		err = s.store.RemoveRelation(r.Context(), v.WS.ID, graph.RelReportsTo, graph.RelKey{A: from, B: to})
-	}
+	err := s.removeOwn(r, v, f, graph.RelReportsTo)
 	if errors.Is(err, graph.ErrNotFound) {
 		err = fmt.Errorf("remove manager: %w", err)
 	}
 	s.personDone(w, r, v, "manager", f, "manager", err)
+}
+
+// removeOwn removes the relationship of kind k between the posted from and
+// to, one of whom must be the person of the page.
+func (s *Server) removeOwn(r *http.Request, v *view, f *form, k graph.RelKind) error {
+	id := r.PathValue("id")
+	from, to := f.V("from"), f.V("to")
+	if from != id && to != id {
+		return graph.ErrNotFound
+	}
+	return s.store.RemoveRelation(r.Context(), v.WS.ID, k, graph.RelKey{A: from, B: to})
 }
