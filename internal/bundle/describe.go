@@ -94,19 +94,10 @@ func (p *printer) name(id string) string {
 }
 
 func nodeLabel(n graph.Node) string {
-	switch x := n.(type) {
-	case graph.Stakeholder:
-		return x.Name
-	case graph.Trajectory:
-		return x.Name
-	case graph.Goal:
-		return x.Name
-	case graph.Enabler:
-		return x.Name
-	case graph.Engagement:
-		return x.Date
+	if e, ok := n.(graph.Engagement); ok {
+		return e.Date
 	}
-	return ""
+	return graph.NodeName(n)
 }
 
 // label names a node as "Name (id)", an engagement by its date and

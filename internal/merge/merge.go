@@ -265,7 +265,7 @@ func (p *planner) assignIDs(current *graph.Bundle) {
 	}
 	byName := map[graph.Kind]map[string][]string{}
 	current.Nodes(func(_ string, _ int, n graph.Node) {
-		f := graph.FoldName(nodeName(n))
+		f := graph.FoldName(graph.NodeName(n))
 		if f == "" {
 			return
 		}
@@ -283,7 +283,7 @@ func (p *planner) assignIDs(current *graph.Bundle) {
 			continue
 		}
 		lang := nr.Lang()
-		name := nodeName(nr.Node)
+		name := graph.NodeName(nr.Node)
 		if strings.TrimSpace(name) == "" {
 			p.markBad(&nr.Row, "id") // validation says the name is required
 			continue
