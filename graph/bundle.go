@@ -146,6 +146,21 @@ func (b *Bundle) Relations(fn func(array string, i int, r Relation)) {
 	}
 }
 
+// ArrayOf returns the name of the bundle's array that holds nodes of kind k.
+func ArrayOf(k Kind) string {
+	switch k {
+	case KindStakeholder:
+		return "stakeholders"
+	case KindTrajectory:
+		return "trajectories"
+	case KindGoal:
+		return "goals"
+	case KindEnabler:
+		return "enablers"
+	}
+	return "engagements"
+}
+
 // AddNode appends n to the array of its kind.
 func (b *Bundle) AddNode(n Node) {
 	switch x := n.(type) {

@@ -544,7 +544,7 @@ func (p *planner) removeUnmentioned(cur map[nodeKey]graph.Node, curRels map[relK
 	removed := map[string]bool{}
 	nodeKeys := slices.SortedFunc(maps.Keys(cur), func(a, b nodeKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id)) })
 	for _, k := range nodeKeys {
-		if p.sheetNode[k] || !p.in.Arrays[arrayOf(k.kind)] {
+		if p.sheetNode[k] || !p.in.Arrays[graph.ArrayOf(k.kind)] {
 			continue
 		}
 		b, hasB := p.baseN[k]
@@ -714,20 +714,6 @@ func isKeyField(kind, f string) bool {
 	}
 	_, has := graph.KeyMap(rk, graph.RelKey{})[f]
 	return has
-}
-
-func arrayOf(k graph.Kind) string {
-	switch k {
-	case graph.KindStakeholder:
-		return "stakeholders"
-	case graph.KindTrajectory:
-		return "trajectories"
-	case graph.KindGoal:
-		return "goals"
-	case graph.KindEnabler:
-		return "enablers"
-	}
-	return "engagements"
 }
 
 func kindNoun(k graph.Kind, lang string) string {
