@@ -210,17 +210,11 @@ func (s *Server) showStakeholderNew(w http.ResponseWriter, r *http.Request, v *v
 // person typed one.
 func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	p := stakeholderForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if f.Bad() || askBeforeSaving(v, d, f, &p, nil) {
 		s.showStakeholderNew(w, r, v, f, refused)
 		return
@@ -286,18 +280,12 @@ func askBeforeSaving(v *view, d *wsData, f *form, p *graph.Stakeholder, old *gra
 func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	f.Values["id"] = id
 	p := stakeholderForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if f.Bad() || askBeforeSaving(v, d, f, &p, d.people[id]) {
 		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 		return

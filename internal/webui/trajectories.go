@@ -74,17 +74,11 @@ func (s *Server) showTrajectoryNew(w http.ResponseWriter, v *view, f *form, stat
 
 func (s *Server) trajectoryCreate(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	t := trajectoryForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if t.ID == "" && t.Name != "" {
 		t.ID = graph.NewID(t.Name, "", d.taken)
 	}
