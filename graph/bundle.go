@@ -146,6 +146,53 @@ func (b *Bundle) Relations(fn func(array string, i int, r Relation)) {
 	}
 }
 
+// ArrayOf returns the name of the bundle's array that holds nodes of kind k.
+func ArrayOf(k Kind) string {
+	switch k {
+	case KindStakeholder:
+		return "stakeholders"
+	case KindTrajectory:
+		return "trajectories"
+	case KindGoal:
+		return "goals"
+	case KindEnabler:
+		return "enablers"
+	}
+	return "engagements"
+}
+
+// AddNode appends n to the array of its kind.
+func (b *Bundle) AddNode(n Node) {
+	switch x := n.(type) {
+	case Stakeholder:
+		b.Stakeholders = append(b.Stakeholders, x)
+	case Trajectory:
+		b.Trajectories = append(b.Trajectories, x)
+	case Goal:
+		b.Goals = append(b.Goals, x)
+	case Enabler:
+		b.Enablers = append(b.Enablers, x)
+	case Engagement:
+		b.Engagements = append(b.Engagements, x)
+	}
+}
+
+// AddRelation appends r to the array of its kind.
+func (b *Bundle) AddRelation(r Relation) {
+	switch x := r.(type) {
+	case Stake:
+		b.Stakes = append(b.Stakes, x)
+	case Influence:
+		b.Influences = append(b.Influences, x)
+	case ReportsTo:
+		b.ReportsTo = append(b.ReportsTo, x)
+	case Supports:
+		b.Supports = append(b.Supports, x)
+	case DependsOn:
+		b.DependsOn = append(b.DependsOn, x)
+	}
+}
+
 // Lookup returns a Lookup over the bundle's nodes. Where an id is used
 // twice, the first node wins (the duplicate is reported by Validate).
 func (b *Bundle) Lookup() Lookup {

@@ -192,6 +192,22 @@ func (e Engagement) NodeID() string { return e.ID }
 // NodeKind returns KindEngagement.
 func (Engagement) NodeKind() Kind { return KindEngagement }
 
+// NodeName returns a node's name, the one people type for it; an
+// engagement has none.
+func NodeName(n Node) string {
+	switch x := n.(type) {
+	case Stakeholder:
+		return x.Name
+	case Trajectory:
+		return x.Name
+	case Goal:
+		return x.Name
+	case Enabler:
+		return x.Name
+	}
+	return ""
+}
+
 // Relation is any relationship kind of a workspace.
 type Relation interface {
 	RelKind() RelKind

@@ -68,15 +68,8 @@ func openAnalysis(ctx context.Context, wsFlag, lang string, table bool) (*analys
 		}
 		run.names = map[string]string{}
 		b.Nodes(func(_ string, _ int, n graph.Node) {
-			switch n := n.(type) {
-			case graph.Stakeholder:
-				run.names[n.ID] = n.Name
-			case graph.Trajectory:
-				run.names[n.ID] = n.Name
-			case graph.Goal:
-				run.names[n.ID] = n.Name
-			case graph.Enabler:
-				run.names[n.ID] = n.Name
+			if n.NodeKind() != graph.KindEngagement {
+				run.names[n.NodeID()] = graph.NodeName(n)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -86,18 +85,7 @@ Impress.`,
 			if err != nil {
 				return err
 			}
-			if out == "-" {
-				_, err := cmd.OutOrStdout().Write(res.Data)
-				return err
-			}
-			if out == "" {
-				out = res.FileName
-			}
-			if err := os.WriteFile(out, res.Data, 0o644); err != nil {
-				return fmt.Errorf("deck: %w", err)
-			}
-			progress(cmd.ErrOrStderr(), "wrote %s (%d bytes) in %s", out, len(res.Data), time.Since(start).Round(time.Millisecond))
-			return nil
+			return writeRendered(cmd, "deck", out, res, start)
 		},
 	}
 	f := cmd.Flags()

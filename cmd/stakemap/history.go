@@ -66,17 +66,8 @@ func openHistory(ctx context.Context, wsFlag string) (graph.Backend, history.Sto
 // parseInstant reads --since or --until: an RFC 3339 instant, or a date
 // meaning its first (since) or last (until) moment, UTC.
 func parseInstant(flag, v string, endOfDay bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
-		if endOfDay {
-			d = d.Add(24*time.Hour - time.Nanosecond)
-		}
-		return d, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
+	t, ok := history.Instant(v, endOfDay)
+	if !ok {
 		return t, graph.Invalid([]graph.Problem{{Field: flag, Value: v, Reason: "must be an RFC 3339 instant or a date YYYY-MM-DD"}})
 	}
 	return t, nil
@@ -214,15 +205,9 @@ func newCompareCmd() *cobra.Command {
 				return err
 			}
 			defer b.Close()
-			fp, err := history.Resolve(ctx, hs, id, "from", from)
+			fp, tp, err := history.ResolveRange(ctx, hs, id, from, to)
 			if err != nil {
 				return err
-			}
-			tp := history.Now()
-			if to != "" {
-				if tp, err = history.Resolve(ctx, hs, id, "to", to); err != nil {
-					return err
-				}
 			}
 			c, err := history.Compare(ctx, hs, id, fp, tp, p)
 			if err != nil {
@@ -530,15 +515,9 @@ func changesStates(ctx context.Context, b graph.Backend, ws, from, to string) (b
 	if from == "" {
 		return nil, nil, "", graph.Invalid([]graph.Problem{{Field: "from", Reason: "is required for a changes map: a snapshot id, an RFC 3339 instant or a date"}})
 	}
-	fp, err := history.Resolve(ctx, hs, ws, "from", from)
+	fp, tp, err := history.ResolveRange(ctx, hs, ws, from, to)
 	if err != nil {
 		return nil, nil, "", err
-	}
-	tp := history.Now()
-	if to != "" {
-		if tp, err = history.Resolve(ctx, hs, ws, "to", to); err != nil {
-			return nil, nil, "", err
-		}
 	}
 	before, after, err = history.States(ctx, hs, ws, fp, tp)
 	return before, after, fp.Name(), err

@@ -92,18 +92,7 @@ everyone, which can take minutes for very large workspaces.`,
 			if res.Note != "" {
 				progress(cmd.ErrOrStderr(), "%s", res.Note)
 			}
-			if out == "-" {
-				_, err := cmd.OutOrStdout().Write(res.Data)
-				return err
-			}
-			if out == "" {
-				out = res.FileName
-			}
-			if err := os.WriteFile(out, res.Data, 0o644); err != nil {
-				return fmt.Errorf("render: %w", err)
-			}
-			progress(cmd.ErrOrStderr(), "wrote %s (%d bytes) in %s", out, len(res.Data), time.Since(start).Round(time.Millisecond))
-			return nil
+			return writeRendered(cmd, "render", out, res, start)
 		},
 	}
 	f := cmd.Flags()
@@ -145,4 +134,22 @@ func newRenderWorkerCmd() *cobra.Command {
 			return render.ServeWorker(os.Stdin, os.Stdout, renderJobs)
 		},
 	}
+}
+
+// writeRendered writes what a render or deck command made to out ("-":
+// standard output; empty: the file name the result suggests) and says on
+// standard error what it wrote and how long the command took since start.
+func writeRendered(cmd *cobra.Command, what, out string, res render.Result, start time.Time) error {
+	if out == "-" {
+		_, err := cmd.OutOrStdout().Write(res.Data)
+		return err
+	}
+	if out == "" {
+		out = res.FileName
+	}
+	if err := os.WriteFile(out, res.Data, 0o644); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	progress(cmd.ErrOrStderr(), "wrote %s (%d bytes) in %s", out, len(res.Data), time.Since(start).Round(time.Millisecond))
+	return nil
 }

@@ -118,32 +118,10 @@ func testBundleRoundTrip(t *testing.T, h *harness) {
 	built := h.export(ws)
 	sample := &graph.Bundle{Workspace: graph.Workspace{ID: ws, Name: "Test nodes", Language: graph.LangEN}}
 	for _, n := range sampleNodes() {
-		switch x := n.(type) {
-		case graph.Stakeholder:
-			sample.Stakeholders = append(sample.Stakeholders, x)
-		case graph.Trajectory:
-			sample.Trajectories = append(sample.Trajectories, x)
-		case graph.Goal:
-			sample.Goals = append(sample.Goals, x)
-		case graph.Enabler:
-			sample.Enablers = append(sample.Enablers, x)
-		case graph.Engagement:
-			sample.Engagements = append(sample.Engagements, x)
-		}
+		sample.AddNode(n)
 	}
 	for _, r := range sampleRelations() {
-		switch x := r.(type) {
-		case graph.Stake:
-			sample.Stakes = append(sample.Stakes, x)
-		case graph.Influence:
-			sample.Influences = append(sample.Influences, x)
-		case graph.ReportsTo:
-			sample.ReportsTo = append(sample.ReportsTo, x)
-		case graph.Supports:
-			sample.Supports = append(sample.Supports, x)
-		case graph.DependsOn:
-			sample.DependsOn = append(sample.DependsOn, x)
-		}
+		sample.AddRelation(r)
 	}
 	sample.ApplyDefaults()
 	sample.Canonicalize()

@@ -134,15 +134,9 @@ func (t *tools) registerHistory(s *mcp.Server) {
 			if a.From == "" {
 				return nil, nil, errors.New("from: give a snapshot id, an instant or a date")
 			}
-			from, err := history.Resolve(ctx, hs, c.ws.ID, "from", a.From)
+			from, to, err := history.ResolveRange(ctx, hs, c.ws.ID, a.From, a.To)
 			if err != nil {
 				return nil, nil, err
-			}
-			to := history.Now()
-			if a.To != "" {
-				if to, err = history.Resolve(ctx, hs, c.ws.ID, "to", a.To); err != nil {
-					return nil, nil, err
-				}
 			}
 			cmp, err := history.Compare(ctx, hs, c.ws.ID, from, to, history.CompareParams{High: a.High, Window: a.Window})
 			if err != nil {
@@ -158,17 +152,8 @@ func (t *tools) registerHistory(s *mcp.Server) {
 // instant reads a since/until argument: an RFC 3339 instant, or a date
 // (its start, or with endOfDay its end).
 func instant(field, v string, endOfDay bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
-		if endOfDay {
-			d = d.Add(24*time.Hour - time.Nanosecond)
-		}
-		return d, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
+	t, ok := history.Instant(v, endOfDay)
+	if !ok {
 		return time.Time{}, fmt.Errorf("%s %q: give an RFC 3339 instant (2026-11-01T09:00:00Z) or a date (2026-11-01)", field, v)
 	}
 	return t, nil

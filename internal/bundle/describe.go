@@ -94,19 +94,10 @@ func (p *printer) name(id string) string {
 }
 
 func nodeLabel(n graph.Node) string {
-	switch x := n.(type) {
-	case graph.Stakeholder:
-		return x.Name
-	case graph.Trajectory:
-		return x.Name
-	case graph.Goal:
-		return x.Name
-	case graph.Enabler:
-		return x.Name
-	case graph.Engagement:
-		return x.Date
+	if e, ok := n.(graph.Engagement); ok {
+		return e.Date
 	}
-	return ""
+	return graph.NodeName(n)
 }
 
 // label names a node as "Name (id)", an engagement by its date and
@@ -263,7 +254,7 @@ func (p *printer) conflict(c merge.Conflict) {
 	} else if k, ok := graph.RelKindOfCompare(c.Kind); ok {
 		s, _, _ = sheetFor(string(k))
 	} else {
-		s, _, _ = sheetFor(arrayOfKind(graph.Kind(c.Kind)))
+		s, _, _ = sheetFor(graph.ArrayOf(graph.Kind(c.Kind)))
 	}
 	what := p.label(c.ID)
 	if c.Key != nil {
@@ -328,23 +319,9 @@ func (p *printer) show(c *column, array string, v any) string {
 
 func nodeKindOf(array string) (graph.Kind, bool) {
 	for _, k := range graph.Kinds {
-		if arrayOfKind(k) == array {
+		if graph.ArrayOf(k) == array {
 			return k, true
 		}
 	}
 	return "", false
-}
-
-func arrayOfKind(k graph.Kind) string {
-	switch k {
-	case graph.KindStakeholder:
-		return "stakeholders"
-	case graph.KindTrajectory:
-		return "trajectories"
-	case graph.KindGoal:
-		return "goals"
-	case graph.KindEnabler:
-		return "enablers"
-	}
-	return "engagements"
 }

@@ -118,19 +118,10 @@ func refNamer(b *graph.Bundle) func(id string) string {
 	b.Nodes(func(_ string, _ int, n graph.Node) {
 		ids[n.NodeID()] = true
 		kinds[n.NodeID()] = n.NodeKind()
-		var name string
-		switch x := n.(type) {
-		case graph.Stakeholder:
-			name = x.Name
-		case graph.Trajectory:
-			name = x.Name
-		case graph.Goal:
-			name = x.Name
-		case graph.Enabler:
-			name = x.Name
-		default:
+		if n.NodeKind() == graph.KindEngagement {
 			return
 		}
+		name := graph.NodeName(n)
 		names[n.NodeID()] = name
 		m := folded[n.NodeKind()]
 		if m == nil {

@@ -113,6 +113,38 @@ func Now() Point {
 	return Point{Raw: "now", At: time.Now().UTC()}
 }
 
+// ResolveRange resolves the two points of a comparison, from and to, as
+// Resolve does; an empty to is now.
+func ResolveRange(ctx context.Context, s graph.History, ws, from, to string) (Point, Point, error) {
+	fp, err := Resolve(ctx, s, ws, "from", from)
+	if err != nil {
+		return fp, Point{}, err
+	}
+	if to == "" {
+		return fp, Now(), nil
+	}
+	tp, err := Resolve(ctx, s, ws, "to", to)
+	return fp, tp, err
+}
+
+// Instant reads a since or until bound of a list of events: an RFC 3339
+// instant, or a date YYYY-MM-DD meaning its first moment or, with
+// endOfDay, its last (UTC). Empty is the zero time; ok is false when raw
+// is neither, and the caller says so in its own words.
+func Instant(raw string, endOfDay bool) (t time.Time, ok bool) {
+	if raw == "" {
+		return time.Time{}, true
+	}
+	if d, err := time.Parse(time.DateOnly, raw); err == nil {
+		if endOfDay {
+			d = d.Add(24*time.Hour - time.Nanosecond)
+		}
+		return d, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, raw)
+	return t, err == nil
+}
+
 // Cutoff is the instant before which a workspace's past is no longer kept:
 // the later of the last purge and the retention period counted back from
 // now. Zero when everything is kept.

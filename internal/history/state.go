@@ -115,36 +115,14 @@ func (d *delta) apply(cur *graph.Bundle) *graph.Bundle {
 			continue
 		}
 		added = true
-		switch x := n.(type) {
-		case graph.Stakeholder:
-			b.Stakeholders = append(b.Stakeholders, x)
-		case graph.Trajectory:
-			b.Trajectories = append(b.Trajectories, x)
-		case graph.Goal:
-			b.Goals = append(b.Goals, x)
-		case graph.Enabler:
-			b.Enablers = append(b.Enablers, x)
-		case graph.Engagement:
-			b.Engagements = append(b.Engagements, x)
-		}
+		b.AddNode(n)
 	}
 	for k, r := range d.rels {
 		if r == nil || seenR[k] {
 			continue
 		}
 		added = true
-		switch x := r.(type) {
-		case graph.Stake:
-			b.Stakes = append(b.Stakes, x)
-		case graph.Influence:
-			b.Influences = append(b.Influences, x)
-		case graph.ReportsTo:
-			b.ReportsTo = append(b.ReportsTo, x)
-		case graph.Supports:
-			b.Supports = append(b.Supports, x)
-		case graph.DependsOn:
-			b.DependsOn = append(b.DependsOn, x)
-		}
+		b.AddRelation(r)
 	}
 	b.ApplyDefaults()
 	if added {

@@ -211,17 +211,8 @@ type HistoryPage struct {
 // a date meaning its first (since) or last (until) moment, UTC.
 func queryInstant(c *gin.Context, name string, endOfDay bool) (time.Time, error) {
 	v := c.Query(name)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
-		if endOfDay {
-			d = d.Add(24*time.Hour - time.Nanosecond)
-		}
-		return d, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
+	t, ok := history.Instant(v, endOfDay)
+	if !ok {
 		return time.Time{}, badParam(name, v, "must be an RFC 3339 instant (2026-11-01T09:00:00Z) or a date (2026-11-01)")
 	}
 	return t, nil
@@ -575,15 +566,9 @@ func (s *Server) changesMap(ctx context.Context, req MapRequest) (MapResult, err
 	if req.From == "" {
 		return MapResult{}, badParam("from", "", "is required for a changes map: a snapshot id, an RFC 3339 instant or a date")
 	}
-	from, err := history.Resolve(ctx, s.hist, req.Workspace, "from", req.From)
+	from, to, err := history.ResolveRange(ctx, s.hist, req.Workspace, req.From, req.To)
 	if err != nil {
 		return MapResult{}, err
-	}
-	to := history.Now()
-	if req.To != "" {
-		if to, err = history.Resolve(ctx, s.hist, req.Workspace, "to", req.To); err != nil {
-			return MapResult{}, err
-		}
 	}
 	a, b, err := history.States(ctx, s.historyStore(), req.Workspace, from, to)
 	if err != nil {

@@ -265,7 +265,7 @@ func (p *planner) assignIDs(current *graph.Bundle) {
 	}
 	byName := map[graph.Kind]map[string][]string{}
 	current.Nodes(func(_ string, _ int, n graph.Node) {
-		f := graph.FoldName(nodeName(n))
+		f := graph.FoldName(graph.NodeName(n))
 		if f == "" {
 			return
 		}
@@ -283,7 +283,7 @@ func (p *planner) assignIDs(current *graph.Bundle) {
 			continue
 		}
 		lang := nr.Lang()
-		name := nodeName(nr.Node)
+		name := graph.NodeName(nr.Node)
 		if strings.TrimSpace(name) == "" {
 			p.markBad(&nr.Row, "id") // validation says the name is required
 			continue
@@ -544,7 +544,7 @@ func (p *planner) removeUnmentioned(cur map[nodeKey]graph.Node, curRels map[relK
 	removed := map[string]bool{}
 	nodeKeys := slices.SortedFunc(maps.Keys(cur), func(a, b nodeKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id)) })
 	for _, k := range nodeKeys {
-		if p.sheetNode[k] || !p.in.Arrays[arrayOf(k.kind)] {
+		if p.sheetNode[k] || !p.in.Arrays[graph.ArrayOf(k.kind)] {
 			continue
 		}
 		b, hasB := p.baseN[k]
@@ -668,32 +668,10 @@ func (p *planner) overlay(r *Row, fc, fs map[string]json.RawMessage) map[string]
 func (p *planner) assemble(ws graph.Workspace) *graph.Bundle {
 	b := &graph.Bundle{Format: graph.Format, Workspace: ws}
 	for _, n := range p.nodes {
-		switch x := n.(type) {
-		case graph.Stakeholder:
-			b.Stakeholders = append(b.Stakeholders, x)
-		case graph.Trajectory:
-			b.Trajectories = append(b.Trajectories, x)
-		case graph.Goal:
-			b.Goals = append(b.Goals, x)
-		case graph.Enabler:
-			b.Enablers = append(b.Enablers, x)
-		case graph.Engagement:
-			b.Engagements = append(b.Engagements, x)
-		}
+		b.AddNode(n)
 	}
 	for _, r := range p.rels {
-		switch x := r.(type) {
-		case graph.Stake:
-			b.Stakes = append(b.Stakes, x)
-		case graph.Influence:
-			b.Influences = append(b.Influences, x)
-		case graph.ReportsTo:
-			b.ReportsTo = append(b.ReportsTo, x)
-		case graph.Supports:
-			b.Supports = append(b.Supports, x)
-		case graph.DependsOn:
-			b.DependsOn = append(b.DependsOn, x)
-		}
+		b.AddRelation(r)
 	}
 	b.ApplyDefaults()
 	b.Canonicalize()
@@ -736,20 +714,6 @@ func isKeyField(kind, f string) bool {
 	}
 	_, has := graph.KeyMap(rk, graph.RelKey{})[f]
 	return has
-}
-
-func arrayOf(k graph.Kind) string {
-	switch k {
-	case graph.KindStakeholder:
-		return "stakeholders"
-	case graph.KindTrajectory:
-		return "trajectories"
-	case graph.KindGoal:
-		return "goals"
-	case graph.KindEnabler:
-		return "enablers"
-	}
-	return "engagements"
 }
 
 func kindNoun(k graph.Kind, lang string) string {

@@ -92,7 +92,7 @@ func newResolver() *resolver {
 // add records a node of the result; old says it is stakemap's current
 // version (indexed as a fallback too).
 func (r *resolver) add(n graph.Node, old bool) {
-	name := nodeName(n)
+	name := graph.NodeName(n)
 	if _, ok := r.kindOf[n.NodeID()]; !ok {
 		r.kindOf[n.NodeID()] = n.NodeKind()
 	}
@@ -159,21 +159,6 @@ func (r *resolver) resolve(typed string, g refGroup, lang string) (id, reason st
 		reason += Say(lang, ": bedoelt u "+strings.Join(quoted, " of ")+"?", ": did you mean "+strings.Join(quoted, " or ")+"?")
 	}
 	return "", reason
-}
-
-// nodeName is the name people type for a node: an engagement has none.
-func nodeName(n graph.Node) string {
-	switch n := n.(type) {
-	case graph.Stakeholder:
-		return n.Name
-	case graph.Trajectory:
-		return n.Name
-	case graph.Goal:
-		return n.Name
-	case graph.Enabler:
-		return n.Name
-	}
-	return ""
 }
 
 // refs calls fn for every reference field of a node or relationship, with

@@ -71,22 +71,7 @@ func normalizeDeck(req *DeckRequest) (*graph.Bundle, error) {
 	bad := func(field, value, reason string) {
 		ps = append(ps, graph.Problem{Field: field, Value: value, Reason: reason})
 	}
-	if req.Lang == "" {
-		req.Lang = req.Bundle.Workspace.Language
-	}
-	if req.Lang != graph.LangEN {
-		req.Lang = graph.LangNL
-	}
-	if req.AsOf == "" {
-		req.AsOf = time.Now().UTC().Format(time.DateOnly)
-	} else if !graph.ValidDate(req.AsOf) {
-		bad("asOf", req.AsOf, "must be a date YYYY-MM-DD")
-	}
-	if req.High == 0 {
-		req.High = graph.DefaultHigh
-	} else if req.High < 1 || req.High > 5 {
-		bad("high", strconv.Itoa(req.High), "must be a whole number from 1 to 5")
-	}
+	normalizeReading(req.Bundle, &req.Lang, &req.AsOf, &req.High, bad)
 	if len(req.Trajectories) > maxDeckTrajectories {
 		bad("trajectory", strconv.Itoa(len(req.Trajectories)), fmt.Sprintf("at most %d trajectories in one deck", maxDeckTrajectories))
 	}

@@ -346,22 +346,7 @@ func normalize(req *Request) (*graph.Bundle, error) {
 	if !slices.Contains(Formats, req.Format) {
 		bad("format", req.Format, fmt.Sprintf("must be one of %v", Formats))
 	}
-	if req.Lang == "" {
-		req.Lang = req.Bundle.Workspace.Language
-	}
-	if req.Lang != graph.LangEN {
-		req.Lang = graph.LangNL
-	}
-	if req.AsOf == "" {
-		req.AsOf = time.Now().UTC().Format(time.DateOnly)
-	} else if !graph.ValidDate(req.AsOf) {
-		bad("asOf", req.AsOf, "must be a date YYYY-MM-DD")
-	}
-	if req.High == 0 {
-		req.High = graph.DefaultHigh
-	} else if req.High < 1 || req.High > 5 {
-		bad("high", strconv.Itoa(req.High), "must be a whole number from 1 to 5")
-	}
+	normalizeReading(req.Bundle, &req.Lang, &req.AsOf, &req.High, bad)
 	if req.Page == "" {
 		req.Page = PageSlide
 	} else if !slices.Contains(Pages, req.Page) {
@@ -413,6 +398,29 @@ func normalize(req *Request) (*graph.Bundle, error) {
 		return nil, fmt.Errorf("render: trajectory %q: %w", req.Trajectory, graph.ErrNotFound)
 	}
 	return b, nil
+}
+
+// normalizeReading fills in what a map and a deck of b are read with
+// when not given: the language (the workspace's; Dutch unless English),
+// the date of the findings (today, UTC) and the threshold of the 1–5
+// scales; it reports through bad what is wrong with those given.
+func normalizeReading(b *graph.Bundle, lang, asOf *string, high *int, bad func(field, value, reason string)) {
+	if *lang == "" {
+		*lang = b.Workspace.Language
+	}
+	if *lang != graph.LangEN {
+		*lang = graph.LangNL
+	}
+	if *asOf == "" {
+		*asOf = time.Now().UTC().Format(time.DateOnly)
+	} else if !graph.ValidDate(*asOf) {
+		bad("asOf", *asOf, "must be a date YYYY-MM-DD")
+	}
+	if *high == 0 {
+		*high = graph.DefaultHigh
+	} else if *high < 1 || *high > 5 {
+		bad("high", strconv.Itoa(*high), "must be a whole number from 1 to 5")
+	}
 }
 
 // canonicalCopy copies the bundle's arrays and sorts them, leaving the

@@ -76,14 +76,8 @@ func (s *Server) showContacts(w http.ResponseWriter, r *http.Request, v *view, f
 // it settles are gone; the overview says how many it settled.
 func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	c := checker{v.tr, f}
@@ -126,12 +120,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	// The workspace as written, read once: the overview this redirects
 	// to finds it and its findings in the cache.
-	after, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	now, err := s.findings(ctx, v, after)
+	_, now, err := s.loadFindings(ctx, v)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -372,6 +372,19 @@ func (s *Server) findings(ctx context.Context, v *view, d *wsData) ([]graph.Find
 	return fs, nil
 }
 
+// loadFindings reads a workspace for a page and its findings as of today.
+func (s *Server) loadFindings(ctx context.Context, v *view) (*wsData, []graph.Finding, error) {
+	d, err := s.load(ctx, v.WS.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := s.findings(ctx, v, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, fs, nil
+}
+
 // about reports whether a finding names id as its subject or among its
 // related ids.
 func about(f graph.Finding, id string) bool {

@@ -97,12 +97,7 @@ type findingsData struct {
 }
 
 func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, v *view) {
-	d, err := s.load(r.Context(), v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	fs, err := s.findings(r.Context(), v, d)
+	d, fs, err := s.loadFindings(r.Context(), v)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -27,12 +27,7 @@ type severityCount struct {
 const overviewPerGroup = 8
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *view) {
-	d, err := s.load(r.Context(), v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	fs, err := s.findings(r.Context(), v, d)
+	d, fs, err := s.loadFindings(r.Context(), v)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -46,12 +46,7 @@ func (s *Server) showStakeholder(w http.ResponseWriter, r *http.Request, v *view
 		s.fail(w, v, err)
 		return
 	}
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	fs, err := s.findings(ctx, v, d)
+	d, fs, err := s.loadFindings(ctx, v)
 	if err != nil {
 		s.fail(w, v, err)
 		return

@@ -33,9 +33,23 @@ func (s *Server) replaceStake(ctx context.Context, ws string, old, new graph.Sta
 	return nil
 }
 
-// personForm reads a relationship form on a person's page and the
-// workspace it applies to.
-func (s *Server) personForm(w http.ResponseWriter, r *http.Request, v *view) (*form, *wsData, bool) {
+// pageForm reads a form posted on the page of the node in the path, of
+// kind k, and the workspace it applies to.
+func (s *Server) pageForm(w http.ResponseWriter, r *http.Request, v *view, k graph.Kind) (*form, *wsData, bool) {
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
+		return nil, nil, false
+	}
+	if d.Kind(r.PathValue("id")) != k {
+		s.fail(w, v, graph.ErrNotFound)
+		return nil, nil, false
+	}
+	return f, d, true
+}
+
+// postedLoad reads a posted form and the workspace it is about; on
+// failure it has shown the error page.
+func (s *Server) postedLoad(w http.ResponseWriter, r *http.Request, v *view) (*form, *wsData, bool) {
 	f, err := posted(r)
 	if err != nil {
 		s.fail(w, v, err)
@@ -46,26 +60,38 @@ func (s *Server) personForm(w http.ResponseWriter, r *http.Request, v *view) (*f
 		s.fail(w, v, err)
 		return nil, nil, false
 	}
-	if d.people[r.PathValue("id")] == nil {
-		s.fail(w, v, graph.ErrNotFound)
-		return nil, nil, false
-	}
 	return f, d, true
+}
+
+// personForm reads a relationship form on a person's page and the
+// workspace it applies to.
+func (s *Server) personForm(w http.ResponseWriter, r *http.Request, v *view) (*form, *wsData, bool) {
+	return s.pageForm(w, r, v, graph.KindStakeholder)
+}
+
+// pageDone ends a form on the page of the node in the path, under page:
+// back to that page at the form on success, or an error page when the
+// failure is not the form's. It reports whether the response is written;
+// when not, the caller shows the page again with the form's problem.
+func (s *Server) pageDone(w http.ResponseWriter, r *http.Request, v *view, page, name string, f *form, field string, err error) bool {
+	if err == nil && !f.Bad() {
+		seeOther(w, r, withFlash(v.U(page, r.PathValue("id")), "saved")+"#"+name)
+		return true
+	}
+	if err != nil && !relationFailed(v.tr, f, field, err) {
+		s.fail(w, v, err)
+		return true
+	}
+	return false
 }
 
 // personDone ends a relationship form on a person's page: back to the page
 // on success, or the page again with the form's problem.
 func (s *Server) personDone(w http.ResponseWriter, r *http.Request, v *view, name string, f *form, field string, err error) {
-	id := r.PathValue("id")
-	if err == nil && !f.Bad() {
-		seeOther(w, r, withFlash(v.U("stakeholders", id), "saved")+"#"+name)
+	if s.pageDone(w, r, v, "stakeholders", name, f, field, err) {
 		return
 	}
-	if err != nil && !relationFailed(v.tr, f, field, err) {
-		s.fail(w, v, err)
-		return
-	}
-	s.showStakeholder(w, r, v, id, map[string]*form{name: f}, refused)
+	s.showStakeholder(w, r, v, r.PathValue("id"), map[string]*form{name: f}, refused)
 }
 
 func (s *Server) personRoleAdd(w http.ResponseWriter, r *http.Request, v *view) {
@@ -163,14 +189,7 @@ func (s *Server) influenceRemove(w http.ResponseWriter, r *http.Request, v *view
 	if !ok {
 		return
 	}
-	id := r.PathValue("id")
-	from, to := f.V("from"), f.V("to")
-	var err error
-	if from != id && to != id {
-		err = graph.ErrNotFound
-	} else {
-		err = s.store.RemoveRelation(r.Context(), v.WS.ID, graph.RelInfluence, graph.RelKey{A: from, B: to})
-	}
+	err := s.removeOwn(r, v, f, graph.RelInfluence)
 	s.personDone(w, r, v, "influence", f, "other", err)
 }
 
@@ -199,16 +218,20 @@ func (s *Server) managerRemove(w http.ResponseWriter, r *http.Request, v *view) 
 	if !ok {
 		return
 	}
-	id := r.PathValue("id")
-	from, to := f.V("from"), f.V("to")
-	var err error
-	if from != id && to != id {
-		err = graph.ErrNotFound
-	} else {
-		err = s.store.RemoveRelation(r.Context(), v.WS.ID, graph.RelReportsTo, graph.RelKey{A: from, B: to})
-	}
+	err := s.removeOwn(r, v, f, graph.RelReportsTo)
 	if errors.Is(err, graph.ErrNotFound) {
 		err = fmt.Errorf("remove manager: %w", err)
 	}
 	s.personDone(w, r, v, "manager", f, "manager", err)
+}
+
+// removeOwn removes the relationship of kind k between the posted from and
+// to, one of whom must be the person of the page.
+func (s *Server) removeOwn(r *http.Request, v *view, f *form, k graph.RelKind) error {
+	id := r.PathValue("id")
+	from, to := f.V("from"), f.V("to")
+	if from != id && to != id {
+		return graph.ErrNotFound
+	}
+	return s.store.RemoveRelation(r.Context(), v.WS.ID, k, graph.RelKey{A: from, B: to})
 }

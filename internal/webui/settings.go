@@ -50,14 +50,8 @@ func (s *Server) showSettings(w http.ResponseWriter, v *view, d *wsData, f *form
 // as it was read, with the new fields, on the same condition.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	c := checker{v.tr, f}
@@ -85,6 +79,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	pre := graph.Precondition{Revision: d.Rev}
+	var err error
 	if hasHistory {
 		err = h.UpdateWorkspace(ctx, ws, set, pre)
 	} else {

@@ -210,17 +210,11 @@ func (s *Server) showStakeholderNew(w http.ResponseWriter, r *http.Request, v *v
 // person typed one.
 func (s *Server) stakeholderCreate(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	p := stakeholderForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if f.Bad() || askBeforeSaving(v, d, f, &p, nil) {
 		s.showStakeholderNew(w, r, v, f, refused)
 		return
@@ -286,18 +280,12 @@ func askBeforeSaving(v *view, d *wsData, f *form, p *graph.Stakeholder, old *gra
 func (s *Server) stakeholderSave(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	f.Values["id"] = id
 	p := stakeholderForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if f.Bad() || askBeforeSaving(v, d, f, &p, d.people[id]) {
 		s.showStakeholder(w, r, v, id, map[string]*form{"person": f}, refused)
 		return
@@ -341,26 +329,35 @@ type confirmData struct {
 }
 
 func (s *Server) stakeholderDelete(w http.ResponseWriter, r *http.Request, v *view) {
+	deleteNode(s, w, r, v, "stakeholders", func(p graph.Stakeholder) string { return p.Name }, s.showStakeholder)
+}
+
+// deleteNode deletes the node of type T in the path at the version the
+// confirmation posted, then goes to the list under page; a stale version
+// shows the node's page again (through show) with the delete form's
+// problem. nameOf names the node in the flash message.
+func deleteNode[T graph.Node](s *Server, w http.ResponseWriter, r *http.Request, v *view, page string, nameOf func(T) string,
+	show func(http.ResponseWriter, *http.Request, *view, string, map[string]*form, int)) {
 	f, err := posted(r)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
 	id := r.PathValue("id")
-	p, _, err := graph.Get[graph.Stakeholder](r.Context(), s.store, v.WS.ID, id)
+	n, _, err := graph.Get[T](r.Context(), s.store, v.WS.ID, id)
 	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
-	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindStakeholder, id, version(f)); err != nil {
+	if err := s.store.DeleteNode(r.Context(), v.WS.ID, n.NodeKind(), id, version(f)); err != nil {
 		if errors.Is(err, graph.ErrStale) {
 			f.Error, f.Stale = v.T("err.stale"), true
-			s.showStakeholder(w, r, v, id, map[string]*form{"delete": f}, refused)
+			show(w, r, v, id, map[string]*form{"delete": f}, refused)
 			return
 		}
 		s.fail(w, v, err)
 		return
 	}
-	setFlash(w, r, v.T("deleted.who", p.Name))
-	seeOther(w, r, v.U("stakeholders"))
+	setFlash(w, r, v.T("deleted.who", nameOf(n)))
+	seeOther(w, r, v.U(page))
 }

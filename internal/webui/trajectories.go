@@ -51,12 +51,7 @@ func b2i(b bool) int {
 }
 
 func (s *Server) trajectoryList(w http.ResponseWriter, r *http.Request, v *view) {
-	d, err := s.load(r.Context(), v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	fs, err := s.findings(r.Context(), v, d)
+	d, fs, err := s.loadFindings(r.Context(), v)
 	if err != nil {
 		s.fail(w, v, err)
 		return
@@ -79,17 +74,11 @@ func (s *Server) showTrajectoryNew(w http.ResponseWriter, v *view, f *form, stat
 
 func (s *Server) trajectoryCreate(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
+	f, d, ok := s.postedLoad(w, r, v)
+	if !ok {
 		return
 	}
 	t := trajectoryForm(v.tr, f)
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
 	if t.ID == "" && t.Name != "" {
 		t.ID = graph.NewID(t.Name, "", d.taken)
 	}
@@ -168,12 +157,7 @@ func (s *Server) showTrajectory(w http.ResponseWriter, r *http.Request, v *view,
 		s.fail(w, v, err)
 		return
 	}
-	d, err := s.load(ctx, v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	fs, err := s.findings(ctx, v, d)
+	d, fs, err := s.loadFindings(ctx, v)
 	if err != nil {
 		s.fail(w, v, err)
 		return
@@ -301,59 +285,19 @@ func (s *Server) trajectoryConfirmDelete(w http.ResponseWriter, r *http.Request,
 }
 
 func (s *Server) trajectoryDelete(w http.ResponseWriter, r *http.Request, v *view) {
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	id := r.PathValue("id")
-	t, _, err := graph.Get[graph.Trajectory](r.Context(), s.store, v.WS.ID, id)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
-	if err := s.store.DeleteNode(r.Context(), v.WS.ID, graph.KindTrajectory, id, version(f)); err != nil {
-		if errors.Is(err, graph.ErrStale) {
-			f.Error, f.Stale = v.T("err.stale"), true
-			s.showTrajectory(w, r, v, id, map[string]*form{"delete": f}, refused)
-			return
-		}
-		s.fail(w, v, err)
-		return
-	}
-	setFlash(w, r, v.T("deleted.who", t.Name))
-	seeOther(w, r, v.U("trajectories"))
+	deleteNode(s, w, r, v, "trajectories", func(t graph.Trajectory) string { return t.Name }, s.showTrajectory)
 }
 
 // trajForm reads a form on a trajectory's page.
 func (s *Server) trajForm(w http.ResponseWriter, r *http.Request, v *view) (*form, *wsData, bool) {
-	f, err := posted(r)
-	if err != nil {
-		s.fail(w, v, err)
-		return nil, nil, false
-	}
-	d, err := s.load(r.Context(), v.WS.ID)
-	if err != nil {
-		s.fail(w, v, err)
-		return nil, nil, false
-	}
-	if d.trajs[r.PathValue("id")] == nil {
-		s.fail(w, v, graph.ErrNotFound)
-		return nil, nil, false
-	}
-	return f, d, true
+	return s.pageForm(w, r, v, graph.KindTrajectory)
 }
 
 func (s *Server) trajDone(w http.ResponseWriter, r *http.Request, v *view, name string, f *form, field string, err error) {
+	if s.pageDone(w, r, v, "trajectories", name, f, field, err) {
+		return
+	}
 	id := r.PathValue("id")
-	if err == nil && !f.Bad() {
-		seeOther(w, r, withFlash(v.U("trajectories", id), "saved")+"#"+name)
-		return
-	}
-	if err != nil && !relationFailed(v.tr, f, field, err) {
-		s.fail(w, v, err)
-		return
-	}
 	if r.Header.Get("X-Stakemap-Fetch") != "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("X-Stakemap-Refused", "1")
