@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stakemap/stakemap/graph"
+	"github.com/stakemap/stakemap/internal/locale"
 )
 
 // Options shape a feed.
@@ -73,7 +74,7 @@ func Events(b *graph.Bundle, o Options) []Event {
 		if l, ok := last[s.ID]; ok {
 			if d, err := time.Parse(time.DateOnly, l); err == nil {
 				due = d.AddDate(0, 0, s.ContactEvery)
-				desc = t("Laatste contact ", "Last contact ") + l
+				desc = t("Laatste contact ", "Last contact ") + locale.Date(o.Lang, l)
 			}
 		}
 		desc += fmt.Sprintf(t("; contact elke %d dagen", "; contact every %d days"), s.ContactEvery)

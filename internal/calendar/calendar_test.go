@@ -51,6 +51,12 @@ func TestEvents(t *testing.T) {
 			t.Errorf("event %+v", e)
 		}
 	}
+	// Dates in the text as the feed's language writes them.
+	for _, e := range es {
+		if e.Summary == "Contact: CFO, Financiën" && !strings.HasPrefix(e.Description, "Laatste contact 10 november 2026;") {
+			t.Errorf("description %q", e.Description)
+		}
+	}
 	// Never contacted: due on asOf.
 	if es[0].Date.Format(time.DateOnly) != "2026-12-01" {
 		t.Errorf("first event on %s, want the never-contacted person due on asOf", es[0].Date)
