@@ -33,7 +33,7 @@ func TestAccessibility(t *testing.T) {
 	tb.signIn(adminMail)
 	for _, path := range []string{
 		"/", ws, ws + "/findings", ws + "/stakeholders", ws + "/stakeholders?attitude=critic&sort=influence&desc=1",
-		ws + "/stakeholders/new", ws + "/stakeholders/controller", ws + "/stakeholders/controller/delete",
+		ws + "/stakeholders/new", ws + "/stakeholders/controller", ws + "/stakeholders/controller/delete", ws + "/stakeholders/controller/personal-data/read",
 		ws + "/trajectories", ws + "/trajectories/new", ws + "/trajectories/veiligheidscultuur", ws + "/trajectories/wijkgericht",
 		ws + "/contacts", ws + "/paths?from=Noor+Bos&to=Henk+Jansen&mode=strongest&k=3", ws + "/maps",
 		ws + "/import", ws + "/settings", ws + "/members", "/account",

@@ -269,9 +269,16 @@ func TestEraseFlow(t *testing.T) {
 	if err := json.Unmarshal([]byte(dl.body), &pd); err != nil || pd.Stakeholder.Name != "Ruud Smit" || len(pd.History) < 2 {
 		t.Fatalf("personal data: %v, %+v", err, pd.Stakeholder)
 	}
-	if !strings.Contains(dl.header.Get("Content-Disposition"), "personal-data-controller.json") || dl.header.Get("Cache-Control") != "no-store" {
+	if !strings.Contains(dl.header.Get("Content-Disposition"), "persoonsgegevens-controller.json") || dl.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("download headers: %v", dl.header)
 	}
+	// The same, to read and print for the person, in their language: no
+	// field names or values of the JSON.
+	read := expect(t, admin.get(ws+"/stakeholders/controller/personal-data/read"), http.StatusOK)
+	read.says(t, "Persoonsgegevens van Ruud Smit", "Functie", "Houding", "voorstander", "Geheime notitie over Ruud",
+		"Geschiedenis van deze gegevens", "Houding: criticus → voorstander", "Contactmomenten", "invloed van Sanne Mulder op Ruud Smit", "Ruud Smit rapporteert aan Sanne Mulder")
+	read.saysNot(t, "attitude", "supporter", "executive")
+	expect(t, e.signIn(editorMail).get(ws+"/stakeholders/controller/personal-data/read"), http.StatusForbidden)
 
 	confirm := expect(t, admin.get(ws+"/stakeholders/controller/erase"), http.StatusOK)
 	confirm.says(t, "Wissen is onomkeerbaar.", "ook uit de geschiedenis en de momentopnamen", "Ik begrijp dat dit niet ongedaan kan worden")

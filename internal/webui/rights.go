@@ -35,7 +35,7 @@ func (s *Server) personalData(w http.ResponseWriter, r *http.Request, v *view) {
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "personal-data-" + id + ".json"}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": v.T("er.file") + id + ".json"}))
 	w.Write(data)
 }
 
@@ -100,4 +100,82 @@ func (c *shareImages) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)
+}
+
+// personalDataView is the art. 15 export as a person reads it.
+type personalDataView struct {
+	Name, Download, Back string
+	Fields               []fieldChange // Label and To: the field and its value
+	Relations            []string
+	Contacts             []contactLine
+	Events               []eventLine
+}
+
+type contactLine struct{ What, With, About, Summary string }
+
+// personalDataPage shows the art. 15 export in the person's language and
+// date format, to print or save as PDF for the person who asked; the
+// JSON download is the same data for machines (art. 20).
+func (s *Server) personalDataPage(w http.ResponseWriter, r *http.Request, v *view) {
+	hs := s.hist()
+	if hs == nil {
+		s.fail(w, v, graph.ErrNotFound)
+		return
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	pd, err := history.PersonalDataOf(ctx, hs, hs, v.WS.ID, id)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	d, err := s.load(ctx, v.WS.ID)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	n := &namer{t: v.tr, states: []*wsData{d}}
+	pv := personalDataView{Name: pd.Stakeholder.Name, Back: v.U("stakeholders", id),
+		Download: v.U("stakeholders", id, "personal-data")}
+	raw, err := json.Marshal(pd.Stakeholder)
+	if err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		s.fail(w, v, err)
+		return
+	}
+	for _, f := range fieldOrder {
+		if val, ok := fields[f]; ok && f != "id" {
+			pv.Fields = append(pv.Fields, fieldChange{Label: n.fieldLabel(f), To: n.value(string(graph.KindStakeholder), f, val)})
+		}
+	}
+	for _, st := range pd.Stakes {
+		pv.Relations = append(pv.Relations, n.relation("stake", map[string]string{"stakeholder": st.Stakeholder, "role": st.Role, "trajectory": st.Trajectory}))
+	}
+	for _, in := range pd.Influences {
+		pv.Relations = append(pv.Relations, n.relation("influence", map[string]string{"from": in.From, "to": in.To}))
+	}
+	for _, rt := range pd.ReportsTo {
+		pv.Relations = append(pv.Relations, n.relation("reportsTo", map[string]string{"from": rt.From, "to": rt.To}))
+	}
+	for _, en := range pd.Enablers {
+		pv.Relations = append(pv.Relations, v.T("er.owns", n.t.Enum("nodekind", string(graph.KindEnabler)), en.Name))
+	}
+	for _, e := range pd.Engagements {
+		c := contactLine{What: n.t.T("h.contact", n.t.Date(e.Date), n.t.Enum("channel", e.Channel)), Summary: e.Summary}
+		c.With = n.value(string(graph.KindEngagement), "with", mustJSON(e.With))
+		c.About = n.value(string(graph.KindEngagement), "about", mustJSON(e.About))
+		pv.Contacts = append(pv.Contacts, c)
+	}
+	pv.Events = s.eventLines(ctx, v, d, pd.History)
+	v.Title, v.Nav, v.Data = v.T("er.readtitle", pd.Stakeholder.Name), "register", pv
+	s.render(w, v, "personal_data", http.StatusOK)
+}
+
+// mustJSON encodes a value that always encodes (a list of strings).
+func mustJSON(v any) json.RawMessage {
+	data, _ := json.Marshal(v)
+	return data
 }

@@ -102,6 +102,7 @@ func (s *Server) routes() *http.ServeMux {
 	ws("GET /w/{ws}/compare/{file}", viewer, s.changesMap)
 	ws("POST /w/{ws}/snapshots", editor, s.snapshotCreate)
 	ws("GET /w/{ws}/stakeholders/{id}/personal-data", admin, s.personalData)
+	ws("GET /w/{ws}/stakeholders/{id}/personal-data/read", admin, s.personalDataPage)
 	ws("GET /w/{ws}/stakeholders/{id}/erase", admin, s.eraseConfirm)
 	ws("POST /w/{ws}/stakeholders/{id}/erase", admin, s.erase)
 	ws("GET /w/{ws}/settings", admin, s.settingsPage)
