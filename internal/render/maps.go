@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/analysis"
@@ -801,13 +802,22 @@ func (m *mapper) grid() error {
 	if err != nil {
 		return err
 	}
+	// Entries are as wide as the widest plain name: a namesake's title is
+	// cut to that width rather than widening (and so shrinking) the grid.
 	entryW := 90.0
 	for _, ss := range cells {
 		for _, s := range ss {
-			entryW = max(entryW, textWidthPt(fam, name(s), gridEntryFont, false)+14)
+			entryW = max(entryW, textWidthPt(fam, ellipsis(m.shName(s, false), 34), gridEntryFont, false)+14)
 		}
 	}
 	entryW = math.Ceil(entryW)
+	label := func(s graph.Stakeholder) string {
+		l := name(s)
+		for n := utf8.RuneCountInString(l); n > 8 && textWidthPt(fam, l, gridEntryFont, false)+14 > entryW; n-- {
+			l = ellipsis(name(s), n)
+		}
+		return l
+	}
 	const (
 		pad, spacing, titleH, numberH = 6.0, 3.0, 26.0, 22.0
 		entryStep                     = gridEntryH + 4
@@ -946,7 +956,7 @@ func (m *mapper) grid() error {
 			for _, s := range list {
 				l := lookOf(s.Attitude)
 				pin("s:"+s.ID, colX(j)+pad, top, entryW, gridEntryH, append(l.nodeStyle("rounded"),
-					"label", name(s), "fontsize", strconv.Itoa(gridEntryFont))...)
+					"label", label(s), "fontsize", strconv.Itoa(gridEntryFont))...)
 				top += entryStep
 			}
 			if rest > 0 {
