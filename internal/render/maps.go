@@ -802,15 +802,17 @@ func (m *mapper) grid() error {
 	if err != nil {
 		return err
 	}
-	// Entries are as wide as the widest plain name: a namesake's title is
-	// cut to that width rather than widening (and so shrinking) the grid.
-	entryW := 90.0
+	// Entries are as wide as the widest name. A namesake's title may
+	// widen them only as far as a fixed page allows without its smallest
+	// text (the counts, 10 pt) falling under minTextPt: beyond that it is
+	// cut, for a grid scaled down would be unreadable for everyone.
+	entryW, whoW := 90.0, 0.0
 	for _, ss := range cells {
 		for _, s := range ss {
 			entryW = max(entryW, textWidthPt(fam, ellipsis(m.shName(s, false), 34), gridEntryFont, false)+14)
+			whoW = max(whoW, textWidthPt(fam, name(s), gridEntryFont, false)+14)
 		}
 	}
-	entryW = math.Ceil(entryW)
 	label := func(s graph.Stakeholder) string {
 		l := name(s)
 		for n := utf8.RuneCountInString(l); n > 8 && textWidthPt(fam, l, gridEntryFont, false)+14 > entryW; n-- {
@@ -824,6 +826,8 @@ func (m *mapper) grid() error {
 	)
 	high := req.High
 	labelW := math.Ceil(max(textWidthPt(fam, m.t("Invloed", "Influence"), 12, true), 30) + 10)
+	widest := (0.95*mapAreaWidth(req.Page)*10/minTextPt-labelW-6*spacing)/5 - 2*pad // 5 % for the drawing's own margins
+	entryW = math.Ceil(max(entryW, min(whoW, widest)))
 	colW := entryW + 2*pad
 	colX := func(j int) float64 { return labelW + spacing + float64(j-1)*(colW+spacing) } // left edge of column j
 

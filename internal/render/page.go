@@ -194,6 +194,20 @@ func compose(page, title string, notes []string, legend []legendRow, lang string
 	return c, nil
 }
 
+// mapAreaWidth is the width a fixed page gives its map, as compose
+// works it out (the legend at its widest); +Inf for a natural-size page.
+func mapAreaWidth(page string) float64 {
+	size, fixed := pageSizes[page]
+	if !fixed {
+		return math.Inf(1)
+	}
+	inner := size[0] - 2*pageMargin
+	if size[0] >= size[1] {
+		return inner - min(210, inner*0.25) - gap
+	}
+	return inner
+}
+
 func legendHeading(lang string) string {
 	if lang == "en" {
 		return "Legend"

@@ -503,12 +503,20 @@ func TestNamesakesToldApart(t *testing.T) {
 	if !strings.Contains(svg, "Fatima") {
 		t.Fatal("no Fatima on the grid")
 	}
-	for _, want := range []string{"Fatima el Amrani (Team", "Fatima El Amrani (Wet"} {
+	for _, want := range []string{"Fatima el Amrani (Teamleider)", "Fatima El Amrani (Wethouder"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the grid does not show %q", want)
 		}
 	}
 	if strings.Contains(svg, "Ruud Smit (") {
 		t.Error("a name nobody shares got a title")
+	}
+	// On a slide too: one trajectory's grid with both.
+	b.Stakes = append(b.Stakes, graph.Stake{Stakeholder: "fatima-2", Trajectory: "wijkgericht", Role: "contributor"})
+	slide := string(mustRender(t, r, render.Request{Bundle: b, Kind: render.KindGrid, Trajectory: "wijkgericht", Format: "svg", AsOf: day()}).Data)
+	for _, want := range []string{"Fatima el Amrani (Teamleider)", "Fatima El Amrani (Wethoud"} {
+		if !strings.Contains(slide, want) {
+			t.Errorf("the slide's grid does not show %q", want)
+		}
 	}
 }
