@@ -3,6 +3,7 @@ package access
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
@@ -78,8 +79,6 @@ func fieldNL(f string) string {
 // reasonsNL translates the reasons of this package's problems by their
 // English start.
 var reasonsNL = []struct{ en, nl string }{
-	{"must have at least", "moet minstens zoveel tekens hebben:"},
-	{"must have at most", "mag hoogstens zoveel tekens hebben:"},
 	{"is one of the most common passwords", "is een van de meest gebruikte wachtwoorden: kies een ander"},
 	{"must not be your e-mail address or name", "mag niet uw e-mailadres of naam zijn"},
 	{"is not your current password", "is niet uw huidige wachtwoord"},
@@ -102,7 +101,16 @@ func Reason(reason, lang string) string {
 	return reasonNL(reason)
 }
 
+// characters words a length rule: "must have at least 8 characters".
+var characters = regexp.MustCompile(`^must have at (least|most) (\d+) characters$`)
+
 func reasonNL(r string) string {
+	if m := characters.FindStringSubmatch(r); m != nil {
+		if m[1] == "least" {
+			return "moet minstens " + m[2] + " tekens hebben"
+		}
+		return "mag hoogstens " + m[2] + " tekens hebben"
+	}
 	for _, t := range reasonsNL {
 		if rest, ok := strings.CutPrefix(r, t.en); ok {
 			if strings.HasSuffix(t.nl, ":") {

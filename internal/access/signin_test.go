@@ -494,3 +494,21 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonInDutch: the reasons the pages show next to a field read as
+// Dutch, numbers included.
+func TestReasonInDutch(t *testing.T) {
+	for _, tc := range []struct{ en, nl string }{
+		{"must have at least 8 characters", "moet minstens 8 tekens hebben"},
+		{"must have at most 128 characters", "mag hoogstens 128 tekens hebben"},
+		{"is not your current password", "is niet uw huidige wachtwoord"},
+		{"is one of the most common passwords: choose another", "is een van de meest gebruikte wachtwoorden: kies een ander"},
+	} {
+		if got := access.Reason(tc.en, "nl"); got != tc.nl {
+			t.Errorf("Reason(%q) = %q, want %q", tc.en, got, tc.nl)
+		}
+		if got := access.Reason(tc.en, "en"); got != tc.en {
+			t.Errorf("Reason(%q, en) = %q", tc.en, got)
+		}
+	}
+}

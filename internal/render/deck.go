@@ -376,10 +376,14 @@ func titleSlide(m *mapper, req DeckRequest, trajs []graph.Trajectory) pptx.Slide
 	if req.Anonymize {
 		body = append(body, para(m.t("Geanonimiseerd: personen staan erin met hun functie en afdeling.", "Anonymised: persons are shown by their title and unit."), 14, false, deckMuted))
 	}
+	then := m.t("Daarna de afhankelijkheden.", "Then the dependencies.")
+	if len(req.Paths) > 0 {
+		then = m.t("Daarna de invloedspaden en de afhankelijkheden.", "Then the influence paths and the dependencies.")
+	}
 	notes := []string{
 		m.t("Deze presentatie is gemaakt met stakemap uit de gegevens van de werkruimte.", "This deck was made with stakemap from the workspace's data."),
-		m.t("Na het overzicht volgen per traject drie dia's: de belanghebbendenkaart, de matrix van invloed en belang, en de bevindingen met advies. Daarna de invloedspaden en de afhankelijkheden.",
-			"After the overview, each trajectory has three slides: the stakeholder map, the power–interest grid, and the findings with advice. Then the influence paths and the dependencies."),
+		m.t("Na het overzicht volgen per traject drie dia's: de belanghebbendenkaart, de matrix van invloed en belang, en de bevindingen met advies. ",
+			"After the overview, each trajectory has three slides: the stakeholder map, the power–interest grid, and the findings with advice. ") + then,
 	}
 	return pptx.Slide{Shapes: []pptx.Shape{
 		{X: 0, Y: 0, W: 24, H: pptx.SlideHeight, Fill: deckBlue},
@@ -492,12 +496,14 @@ func findingList(m *mapper, fs []graph.Finding, most int, w, h float64, head ppt
 	}
 	if n < len(fs) {
 		ps = append(ps, pptx.Paragraph{SpaceBefore: 6, Runs: []pptx.Run{{Text: m.t(
-			fmt.Sprintf("+ %d meer, minder ernstig: zie Bevindingen in stakemap.", len(fs)-n),
-			fmt.Sprintf("+ %d more, less severe: see Findings in stakemap.", len(fs)-n)), Size: size, Colour: deckMuted}}})
+			fmt.Sprintf("+ %d meer: zie Bevindingen in stakemap.", len(fs)-n),
+			fmt.Sprintf("+ %d more: see Findings in stakemap.", len(fs)-n)), Size: size, Colour: deckMuted}}})
 	}
 	var notes []string
 	for _, c := range codes {
-		notes = append(notes, c+" ("+m.word(severityNames, graph.SeverityOf(c))+"): "+m.word(findingDefinitions, c))
+		// The definition, not the rule's code: the notes are read aloud.
+		sev := m.word(severityNames, graph.SeverityOf(c))
+		notes = append(notes, strings.ToUpper(sev[:1])+sev[1:]+": "+m.word(findingDefinitions, c))
 	}
 	return ps, notes
 }

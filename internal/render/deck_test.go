@@ -200,6 +200,22 @@ func TestDeckInLibreOffice(t *testing.T) {
 	if !strings.Contains(notes, "een actief traject") {
 		t.Errorf("the notes of %s's findings slide do not define its findings", active[0].ID)
 	}
+	// Notes are read aloud: no rule codes, and only slides the deck has.
+	for name, data := range parts {
+		if !strings.HasPrefix(name, "ppt/notesSlides/") {
+			continue
+		}
+		for code := range graph.CodeGroups {
+			if strings.Contains(string(data), code) {
+				t.Errorf("%s names the rule %s", name, code)
+			}
+		}
+	}
+	if noPaths, err := r.Deck(t.Context(), render.DeckRequest{Bundle: b, AsOf: day(), Trajectories: asked[:1]}); err != nil {
+		t.Fatal(err)
+	} else if strings.Contains(string(deckParts(t, noPaths.Data)["ppt/notesSlides/notesSlide1.xml"]), "invloedspaden") {
+		t.Error("the notes of a deck without paths promise path slides")
+	}
 }
 
 // ellipsisRunes shortens s as the deck shortens slide titles.

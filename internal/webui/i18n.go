@@ -87,7 +87,7 @@ var catalogue = map[string][2]string{
 	"p.text":       {"Bevat een teken dat niet is toegestaan (een stuurteken).", "Contains a character that is not allowed (a control character)."},
 	"p.unknown":    {"Onbekend: %s.", "Unknown: %s."},
 	"p.didyoumean": {"Onbekend: %s. Bedoelt u %s?", "Unknown: %s. Did you mean %s?"},
-	"p.ambiguous":  {"%s past bij meerdere: %s. Gebruik de id.", "%s matches several: %s. Use the id."},
+	"p.ambiguous":  {"%s past bij meerdere: %s. Kies de juiste uit de lijst die verschijnt terwijl u typt.", "%s matches several: %s. Pick the right one from the list that appears as you type."},
 	"p.strength":   {"Kies een sterkte groter dan 0 en hooguit 1, bijvoorbeeld 0,8.", "Choose a strength above 0 and at most 1, for example 0.8."},
 	"p.days":       {"Kies een aantal dagen van 1 tot en met 365.", "Choose a number of days from 1 to 365."},
 	"p.self":       {"Iemand kan niet met zichzelf verbonden zijn.", "Someone cannot be linked to themselves."},
