@@ -279,6 +279,9 @@ func TestEraseFlow(t *testing.T) {
 		"Geschiedenis van deze gegevens", "Houding: criticus → voorstander", "Contactmomenten", "invloed van Sanne Mulder op Ruud Smit", "Ruud Smit rapporteert aan Sanne Mulder")
 	read.saysNot(t, "attitude", "supporter", "executive")
 	expect(t, e.signIn(editorMail).get(ws+"/stakeholders/controller/personal-data/read"), http.StatusForbidden)
+	// A stake's own values are the person's data too.
+	expect(t, admin.get(ws+"/stakeholders/manager-ruimte/personal-data/read"), http.StatusOK).says(t,
+		"als bijdrager op Werken onder de Omgevingswet (op dit traject: invloed 4, belang —)")
 
 	confirm := expect(t, admin.get(ws+"/stakeholders/controller/erase"), http.StatusOK)
 	confirm.says(t, "Wissen is onomkeerbaar.", "ook uit de geschiedenis en de momentopnamen", "Ik begrijp dat dit niet ongedaan kan worden")

@@ -88,6 +88,7 @@ var historyTexts = map[string][2]string{
 	"er.relations":    {"Rollen en relaties", "Roles and relationships"},
 	"er.contacts":     {"Contactmomenten", "Contacts"},
 	"er.history":      {"Geschiedenis van deze gegevens", "History of this data"},
+	"er.stakevalues":  {"(op dit traject: invloed %s, belang %s)", "(on this trajectory: influence %s, interest %s)"},
 	"er.owns":         {"Eigenaar van %s %s", "Owner of %s %s"},
 	"er.with":         {"met", "with"},
 	"er.about":        {"over", "about"},

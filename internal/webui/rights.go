@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/stakemap/stakemap/graph"
 	"github.com/stakemap/stakemap/internal/history"
@@ -152,7 +153,18 @@ func (s *Server) personalDataPage(w http.ResponseWriter, r *http.Request, v *vie
 		}
 	}
 	for _, st := range pd.Stakes {
-		pv.Relations = append(pv.Relations, n.relation("stake", map[string]string{"stakeholder": st.Stakeholder, "role": st.Role, "trajectory": st.Trajectory}))
+		line := n.relation("stake", map[string]string{"stakeholder": st.Stakeholder, "role": st.Role, "trajectory": st.Trajectory})
+		// Values on this trajectory only are data about the person too.
+		if st.Influence != nil || st.Interest != nil {
+			num := func(p *int) string {
+				if p == nil {
+					return "—"
+				}
+				return strconv.Itoa(*p)
+			}
+			line += " " + v.T("er.stakevalues", num(st.Influence), num(st.Interest))
+		}
+		pv.Relations = append(pv.Relations, line)
 	}
 	for _, in := range pd.Influences {
 		pv.Relations = append(pv.Relations, n.relation("influence", map[string]string{"from": in.From, "to": in.To}))
