@@ -189,11 +189,16 @@ func TestJourneyErase(t *testing.T) {
 	tb := e.tab(t)
 	tb.signIn(adminMail)
 	tb.open(ws + "/stakeholders/controller")
-	href := eval[string](tb, `[...document.querySelectorAll("a")].find(a => a.textContent.trim() === "Persoonsgegevens downloaden").href`)
+	href := eval[string](tb, `[...document.querySelectorAll("a")].find(a => a.textContent.trim() === "Persoonsgegevens downloaden (JSON)").href`)
 	got := eval[string](tb, `fetch(`+xq(href)+`).then(r => r.json()).then(d => d.stakeholder.name)`, chromedp.EvalAwaitPromise)
 	if got != "Ruud Smit" {
 		t.Errorf("personal data names %q", got)
 	}
+	// The same to read and print, by its label, with axe.
+	tb.submit("//main", "Persoonsgegevens bekijken en afdrukken")
+	tb.sees("Persoonsgegevens van Ruud Smit", "Dit zijn alle gegevens die Gemeente Oostvoorde over u vastlegt")
+	tb.axe()
+	tb.open(ws + "/stakeholders/controller")
 	tb.submit("//main", "Wissen (AVG)")
 	tb.sees("Wissen is onomkeerbaar.", "ook uit de geschiedenis en de momentopnamen")
 	tb.axe()
