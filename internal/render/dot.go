@@ -346,7 +346,7 @@ var roleNames = map[string][2]string{
 var statusNames = map[string][2]string{
 	"idea":    {"idee", "idea"},
 	"planned": {"gepland", "planned"},
-	"running": {"loopt", "running"},
+	"running": {"lopend", "running"},
 	"done":    {"afgerond", "done"},
 	"stopped": {"gestopt", "stopped"},
 	"missing": {"ontbreekt", "missing"},

@@ -23,6 +23,7 @@ var historyTexts = map[string][2]string{
 	"h.order":        {"Deze datum ligt vóór de datum bij Vanaf.", "This date is before the From date."},
 	"h.erased":       {"gewist", "erased"},
 	"h.contact":      {"Contact van %s (%s)", "Contact of %s (%s)"},
+	"h.contactwith":  {"met %s", "with %s"},
 	"h.workspace":    {"Werkruimte", "Workspace"},
 	"h.created":      {"toegevoegd", "added"},
 	"h.deleted":      {"verwijderd", "deleted"},

@@ -244,9 +244,12 @@ func (n *namer) relation(kind string, key map[string]string) string {
 func (n *namer) node(kind, id string, raws ...json.RawMessage) string {
 	if kind == string(graph.KindEngagement) {
 		for _, raw := range raws {
-			var e struct{ Date, Channel string }
+			var e struct {
+				Date, Channel string
+				With          []string
+			}
 			if json.Unmarshal(raw, &e) == nil && e.Date != "" {
-				return n.t.T("h.contact", n.t.Date(e.Date), n.t.Enum("channel", e.Channel))
+				return n.contact(e.Date, e.Channel, e.With)
 			}
 		}
 		if d := n.engagement(id); d != "" {
@@ -257,6 +260,20 @@ func (n *namer) node(kind, id string, raws ...json.RawMessage) string {
 	return n.name(id)
 }
 
+// contact describes a contact: "Contact van 01-12-2026 (overleg) met Ruud
+// Smit, Noor Bos".
+func (n *namer) contact(date, channel string, with []string) string {
+	s := n.t.T("h.contact", n.t.Date(date), n.t.Enum("channel", channel))
+	if len(with) == 0 {
+		return s
+	}
+	names := make([]string, len(with))
+	for i, id := range with {
+		names[i] = n.name(id)
+	}
+	return s + " " + n.t.T("h.contactwith", strings.Join(names, ", "))
+}
+
 // engagement describes a contact found in the states at hand.
 func (n *namer) engagement(id string) string {
 	for _, d := range n.states {
@@ -265,7 +282,7 @@ func (n *namer) engagement(id string) string {
 		}
 		for i := range d.B.Engagements {
 			if e := &d.B.Engagements[i]; e.ID == id {
-				return n.t.T("h.contact", n.t.Date(e.Date), n.t.Enum("channel", e.Channel))
+				return n.contact(e.Date, e.Channel, e.With)
 			}
 		}
 	}
