@@ -94,11 +94,16 @@ func (v *view) Alert(formName string) string {
 	switch {
 	case f.Error != "":
 		return f.Error
+	case len(f.Errors) > 0 && lookupForms[formName]:
+		return v.T("form.lookup")
 	case len(f.Errors) > 0:
 		return v.T("form.problems")
 	}
 	return ""
 }
+
+// lookupForms only choose what a page shows: nothing is saved by them.
+var lookupForms = map[string]bool{"history": true, "compare": true, "path": true}
 
 // box pairs the view with a form name, for the "alert" template.
 type box struct {

@@ -199,7 +199,7 @@ func TestCompareAndSnapshots(t *testing.T) {
 	today := time.Now().In(ams).Format("02-01-2006")
 	expect(t, editor.get(ws+"/compare?fromDate="+today), http.StatusOK).says(t, "Belang: 4 → 5", "Houding: criticus → voorstander")
 	// Problems are named at their fields.
-	expect(t, editor.get(ws+"/compare?fromDate=31-9-2026"), http.StatusOK).says(t, "31-9-2026 bestaat niet")
+	expect(t, editor.get(ws+"/compare?fromDate=31-9-2026"), http.StatusOK).says(t, "31-9-2026 bestaat niet", "Dit kan niet worden getoond")
 	expect(t, editor.get(ws+"/compare?fromDate=01-01-2020"), http.StatusOK).says(t, "Toen bestond deze werkruimte nog niet.")
 	expect(t, editor.get(ws+"/compare?from=geen-idee"), http.StatusOK).says(t, "Deze momentopname bestaat niet (meer).")
 	// In English.
