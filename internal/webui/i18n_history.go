@@ -91,7 +91,6 @@ var historyTexts = map[string][2]string{
 	"er.history":      {"Geschiedenis van deze gegevens", "History of this data"},
 	"er.stakevalues":  {"(op dit traject: invloed %s, belang %s)", "(on this trajectory: influence %s, interest %s)"},
 	"er.owns":         {"Eigenaar van %s %s", "Owner of %s %s"},
-	"er.with":         {"met", "with"},
 	"er.about":        {"over", "about"},
 	"er.erase":        {"Wissen (AVG)", "Erase (GDPR)"},
 	"er.title":        {"%s wissen (AVG)", "Erase %s (GDPR)"},

@@ -14,19 +14,29 @@ import (
 // everything held about them (art. 15), and erase them from current data,
 // history and snapshots (art. 17) after a confirmation that says so.
 
-// personalData downloads the art. 15 export as a JSON file.
-func (s *Server) personalData(w http.ResponseWriter, r *http.Request, v *view) {
+// personalDataOf reads the art. 15 export of the page's person, or shows
+// why it cannot.
+func (s *Server) personalDataOf(w http.ResponseWriter, r *http.Request, v *view) (*history.PersonalData, bool) {
 	hs := s.hist()
 	if hs == nil {
 		s.fail(w, v, graph.ErrNotFound)
-		return
+		return nil, false
 	}
-	id := r.PathValue("id")
-	pd, err := history.PersonalDataOf(r.Context(), hs, hs, v.WS.ID, id)
+	pd, err := history.PersonalDataOf(r.Context(), hs, hs, v.WS.ID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, v, err)
+		return nil, false
+	}
+	return pd, true
+}
+
+// personalData downloads the art. 15 export as a JSON file.
+func (s *Server) personalData(w http.ResponseWriter, r *http.Request, v *view) {
+	pd, ok := s.personalDataOf(w, r, v)
+	if !ok {
 		return
 	}
+	id := pd.Stakeholder.ID
 	data, err := json.MarshalIndent(pd, "", "  ")
 	if err != nil {
 		s.fail(w, v, err)
@@ -112,23 +122,17 @@ type personalDataView struct {
 	Events               []eventLine
 }
 
-type contactLine struct{ What, With, About, Summary string }
+type contactLine struct{ What, About, Summary string }
 
 // personalDataPage shows the art. 15 export in the person's language and
 // date format, to print or save as PDF for the person who asked; the
 // JSON download is the same data for machines (art. 20).
 func (s *Server) personalDataPage(w http.ResponseWriter, r *http.Request, v *view) {
-	hs := s.hist()
-	if hs == nil {
-		s.fail(w, v, graph.ErrNotFound)
+	pd, ok := s.personalDataOf(w, r, v)
+	if !ok {
 		return
 	}
-	ctx, id := r.Context(), r.PathValue("id")
-	pd, err := history.PersonalDataOf(ctx, hs, hs, v.WS.ID, id)
-	if err != nil {
-		s.fail(w, v, err)
-		return
-	}
+	ctx, id := r.Context(), pd.Stakeholder.ID
 	d, err := s.load(ctx, v.WS.ID)
 	if err != nil {
 		s.fail(w, v, err)
@@ -176,18 +180,10 @@ func (s *Server) personalDataPage(w http.ResponseWriter, r *http.Request, v *vie
 		pv.Relations = append(pv.Relations, v.T("er.owns", n.t.Enum("nodekind", string(graph.KindEnabler)), en.Name))
 	}
 	for _, e := range pd.Engagements {
-		c := contactLine{What: n.t.T("h.contact", n.t.Date(e.Date), n.t.Enum("channel", e.Channel)), Summary: e.Summary}
-		c.With = n.value(string(graph.KindEngagement), "with", mustJSON(e.With))
-		c.About = n.value(string(graph.KindEngagement), "about", mustJSON(e.About))
+		c := contactLine{What: n.contact(e.Date, e.Channel, e.With), About: n.list(e.About), Summary: e.Summary}
 		pv.Contacts = append(pv.Contacts, c)
 	}
 	pv.Events = s.eventLines(ctx, v, d, pd.History)
 	v.Title, v.Nav, v.Data = v.T("er.readtitle", pd.Stakeholder.Name), "register", pv
 	s.render(w, v, "personal_data", http.StatusOK)
-}
-
-// mustJSON encodes a value that always encodes (a list of strings).
-func mustJSON(v any) json.RawMessage {
-	data, _ := json.Marshal(v)
-	return data
 }

@@ -267,11 +267,16 @@ func (n *namer) contact(date, channel string, with []string) string {
 	if len(with) == 0 {
 		return s
 	}
-	names := make([]string, len(with))
-	for i, id := range with {
+	return s + " " + n.t.T("h.contactwith", n.list(with))
+}
+
+// list names ids, separated by commas; "" for none.
+func (n *namer) list(ids []string) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
 		names[i] = n.name(id)
 	}
-	return s + " " + n.t.T("h.contactwith", strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // engagement describes a contact found in the states at hand.
