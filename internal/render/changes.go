@@ -144,18 +144,7 @@ func (m *mapper) changes() error {
 	x := func(interest int) float64 { return float64(interest-1) * changesCellW }
 	y := func(influence int) float64 { return float64(influence-1) * cellH }
 
-	m.title = m.t("Verschuivingen", "Changes") + " — "
-	line := m.asOfLine("")
-	if req.Since != "" {
-		line = m.t("Sinds ", "Since ") + req.Since + " · " + strings.ToLower(line[:1]) + line[1:]
-	}
-	if req.Trajectory != "" {
-		m.title += m.traj[req.Trajectory].Name
-		line = m.b.Workspace.Name + " · " + line
-	} else {
-		m.title += m.b.Workspace.Name
-	}
-	m.notes = append(m.notes, line)
+	m.heading(m.t("Verschuivingen", "Changes"), req.Since)
 	m.engine = "neato"
 	w := m.w
 	w.line("digraph G {")

@@ -215,14 +215,7 @@ func (m *mapper) stakeholders(ctx context.Context) error {
 		m.notes = append(m.notes, m.note)
 	}
 
-	m.title = m.t("Belanghebbenden", "Stakeholders") + " — "
-	if req.Trajectory != "" {
-		m.title += m.traj[req.Trajectory].Name
-		m.notes = append([]string{m.asOfLine(b.Workspace.Name)}, m.notes...)
-	} else {
-		m.title += b.Workspace.Name
-		m.notes = append([]string{m.asOfLine("")}, m.notes...)
-	}
+	m.heading(m.t("Belanghebbenden", "Stakeholders"), "")
 	m.header("LR")
 	w := m.w
 	w.line("  graph %s;", attrs("nodesep", "0.16", "ranksep", "0.9", "splines", "true"))
@@ -570,6 +563,26 @@ func (m *mapper) placeUnits(units []string, shown []graph.Stakeholder, hidden ma
 	return place
 }
 
+// heading titles a map "what — trajectory" (or the workspace's name for
+// the whole workspace) and puts the as-of line before its notes, naming
+// the workspace on a trajectory's map; since, when not empty, names the
+// earlier state of a changes map in front of it.
+func (m *mapper) heading(what, since string) {
+	ws, of := "", m.b.Workspace.Name
+	if t := m.req.Trajectory; t != "" {
+		ws, of = m.b.Workspace.Name, m.traj[t].Name
+	}
+	m.title = what + " — " + of
+	line := m.asOfLine("")
+	if since != "" {
+		line = m.t("Sinds ", "Since ") + since + " · " + strings.ToLower(line[:1]) + line[1:]
+	}
+	if ws != "" {
+		line = ws + " · " + line
+	}
+	m.notes = append([]string{line}, m.notes...)
+}
+
 // asOfLine says what the map shows and when: "Gemeente Oostvoorde ·
 // stand van 1 november 2026".
 func (m *mapper) asOfLine(workspace string) string {
@@ -783,14 +796,7 @@ func (m *mapper) grid() error {
 		m.notes = append(m.notes, m.note)
 	}
 
-	m.title = m.t("Invloed en belang", "Power and interest") + " — "
-	if req.Trajectory != "" {
-		m.title += m.traj[req.Trajectory].Name
-		m.notes = append([]string{m.asOfLine(b.Workspace.Name)}, m.notes...)
-	} else {
-		m.title += b.Workspace.Name
-		m.notes = append([]string{m.asOfLine("")}, m.notes...)
-	}
+	m.heading(m.t("Invloed en belang", "Power and interest"), "")
 
 	// The grid is laid out here, every box pinned where it belongs, and
 	// Graphviz (neato) only draws it: a table cannot give its entries the
