@@ -251,6 +251,30 @@ func (tb *tab) sees(wants ...string) {
 	}
 }
 
+// seesSoon is sees for text a script writes after its request returns:
+// the server may have saved before the page has heard back.
+func (tb *tab) seesSoon(wants ...string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		txt, missing := tb.text(), ""
+		for _, w := range wants {
+			if !strings.Contains(txt, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.t.Errorf("page does not show %q; it shows:\n%s", missing, clip(txt))
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (tb *tab) seesNot(wants ...string) {
 	tb.t.Helper()
 	txt := tb.text()

@@ -140,7 +140,7 @@ func TestJourneyTrajectory(t *testing.T) {
 	tb.run("drag", chromedp.ScrollIntoView(chromedp.CSS(`table.board`)),
 		chromedp.DragAndDrop(chromedp.Search(`//button[normalize-space(.)="Ton Kuipers"]`), chromedp.CSS(`td.cell[data-influence="5"][data-interest="5"]`)))
 	waitStake(t, e, "voorman-groen", "veiligheidscultuur", 5, 5)
-	tb.sees("Ton Kuipers: Invloed 5, belang 5")
+	tb.seesSoon("Ton Kuipers: Invloed 5, belang 5")
 	// The map image is drawn and shown.
 	ok := eval[bool](tb, `(async () => { const img = document.querySelector("figure.map img"); if (!img.complete) await new Promise(r => img.onload = img.onerror = r); return img.naturalWidth > 100 })()`, chromedp.EvalAwaitPromise)
 	if !ok {
