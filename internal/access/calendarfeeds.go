@@ -110,7 +110,10 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, by Principal, ws, id s
 }
 
 // CalendarFeed resolves a feed's secret: ErrBadCredentials for a secret
-// that names no feed (revoked, or never made).
+// that names no feed (revoked, or never made), or whose maker may no
+// longer read the workspace. The feed carries personal data (with names,
+// who is due for a conversation), so it follows its maker's access
+// rather than outliving it until someone thinks of revoking it.
 func (s *Service) CalendarFeed(ctx context.Context, secret string) (CalendarFeed, error) {
 	if !validSecret(secret) {
 		return CalendarFeed{}, ErrBadCredentials
@@ -128,6 +131,15 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) (CalendarFeed
 	}
 	if subtle.ConstantTimeCompare([]byte(secretHash(secret)), []byte(d.Hash)) != 1 {
 		return CalendarFeed{}, ErrBadCredentials
+	}
+	if r.Owner != "" {
+		p, err := s.principal(ctx, r.Owner)
+		if errors.Is(err, graph.ErrNotFound) || err == nil && !p.Can(r.Workspace, RoleViewer) {
+			return CalendarFeed{}, ErrBadCredentials
+		}
+		if err != nil {
+			return CalendarFeed{}, fmt.Errorf("calendar feed: %w", err)
+		}
 	}
 	return d.public(r), nil
 }

@@ -96,7 +96,7 @@ func (s *Server) publicCalendarFeed(c *gin.Context) {
 	ctx := c.Request.Context()
 	f, err := s.access.CalendarFeed(ctx, secret)
 	if errors.Is(err, access.ErrBadCredentials) {
-		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such calendar feed: it was revoked, or its workspace deleted"))
+		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such calendar feed: it was revoked, its workspace deleted, or its maker may no longer read the workspace"))
 		return
 	}
 	if err != nil {
