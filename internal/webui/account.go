@@ -20,6 +20,10 @@ type Accounts interface {
 	SignOutEverywhere(ctx context.Context, p access.Principal) error
 }
 
+type tokenWorkspace struct {
+	ID, Label string
+}
+
 type tokenRow struct {
 	ID, Name, Workspace, Role, Expires, LastUsed string
 }
@@ -28,6 +32,11 @@ type accountData struct {
 	Tokens     []tokenRow
 	NewToken   string
 	Workspaces []graph.Workspace
+	// TokenWorkspaces are the workspaces a token can be for, each with
+	// the person's role there; TopRole is the strongest of those roles,
+	// the most a token can be given.
+	TokenWorkspaces []tokenWorkspace
+	TopRole         string
 	// Feeds are the person's calendar feeds; HasCalendar: the service
 	// makes them.
 	Feeds       []feedRow
@@ -83,7 +92,12 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, forms map[s
 	}
 	for _, ws := range all {
 		if p.Can(ws.ID, access.RoleViewer) {
+			role := p.Role(ws.ID)
 			ad.Workspaces = append(ad.Workspaces, ws)
+			ad.TokenWorkspaces = append(ad.TokenWorkspaces, tokenWorkspace{ID: ws.ID, Label: ws.Name + " (" + v.Enum("accessrole", role) + ")"})
+			if access.RoleRank(role) > access.RoleRank(ad.TopRole) {
+				ad.TopRole = role
+			}
 		}
 	}
 	if ad.HasCalendar = s.cfg.Calendar != nil; ad.HasCalendar {
@@ -168,8 +182,10 @@ func (s *Server) accountTokenCreate(w http.ResponseWriter, r *http.Request) {
 			// The secret is shown once, on this answer; a reload forgets it.
 			s.showAccount(w, r, nil, secret, http.StatusOK)
 			return
+		case errors.Is(err, access.ErrForbidden) && p.Role(req.Workspace) != "":
+			c.bad("role", v.T("a.tokenrole", v.Enum("accessrole", p.Role(req.Workspace))))
 		case errors.Is(err, access.ErrForbidden):
-			c.bad("role", v.T("err.forbidden.text"))
+			c.bad("workspace", v.T("err.forbidden.text"))
 		case !c.problems(err):
 			s.fail(w, v, err)
 			return

@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
@@ -62,10 +63,11 @@ var enumValues = map[string][]string{
 
 // Select describes a drop-down of an enumerated field, its values shown in
 // the person's language. opts: "req", "blank" (an empty first choice),
-// "enum=NAME" when the enum is not named like the field.
+// "enum=NAME" when the enum is not named like the field, "upto=VALUE" to
+// offer the values only up to VALUE (in the enum's order).
 func (v *view) Select(formName, name, label string, opts ...string) fieldView {
 	fv := v.Field(formName, name, label, opts...)
-	enum, blank := name, false
+	enum, blank, upto := name, false, ""
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
 		switch k {
@@ -73,12 +75,18 @@ func (v *view) Select(formName, name, label string, opts ...string) fieldView {
 			enum = val
 		case "blank":
 			blank = true
+		case "upto":
+			upto = val
 		}
 	}
 	if blank {
 		fv.Options = append(fv.Options, option{Value: "", Label: "—", Selected: fv.Value == ""})
 	}
-	for _, val := range enumValues[enum] {
+	values := enumValues[enum]
+	if i := slices.Index(values, upto); i >= 0 {
+		values = values[:i+1]
+	}
+	for _, val := range values {
 		label := v.Enum(enum, val)
 		if enum == "scale" {
 			label = val

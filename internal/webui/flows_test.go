@@ -542,14 +542,18 @@ func TestShareLinks(t *testing.T) {
 func TestAccountPage(t *testing.T) {
 	e := newEnv(t)
 	c, other := e.signIn(editorMail), e.signIn(editorMail)
-	expect(t, c.get("/account"), http.StatusOK).has(t, "Mijn account", "Wachtwoord wijzigen", "Persoonlijke tokens", "Overal afmelden")
+	page := expect(t, c.get("/account"), http.StatusOK)
+	page.has(t, "Mijn account", "Wachtwoord wijzigen", "Persoonlijke tokens", "Overal afmelden",
+		"Gemeente Oostvoorde (redacteur)", `<option value="editor"`)
+	// An editor is offered no role above their own.
+	page.lacks(t, `<option value="admin"`)
 	r := expect(t, c.post("/account/password", url.Values{"current": {"fout"}, "next": {"nieuw-wachtwoord"}}), http.StatusOK)
 	r.has(t, "Ongeldig: is niet uw huidige wachtwoord")
 	r.lacks(t, "nieuw-wachtwoord")
 	expect(t, c.post("/account/password", url.Values{"current": {password}, "next": {"een nieuw wachtwoord"}}), http.StatusSeeOther)
 
 	r = expect(t, c.post("/account/tokens", url.Values{"name": {"rapportage"}, "workspace": {demo.ID}, "role": {"admin"}}), http.StatusOK)
-	r.has(t, "Uw rol in deze werkruimte staat dit niet toe.")
+	r.has(t, "Een token kan niet meer dan uw eigen rol in deze werkruimte (redacteur).")
 	r = expect(t, c.post("/account/tokens", url.Values{"name": {"rapportage"}, "workspace": {demo.ID}, "role": {"viewer"}, "expiresAt": {"31-12-2026"}}), http.StatusOK)
 	r.has(t, "smk_t1.geheim", "rapportage", "31-12-2026")
 	again := expect(t, c.get("/account"), http.StatusOK)
