@@ -143,7 +143,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 				if pr.Field == "current" {
 					field = "current"
 				}
-				c.bad(field, v.T("p.other", access.Reason(pr.Reason, v.lang)))
+				c.bad(field, problemSentence(pr.Reason, v.lang))
 			}
 		} else if err != nil {
 			s.fail(w, v, err)

@@ -548,7 +548,7 @@ func TestAccountPage(t *testing.T) {
 	// An editor is offered no role above their own.
 	page.lacks(t, `<option value="admin"`)
 	r := expect(t, c.post("/account/password", url.Values{"current": {"fout"}, "next": {"nieuw-wachtwoord"}}), http.StatusOK)
-	r.has(t, "Ongeldig: is niet uw huidige wachtwoord")
+	r.has(t, "Dit is niet uw huidige wachtwoord.")
 	r.lacks(t, "nieuw-wachtwoord")
 	expect(t, c.post("/account/password", url.Values{"current": {password}, "next": {"een nieuw wachtwoord"}}), http.StatusSeeOther)
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stakemap/stakemap/graph"
@@ -122,9 +123,35 @@ func (c checker) problems(err error) bool {
 	}
 	for _, p := range ve.Problems {
 		field, _, _ := strings.Cut(p.Field, "[")
-		c.bad(field, c.t.T("p.other", access.Reason(p.Reason, c.t.lang)))
+		c.bad(field, problemSentence(p.Reason, c.t.lang))
 	}
 	return true
+}
+
+// problemSentence words a problem's reason, a fragment such as "is
+// required" or "must be a date", as a sentence that stands next to its
+// field: "Dit is verplicht.", "This must be a date."
+func problemSentence(reason, lang string) string {
+	r := strings.TrimSpace(access.Reason(reason, lang))
+	if r == "" {
+		return r
+	}
+	subject := "Dit "
+	if lang == "en" {
+		subject = "This "
+	}
+	first, _, _ := strings.Cut(r, " ")
+	switch first {
+	case "is", "moet", "mag", "heeft", "must", "may", "needs", "cannot", "has":
+		r = subject + r
+	default:
+		rs := []rune(r)
+		r = string(unicode.ToUpper(rs[0])) + string(rs[1:])
+	}
+	if !strings.ContainsAny(r[len(r)-1:], ".!?:") {
+		r += "."
+	}
+	return r
 }
 
 // stakeholderForm reads the person form.

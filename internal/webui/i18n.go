@@ -94,7 +94,6 @@ var catalogue = map[string][2]string{
 	"p.self":       {"Iemand kan niet met zichzelf verbonden zijn.", "Someone cannot be linked to themselves."},
 	"p.k":          {"Kies een aantal van 1 tot en met 20.", "Choose a number from 1 to 20."},
 	"p.file":       {"Kies een bestand: een Excel-werkmap (.xlsx), een CSV-bestand of een stakemap/v1 JSON-document.", "Choose a file: an Excel workbook (.xlsx), a CSV file or a stakemap/v1 JSON document."},
-	"p.other":      {"Ongeldig: %s", "Invalid: %s"},
 	"p.email":      {"Vul een e-mailadres in, zoals naam@voorbeeld.nl.", "Fill in an e-mail address such as name@example.org."},
 
 	// Fields: the spreadsheet headers.
