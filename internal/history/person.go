@@ -2,8 +2,11 @@ package history
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/stakemap/stakemap/graph"
@@ -132,4 +135,47 @@ func Erase(ctx context.Context, s Store, links Links, ws, id string) (Erasure, e
 		}
 	}
 	return out, nil
+}
+
+// EventsAbout is q's events (q.ID a person or a trajectory) together with
+// the contacts with that person or about that trajectory: a contact names
+// them only inside its values, so an id filter alone leaves out the
+// conversations a reader of "what happened with her" expects first.
+// Newest first, paged like q.
+func EventsAbout(ctx context.Context, h graph.History, ws string, q graph.EventQuery) ([]graph.Event, error) {
+	own, err := h.Events(ctx, ws, q)
+	if err != nil || q.Kind != "" && q.Kind != string(graph.KindEngagement) {
+		return own, err
+	}
+	cq := q
+	cq.ID, cq.Kind, cq.Limit = "", string(graph.KindEngagement), 0
+	contacts, err := h.Events(ctx, ws, cq)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[int64]bool, len(own))
+	for _, e := range own {
+		seen[e.Seq] = true
+	}
+	out := own
+	for _, e := range contacts {
+		if !seen[e.Seq] && (contactNames(e.Before, q.ID) || contactNames(e.After, q.ID)) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b graph.Event) int { return cmp.Compare(b.Seq, a.Seq) })
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+// contactNames reports whether a contact's recorded values name id among
+// its people or trajectories.
+func contactNames(raw json.RawMessage, id string) bool {
+	var c struct {
+		With  []string `json:"with"`
+		About []string `json:"about"`
+	}
+	return len(raw) > 0 && json.Unmarshal(raw, &c) == nil && (slices.Contains(c.With, id) || slices.Contains(c.About, id))
 }

@@ -105,7 +105,13 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		hd.Names = append(hd.Names, t.Name)
 	}
 	if !f.Bad() {
-		events, err := hs.Events(ctx, v.WS.ID, eq)
+		list := hs.Events
+		if eq.ID != "" {
+			list = func(ctx context.Context, ws string, q graph.EventQuery) ([]graph.Event, error) {
+				return history.EventsAbout(ctx, hs, ws, q)
+			}
+		}
+		events, err := list(ctx, v.WS.ID, eq)
 		if err != nil {
 			s.fail(w, v, err)
 			return

@@ -112,8 +112,12 @@ func TestHistoryPage(t *testing.T) {
 	byKind.says(t, "Contact van 01-12-2026")
 	byKind.saysNot(t, "Houding: criticus → voorstander")
 	byName := expect(t, editor.get(ws+"/history?who="+url.QueryEscape("ruud smit")), http.StatusOK)
-	byName.says(t, "Houding: criticus → voorstander", "Ruud Smit rapporteert aan")
-	byName.saysNot(t, "Lotte Meijer", "Contact van 01-12-2026")
+	// A person's history holds the contacts with them; a trajectory's,
+	// the contacts about it.
+	byName.says(t, "Houding: criticus → voorstander", "Ruud Smit rapporteert aan", "Contact van 01-12-2026")
+	byName.saysNot(t, "Lotte Meijer")
+	expect(t, editor.get(ws+"/history?who="+url.QueryEscape("AI-basisvaardigheden")), http.StatusOK).says(t, "Contact van 01-12-2026")
+	expect(t, editor.get(ws+"/history?who="+url.QueryEscape("ruud smit")+"&kind=stakeholder"), http.StatusOK).saysNot(t, "Contact van 01-12-2026")
 	future := expect(t, editor.get(ws+"/history?since="+time.Now().AddDate(0, 0, 2).Format("02-01-2006")), http.StatusOK)
 	future.says(t, "Geen wijzigingen die aan deze filters voldoen.")
 	bad := expect(t, editor.get(ws+"/history?since=31-9-2026&who=Ruud+Smid"), http.StatusOK)
