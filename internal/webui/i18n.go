@@ -313,7 +313,7 @@ var catalogue = map[string][2]string{
 	"im.changed":         {"Gewijzigd", "Changed"},
 	"im.removed":         {"Verwijderd", "Removed"},
 	"im.nochange":        {"Het bestand verandert niets.", "The file changes nothing."},
-	"im.applied":         {"Import toegepast.", "Import applied."},
+	"im.applied":         {"Import toegepast. Items: %d toegevoegd, %d gewijzigd, %d verwijderd. Verbanden bijgewerkt: %d. Bevindingen: %d nieuw, %d opgelost. Elke wijziging staat in de Geschiedenis.", "Import applied. Items: %d added, %d changed, %d removed. Relationships updated: %d. Findings: %d new, %d settled. Every change is in the History."},
 	"im.expired":         {"Deze controle is verlopen; upload het bestand opnieuw.", "This check has expired; upload the file again."},
 	"im.problems":        {"Het bestand is niet ingelezen: %d problemen.", "The file was not read: %d problems."},
 	"im.problems.1":      {"Het bestand is niet ingelezen: %d probleem.", "The file was not read: %d problem."},

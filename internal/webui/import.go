@@ -324,7 +324,12 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	s.pending.drop(id)
-	seeOther(w, r, withFlash(v.U("import"), "im.applied"))
+	// The page after the redirect says what was written, so that the
+	// person need not remember the check they confirmed.
+	setFlash(w, r, v.T("im.applied", len(rep.Nodes.Added), len(rep.Nodes.Changed), len(rep.Nodes.Removed),
+		len(rep.Relations.Added)+len(rep.Relations.Changed)+len(rep.Relations.Removed),
+		len(rep.Findings.New), len(rep.Findings.Resolved)))
+	seeOther(w, r, v.U("import"))
 }
 
 // export writes the workspace as a workbook or a stakemap/v1 document.

@@ -287,7 +287,7 @@ func TestJourneyPathsMapsImport(t *testing.T) {
 		t.Fatal("the check wrote to the store")
 	}
 	tb.submit("", "Toepassen")
-	tb.sees("Import toegepast.")
+	tb.sees("Import toegepast. Items: 0 toegevoegd, 1 gewijzigd, 0 verwijderd.", "Elke wijziging staat in de Geschiedenis.")
 	if p, _, _ := graph.Get[graph.Stakeholder](context.Background(), e.store, demo.ID, "controller"); p.Attitude != "supporter" {
 		t.Error("the import was not applied")
 	}

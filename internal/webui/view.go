@@ -224,7 +224,7 @@ func takeFlash(r *http.Request) string {
 
 // flashKeys are the messages a redirect may ask the next page to show;
 // nothing else from the query is ever shown as a message.
-var flashKeys = map[string]bool{"saved": true, "deleted": true, "ov.logged": true, "im.applied": true, "sh.revokedok": true}
+var flashKeys = map[string]bool{"saved": true, "deleted": true, "ov.logged": true, "sh.revokedok": true}
 
 // refused is the status of a page that shows a refused form again (bad
 // input, a wrong password, a change made meanwhile). It is 200: the page
