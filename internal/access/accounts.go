@@ -44,6 +44,9 @@ type NewAccount struct {
 	// roles per workspace).
 	Role string `json:"role,omitempty"`
 	Lang string `json:"lang,omitempty"`
+	// temporary marks a password the service made for an admin to hand
+	// over: the person chooses their own before using the pages.
+	temporary bool
 }
 
 // AccountUpdate changes an account; nil fields stay as they are.
@@ -66,6 +69,9 @@ type accountData struct {
 	// Subject is the OpenID Connect subject the account signed in as,
 	// once it has: later sign-ins must come from the same one.
 	Subject string `json:"oidcSubject,omitempty"`
+	// Temporary: the password was made by the service and handed over
+	// by an admin, who has seen it; it serves only to choose one's own.
+	Temporary bool `json:"temporaryPassword,omitempty"`
 }
 
 type emailData struct {
@@ -139,6 +145,22 @@ func (s *Service) CreateAccount(ctx context.Context, by Principal, a NewAccount)
 	return s.createAccount(ctx, a, MinPasswordLength, "")
 }
 
+// CreateAccountWithFirstPassword makes an account (service admins only)
+// with a first password the service chooses (NewInitialPassword) and
+// returns it, to be handed over once: the person must replace it with
+// their own before using the pages (Principal.MustChangePassword).
+func (s *Service) CreateAccountWithFirstPassword(ctx context.Context, by Principal, a NewAccount) (Account, string, error) {
+	if !mayManageAccounts(by) {
+		return Account{}, "", fmt.Errorf("create account: %w", ErrForbidden)
+	}
+	a.Password, a.temporary = NewInitialPassword(), true
+	acct, err := s.createAccount(ctx, a, MinPasswordLength, "")
+	if err != nil {
+		return Account{}, "", err
+	}
+	return acct, a.Password, nil
+}
+
 func (s *Service) createAccount(ctx context.Context, a NewAccount, minPassword int, subject string) (Account, error) {
 	a.Email = strings.TrimSpace(a.Email)
 	a.Name = strings.TrimSpace(a.Name)
@@ -155,7 +177,8 @@ func (s *Service) createAccount(ctx context.Context, a NewAccount, minPassword i
 	if err := graph.Invalid(ps); err != nil {
 		return Account{}, fmt.Errorf("create account: %w", err)
 	}
-	d := accountData{Email: a.Email, Name: a.Name, Role: a.Role, Lang: a.Lang, Created: s.now().UTC().Truncate(time.Second), Subject: subject}
+	d := accountData{Email: a.Email, Name: a.Name, Role: a.Role, Lang: a.Lang, Created: s.now().UTC().Truncate(time.Second), Subject: subject,
+		Temporary: a.temporary && a.Password != ""}
 	if a.Password != "" {
 		h, err := s.hashPassword(ctx, a.Password)
 		if err != nil {
@@ -398,7 +421,26 @@ func (s *Service) SetPassword(ctx context.Context, by Principal, ref, password s
 	if a.data.Role == RoleAdmin {
 		min = MinAdminPasswordLength
 	}
-	return s.setPassword(ctx, a, password, min, "")
+	return s.setPassword(ctx, a, password, min, "", false)
+}
+
+// ResetPassword gives an account a new first password the service
+// chooses and returns it (service admins; someone forgot theirs): every
+// session of the account ends, and the person must replace it with their
+// own before using the pages.
+func (s *Service) ResetPassword(ctx context.Context, by Principal, ref string) (string, error) {
+	if !mayManageAccounts(by) {
+		return "", fmt.Errorf("reset password: %w", ErrForbidden)
+	}
+	a, err := s.findAccount(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("reset password: %w", err)
+	}
+	password := NewInitialPassword()
+	if err := s.setPassword(ctx, a, password, MinPasswordLength, "", true); err != nil {
+		return "", err
+	}
+	return password, nil
 }
 
 // ChangePassword changes the signed-in person's own password after
@@ -423,10 +465,13 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		s.failed(accountKey(a.data.Email))
 		return fmt.Errorf("change password: %w", graph.Invalid([]graph.Problem{{Field: "current", Reason: "is not your current password"}}))
 	}
-	return s.setPassword(ctx, a, next, MinPasswordLength, p.SessionID)
+	if next == current && a.data.PasswordHash != "" {
+		return fmt.Errorf("change password: %w", graph.Invalid([]graph.Problem{{Field: "next", Reason: "must differ from your current password"}}))
+	}
+	return s.setPassword(ctx, a, next, MinPasswordLength, p.SessionID, false)
 }
 
-func (s *Service) setPassword(ctx context.Context, a accountRecord, password string, min int, keepSession string) error {
+func (s *Service) setPassword(ctx context.Context, a accountRecord, password string, min int, keepSession string, temporary bool) error {
 	if err := graph.Invalid(CheckPassword(password, min, a.data.Email, a.data.Name)); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
@@ -436,6 +481,7 @@ func (s *Service) setPassword(ctx context.Context, a accountRecord, password str
 	}
 	a.data.PasswordHash = h
 	a.data.PasswordChange = s.now().UTC().Truncate(time.Second)
+	a.data.Temporary = temporary
 	if _, err := s.store.UpdateRecord(ctx, graph.Record{Kind: kindAccount, ID: a.id, Data: putJSON(a.data)}, a.version); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
@@ -486,7 +532,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 		return false, fmt.Errorf("admin account: %w", err)
 	}
 	if !ok {
-		return false, s.setPassword(ctx, a, password, MinAdminPasswordLength, "")
+		return false, s.setPassword(ctx, a, password, MinAdminPasswordLength, "", false)
 	}
 	return false, nil
 }

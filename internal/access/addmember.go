@@ -44,7 +44,7 @@ func (s *Service) AddMember(ctx context.Context, by Principal, ws string, m NewM
 	password := ""
 	if _, err := s.accountByEmail(ctx, m.Email); errors.Is(err, graph.ErrNotFound) {
 		password = NewInitialPassword()
-		_, err = s.createAccount(ctx, NewAccount{Email: m.Email, Name: m.Name, Password: password, Lang: m.Lang}, MinPasswordLength, "")
+		_, err = s.createAccount(ctx, NewAccount{Email: m.Email, Name: m.Name, Password: password, Lang: m.Lang, temporary: true}, MinPasswordLength, "")
 		switch {
 		case errors.Is(err, graph.ErrConflict):
 			// Someone made the account meanwhile: it is theirs, with

@@ -35,9 +35,19 @@ func TestAddMember(t *testing.T) {
 	if p.Global != "" || p.Role(demo.ID) != access.RoleViewer || p.Role("other") != "" || len(p.Workspaces) != 1 {
 		t.Errorf("the new account's roles: global %q, workspaces %v", p.Global, p.Workspaces)
 	}
-	// The person changes the password; the initial one stops working.
+	// The admin has seen it: the person must choose their own, a
+	// different one, and the initial one then stops working.
+	if !p.MustChangePassword {
+		t.Error("an initial password does not ask for the person's own")
+	}
+	if err := f.svc.ChangePassword(ctx, p, password, password); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("keeping the initial password: %v", err)
+	}
 	if err := f.svc.ChangePassword(ctx, p, password, "mijn eigen wachtwoord"); err != nil {
 		t.Fatal(err)
+	}
+	if _, p = f.signIn("hr.directeur@example.org", "mijn eigen wachtwoord"); p.MustChangePassword {
+		t.Error("one's own password still asks for another")
 	}
 	if _, _, err := f.svc.SignIn(ctx, "hr.directeur@example.org", password, "192.0.2.1"); !errors.Is(err, access.ErrBadCredentials) {
 		t.Errorf("initial password after the change: %v", err)
@@ -78,5 +88,47 @@ func TestAddMember(t *testing.T) {
 	}
 	if err := f.svc.SetPassword(ctx, wsAdmin, "hr.directeur@example.org", access.NewInitialPassword()); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("a workspace admin reset a password: %v", err)
+	}
+}
+
+// TestFirstPasswords: a password the service makes for an admin to hand
+// over asks for the person's own; one the admin chose at the command line
+// (SetPassword) does not. Only service admins make or reset them.
+func TestFirstPasswords(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	f.account("ann@example.org", "kx7-Wq2!pass")
+	_, ann := f.signIn("ann@example.org", "kx7-Wq2!pass")
+
+	a, first, err := f.svc.CreateAccountWithFirstPassword(ctx, f.admin, access.NewAccount{Email: "nina@example.org", Name: "Nina"})
+	if err != nil || a.Email != "nina@example.org" || first == "" {
+		t.Fatalf("CreateAccountWithFirstPassword: %+v %q %v", a, first, err)
+	}
+	if _, p := f.signIn("nina@example.org", first); !p.MustChangePassword {
+		t.Error("a made account's first password does not ask for her own")
+	}
+	before, _ := f.signIn("ann@example.org", "kx7-Wq2!pass")
+	reset, err := f.svc.ResetPassword(ctx, f.admin, "ann@example.org")
+	if err != nil || reset == "" {
+		t.Fatalf("ResetPassword: %q %v", reset, err)
+	}
+	if _, err := f.auth(before, ""); !errors.Is(err, access.ErrBadCredentials) {
+		t.Errorf("a session from before the reset: %v", err)
+	}
+	if _, p := f.signIn("ann@example.org", reset); !p.MustChangePassword {
+		t.Error("a reset password does not ask for her own")
+	}
+	if err := f.svc.SetPassword(ctx, f.local, "ann@example.org", "chosen at the terminal"); err != nil {
+		t.Fatal(err)
+	}
+	if _, p := f.signIn("ann@example.org", "chosen at the terminal"); p.MustChangePassword {
+		t.Error("a password set at the command line asks for another")
+	}
+
+	if _, _, err := f.svc.CreateAccountWithFirstPassword(ctx, ann, access.NewAccount{Email: "x@example.org"}); !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("a non-admin makes an account: %v", err)
+	}
+	if _, err := f.svc.ResetPassword(ctx, ann, "nina@example.org"); !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("a non-admin resets a password: %v", err)
 	}
 }

@@ -82,6 +82,7 @@ var reasonsNL = []struct{ en, nl string }{
 	{"is one of the most common passwords", "is een van de meest gebruikte wachtwoorden: kies een ander"},
 	{"must not be your e-mail address or name", "mag niet uw e-mailadres of naam zijn"},
 	{"is not your current password", "is niet uw huidige wachtwoord"},
+	{"must differ from your current password", "moet anders zijn dan uw huidige wachtwoord"},
 	{"must be an e-mail address", "moet een e-mailadres zijn, zoals naam@voorbeeld.nl"},
 	{"must be one of", "moet een van deze zijn:"},
 	{"must be nl or en", "moet nl of en zijn"},

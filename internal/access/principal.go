@@ -77,6 +77,9 @@ type Principal struct {
 	Lang string
 	// Global is the role on every workspace, or "".
 	Global string
+	// MustChangePassword: the account signs in with a first password an
+	// admin handed over; the pages ask for the person's own first.
+	MustChangePassword bool
 	// Workspaces holds the role on each workspace the principal is a
 	// member of.
 	Workspaces map[string]string

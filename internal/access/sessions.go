@@ -152,7 +152,7 @@ func (s *Service) principal(ctx context.Context, account string) (Principal, err
 		return Principal{}, err
 	}
 	return Principal{AccountID: a.id, Email: a.data.Email, Name: a.data.Name, Lang: a.data.Lang,
-		Global: a.data.Role, Workspaces: ms}, nil
+		Global: a.data.Role, Workspaces: ms, MustChangePassword: a.data.Temporary}, nil
 }
 
 // SignIn checks an e-mail address and password and starts a session:

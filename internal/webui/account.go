@@ -41,6 +41,9 @@ type accountData struct {
 	// makes them.
 	Feeds       []feedRow
 	HasCalendar bool
+	// First: the person signed in with a first password an admin handed
+	// over, and the page offers only choosing their own.
+	First bool
 }
 
 // account shows the person's page: change the password, personal tokens
@@ -77,7 +80,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, forms map[s
 		s.fail(w, v, err)
 		return
 	}
-	ad := accountData{NewToken: newToken}
+	ad := accountData{NewToken: newToken, First: p.MustChangePassword}
 	for _, t := range ts {
 		row := tokenRow{ID: t.ID, Name: t.Name, Workspace: t.Workspace, Role: v.Enum("accessrole", t.Role), Expires: v.Date(t.ExpiresAt)}
 		if t.LastUsedAt != nil {
@@ -152,6 +155,12 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Bad() {
 		s.showAccount(w, r, map[string]*form{"password": f}, "", refused)
+		return
+	}
+	if p.MustChangePassword {
+		// The first password is replaced: on to the work.
+		setFlash(w, r, v.T("a.firstdone"))
+		seeOther(w, r, "/")
 		return
 	}
 	seeOther(w, r, withFlash("/account", "saved"))

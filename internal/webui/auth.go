@@ -77,8 +77,18 @@ func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspac
 
 // signedIn returns the principal of the request, or sends a person who is
 // not signed in to the sign-in page (and back here afterwards).
+// firstPasswordPaths are the pages open to someone signed in with a first
+// password an admin handed over: choosing their own, and signing out.
+var firstPasswordPaths = map[string]bool{"GET /account": true, "POST /account/password": true}
+
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (access.Principal, bool) {
 	p, err := s.cfg.Auth.Authenticate(r)
+	if err == nil && p.MustChangePassword && !firstPasswordPaths[r.Method+" "+r.URL.Path] {
+		// An admin has seen this password: nothing is read or written
+		// with it but the person's own password.
+		http.Redirect(w, r, "/account#pw-h", http.StatusSeeOther)
+		return p, false
+	}
 	if err == nil {
 		return p, true
 	}

@@ -590,14 +590,28 @@ func TestMembersPage(t *testing.T) {
 	expect(t, kees.get(ws+"/members"), http.StatusOK).lacks(t, initial[1])
 	petra := e.client()
 	expect(t, petra.post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {initial[1]}}), http.StatusSeeOther)
+	// Kees has seen that password: until Petra chooses her own, every
+	// page leads to choosing it, and nothing else can be done.
+	for _, path := range []string{"/", ws, ws + "/stakeholders"} {
+		if r := expect(t, petra.get(path), http.StatusSeeOther); r.location != "/account#pw-h" {
+			t.Errorf("%s with a first password goes to %q", path, r.location)
+		}
+	}
+	expect(t, petra.post("/account/tokens", url.Values{"workspace": {demo.ID}, "role": {"viewer"}}), http.StatusSeeOther)
+	first := expect(t, petra.get("/account"), http.StatusOK)
+	first.has(t, "Kies eerst een eigen wachtwoord.", "Wachtwoord wijzigen")
+	first.lacks(t, "Persoonlijke tokens", "Overal afmelden")
+	expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {initial[1]}}), http.StatusOK).has(t, "Dit moet anders zijn dan uw huidige wachtwoord.")
+	if r := expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}}), http.StatusSeeOther); r.location != "/" {
+		t.Errorf("after her own password: %q", r.location)
+	}
 	if r := expect(t, petra.get("/"), http.StatusSeeOther); r.location != ws {
 		t.Errorf("the new viewer's start: %q", r.location)
 	}
 	page := expect(t, petra.get(ws), http.StatusOK)
-	page.has(t, "Gemeente Oostvoorde")
+	page.has(t, "Gemeente Oostvoorde", "Uw eigen wachtwoord is ingesteld.")
 	page.lacks(t, ">Contact loggen<", ">Import en export<", ">Oplossen<", ">Gedeelde links<")
 	expect(t, petra.post(ws+"/contacts", url.Values{"date": {"1-12-2026"}, "with": {"cfo"}}), http.StatusForbidden)
-	expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}}), http.StatusSeeOther)
 
 	// An existing account keeps its name and password.
 	expect(t, kees.post(ws+"/members", url.Values{"account": {otherMail}, "name": {"Iemand Anders"}, "role": {"editor"}}), http.StatusSeeOther)

@@ -17,9 +17,11 @@ import (
 // provides it. Only service admins reach the page.
 type Users interface {
 	Accounts(ctx context.Context, by access.Principal) ([]access.Account, error)
-	CreateAccount(ctx context.Context, by access.Principal, a access.NewAccount) (access.Account, error)
+	// CreateAccountWithFirstPassword and ResetPassword return a first
+	// password, shown once, that the person replaces at sign-in.
+	CreateAccountWithFirstPassword(ctx context.Context, by access.Principal, a access.NewAccount) (access.Account, string, error)
 	RemoveAccount(ctx context.Context, by access.Principal, ref string) error
-	SetPassword(ctx context.Context, by access.Principal, ref, password string) error
+	ResetPassword(ctx context.Context, by access.Principal, ref string) (string, error)
 }
 
 type userRow struct {
@@ -115,8 +117,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.showUsers(w, r, us, v, f, usersData{}, refused)
 		return
 	}
-	initial := access.NewInitialPassword()
-	a, err := us.CreateAccount(r.Context(), v.P, access.NewAccount{Email: email, Name: name, Role: role, Password: initial})
+	a, initial, err := us.CreateAccountWithFirstPassword(r.Context(), v.P, access.NewAccount{Email: email, Name: name, Role: role})
 	switch {
 	case err == nil:
 		s.showUsers(w, r, us, v, newForm(), usersData{Made: a.Name + " (" + a.Email + ")", Initial: initial}, http.StatusOK)
@@ -147,8 +148,8 @@ func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	account := r.FormValue("account")
-	initial := access.NewInitialPassword()
-	if err := us.SetPassword(r.Context(), v.P, account, initial); err != nil {
+	initial, err := us.ResetPassword(r.Context(), v.P, account)
+	if err != nil {
 		s.fail(w, v, err)
 		return
 	}
