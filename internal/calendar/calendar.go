@@ -100,6 +100,18 @@ func Events(b *graph.Bundle, o Options) []Event {
 			Description: tr.Purpose,
 		})
 	}
+	// What is overdue moves to the feed's day, saying since when: a
+	// calendar shows today and what is coming, and an event left on its
+	// past date is never seen. The provider refetches the feed, so it
+	// moves along until it is done.
+	for i, e := range out {
+		if e.Date.Before(o.AsOf) {
+			out[i].Summary = t("Achterstallig: ", "Overdue: ") + e.Summary
+			since := t("Was aan de beurt op ", "Was due on ") + locale.Date(o.Lang, e.Date.Format(time.DateOnly))
+			out[i].Description = strings.TrimSuffix(since+". "+e.Description, " ")
+			out[i].Date = o.AsOf
+		}
+	}
 	slices.SortFunc(out, func(a, b Event) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
 			return c

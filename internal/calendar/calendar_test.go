@@ -143,3 +143,41 @@ print(json.dumps({"version": str(cal["VERSION"]), "events": out}))
 		uids[e.UID] = true
 	}
 }
+
+// TestOverdueMovesToToday: a contact or review whose day has passed is on
+// the feed's day, saying it is overdue and since when; one still to come
+// keeps its day.
+func TestOverdueMovesToToday(t *testing.T) {
+	asOf := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name, lang, match, date, summary, description string
+	}{
+		{"contact", "nl", "Directeur", "2026-12-01", "Achterstallig: Contact: Directeur", "Was aan de beurt op 15 november 2026. Laatste contact 1 november 2026; contact elke 14 dagen"},
+		{"review", "nl", ": AI", "2026-12-01", "Achterstallig: Review leertraject: AI", "Was aan de beurt op 20 november 2026."},
+		{"review", "en", ": AI", "2026-12-01", "Overdue: Trajectory review: AI", "Was due on 20 November 2026."},
+		{"upcoming", "nl", "Later", "2026-12-24", "Review leertraject: Later", ""},
+	} {
+		b := &graph.Bundle{
+			Workspace:    graph.Workspace{ID: "w", Name: "W", Language: "nl"},
+			Stakeholders: []graph.Stakeholder{{ID: "d", Name: "D", Title: "Directeur", Level: "executive", ContactEvery: 14}},
+			Trajectories: []graph.Trajectory{
+				{ID: "ai", Name: "AI", Status: "running", ReviewBy: "2026-11-20"},
+				{ID: "later", Name: "Later", Status: "planned", ReviewBy: "2026-12-24"},
+			},
+			Engagements: []graph.Engagement{{ID: "e", Date: "2026-11-01", With: []string{"d"}}},
+		}
+		found := false
+		for _, e := range calendar.Events(b, calendar.Options{AsOf: asOf, Lang: c.lang}) {
+			if !strings.Contains(e.Summary, c.match) {
+				continue
+			}
+			found = true
+			if got := e.Date.Format(time.DateOnly); got != c.date || e.Summary != c.summary || e.Description != c.description {
+				t.Errorf("%s (%s): %s %q %q, want %s %q %q", c.name, c.lang, got, e.Summary, e.Description, c.date, c.summary, c.description)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no event", c.name)
+		}
+	}
+}
