@@ -127,11 +127,18 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 		r.add(&r.Damage, "%v", err)
 	} else if err != nil {
 		return r, err
-	} else if fileErr == nil {
+	} else if fileErr != nil {
+		// bbolt's checker needs a sound start and length.
+	} else if err = s.checkPages(); errors.Is(err, graph.ErrCorrupt) {
+		r.add(&r.Damage, "%v", err)
+	} else if err != nil {
+		return r, err
+	} else {
 		// bbolt's checker reads pages on a goroutine of its own, where a
 		// fault cannot be recovered: it runs only on a file whose length
-		// holds every page, whose every page the walk has read and whose
-		// trees claim no more pages than the file has.
+		// holds every page, whose every page the walk has read, whose
+		// trees claim no more pages than the file has, and whose pages
+		// keep their elements inside them (checkPages).
 		err = s.view(ctx, func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
 				r.add(&r.Damage, "database file %s: %v", s.path, e)

@@ -269,3 +269,88 @@ func TestCheckHugeOverflow(t *testing.T) {
 		t.Errorf("check found no damage naming the file: %v", r.Damage)
 	}
 }
+
+// TestCheckUnsafePages damages the pages bbolt's own checker reads on a
+// goroutine where a fault cannot be caught — a branch key, a leaf value,
+// the freelist's length and overflow — each pointing far outside its
+// page. Check must report the damage, naming the file, rather than kill
+// the process or run out of memory.
+func TestCheckUnsafePages(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	sound := filepath.Join(dir, "sound.db")
+	s, err := embedded.Open(sound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportBundle(ctx, storetest.Generate(1, 1500, 12, 7000), graph.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(sound, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]int{} // the first page of each type
+	db.View(func(tx *bolt.Tx) error {
+		for id := 2; id < int(tx.Size())/db.Info().PageSize; id++ {
+			p, err := tx.Page(id)
+			if err == nil && p != nil && first[p.Type] == 0 {
+				first[p.Type] = id
+			}
+		}
+		return nil
+	})
+	pageSize := db.Info().PageSize
+	db.Close()
+	for _, typ := range []string{"branch", "leaf", "freelist"} {
+		if first[typ] == 0 {
+			t.Fatalf("no %s page to damage: %v", typ, first)
+		}
+	}
+	data, err := os.ReadFile(sound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A page header: id (8 bytes), flags (2), count (2), overflow (4);
+	// then elements of 16 bytes.
+	at := func(typ string, off int) int { return first[typ]*pageSize + off }
+	for _, c := range []struct {
+		name, want string
+		damage     func(d []byte)
+	}{
+		{"branch key", "lies outside the page", func(d []byte) { binary.LittleEndian.PutUint32(d[at("branch", 16+4):], 1<<31) }},
+		// Within the memory map: the walk reads past the page unharmed.
+		{"leaf value", "lies outside the page", func(d []byte) { binary.LittleEndian.PutUint32(d[at("leaf", 16+12):], uint32(3*pageSize)) }},
+		{"freelist length", "claims", func(d []byte) {
+			binary.LittleEndian.PutUint16(d[at("freelist", 10):], 0xFFFF)
+			binary.LittleEndian.PutUint64(d[at("freelist", 16):], 1<<40)
+		}},
+		{"freelist overflow", "overflow pages", func(d []byte) { binary.LittleEndian.PutUint32(d[at("freelist", 12):], 2_000_000_000) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "damaged.db")
+			d := slices.Clone(data)
+			c.damage(d)
+			if err := os.WriteFile(path, d, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := embedded.OpenReadOnly(path)
+			if err != nil {
+				if !errors.Is(err, graph.ErrCorrupt) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("open: %v", err)
+				}
+				return
+			}
+			defer s.Close()
+			r, err := s.Check(ctx)
+			if err != nil {
+				t.Fatalf("check: %v", err)
+			}
+			all := strings.Join(r.Damage, "\n")
+			if !strings.Contains(all, path) || !strings.Contains(all, c.want) {
+				t.Errorf("check found %v, want damage naming the file and saying %q", r.Damage, c.want)
+			}
+		})
+	}
+}
