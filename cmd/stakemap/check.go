@@ -79,7 +79,11 @@ refuses them until they are fixed. They alone do not make check fail.`,
 				for _, line := range r.Damage {
 					fmt.Fprintf(out, "damage: %s\n", line)
 				}
-				return fmt.Errorf("%w: %s: %d problems (see above); 'stakemap salvage -o DIR' exports the workspaces that can still be read", errDamaged, backendFlags.db, len(r.Damage))
+				problems := fmt.Sprintf("%d problems", len(r.Damage))
+				if len(r.Damage) == 1 {
+					problems = "1 problem"
+				}
+				return fmt.Errorf("%w: %s: %s (see above); 'stakemap salvage -o DIR' exports the workspaces that can still be read", errDamaged, backendFlags.db, problems)
 			}
 			fmt.Fprintf(out, "%s is sound: workspaces: %d", backendFlags.db, r.Workspaces)
 			if n := len(r.TextLimits); n > 0 {
