@@ -24,6 +24,10 @@ func TestAccessibility(t *testing.T) {
 	stranger := e.tab(t)
 	stranger.open("/login")
 	stranger.axe()
+	// The sign-in page's one purpose: typing starts in the address.
+	if got := eval[string](stranger, `document.activeElement.id + " " + document.activeElement.autocomplete`); got != "login-email username" {
+		t.Errorf("on the sign-in page the focus is on %q, want the address field", got)
+	}
 	stranger.open("/s/traject-anoniem")
 	stranger.axe()
 	stranger.open("/s/werkruimte")
