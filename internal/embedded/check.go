@@ -99,17 +99,29 @@ func (r *Report) add(list *[]string, format string, args ...any) {
 	}
 }
 
-// Check verifies the whole file: its meta pages and length, every page
-// and key of every bucket (bbolt's own consistency check, after a guarded
-// walk that reads every page, so that a page the file lacks is an error
-// here rather than a fault in bbolt's checker), and every workspace
-// decoded and validated as an export reads it. The error is for failures
+// Check verifies the whole file: its meta pages and length, the elements
+// of every page its trees and freelist reach (read from the file, before
+// anything is read through the memory map), every page and key of every
+// bucket (bbolt's own consistency check, after a guarded walk that reads
+// every page, so that a page the file lacks is an error here rather than a
+// fault in bbolt's checker), and every workspace decoded and validated as
+// an export reads it. The error is for failures
 // other than damage (a canceled context).
 func (s *Store) Check(ctx context.Context) (Report, error) {
 	var r Report
 	fileErr := checkFile(s.path)
 	if fileErr != nil {
 		r.add(&r.Damage, "%v", fileErr)
+	}
+	// The pages first, read from the file: read through the memory map, a
+	// damaged offset can land on any memory of the process, and what it
+	// finds there (a length of gigabytes) has had check take all memory.
+	// With damaged pages nothing more is read through the map.
+	if err := s.checkPages(); errors.Is(err, graph.ErrCorrupt) {
+		r.add(&r.Damage, "%v", err)
+		return r, nil
+	} else if err != nil {
+		return r, err
 	}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		w := &walker{h: fnv.New64a(), left: maxElements(tx.Size())}
@@ -127,18 +139,12 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 		r.add(&r.Damage, "%v", err)
 	} else if err != nil {
 		return r, err
-	} else if fileErr != nil {
-		// bbolt's checker needs a sound start and length.
-	} else if err = s.checkPages(); errors.Is(err, graph.ErrCorrupt) {
-		r.add(&r.Damage, "%v", err)
-	} else if err != nil {
-		return r, err
-	} else {
+	} else if fileErr == nil {
 		// bbolt's checker reads pages on a goroutine of its own, where a
 		// fault cannot be recovered: it runs only on a file whose length
-		// holds every page, whose every page the walk has read, whose
-		// trees claim no more pages than the file has, and whose pages
-		// keep their elements inside them (checkPages).
+		// holds every page, whose pages keep their elements inside them
+		// (checkPages), whose every page the walk has read and whose
+		// trees claim no more pages than the file has.
 		err = s.view(ctx, func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
 				r.add(&r.Damage, "database file %s: %v", s.path, e)
