@@ -167,7 +167,7 @@ func runServe(ctx context.Context, log *slog.Logger, o serveOptions) (err error)
 		Backend:     backend,
 		Auth:        signIn,
 		Renderer:    pageMaps{renderer},
-		ReadInput:   bundle.ReadInputFrom,
+		ReadInput:   bundle.ReadInputIn,
 		WriteBundle: writeDownload,
 		Logger:      log,
 		Links:       acc,

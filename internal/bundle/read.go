@@ -117,6 +117,13 @@ func ReadInputFS(fsys fs.FS) (*merge.Input, error) {
 // empty) and the first bytes tell the format. A CSV file whose name is no
 // sheet's is taken for the sheet whose columns its headers are.
 func ReadInputFrom(r io.Reader, name string) (*merge.Input, error) {
+	return ReadInputIn(r, name, "")
+}
+
+// ReadInputIn is ReadInputFrom for a person who reads lang (nl or en):
+// problems whose language the file does not decide (a CSV file whose
+// headers name no sheet's columns) are worded in lang.
+func ReadInputIn(r io.Reader, name, lang string) (*merge.Input, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	head, _ := br.Peek(512)
 	ext := strings.ToLower(path.Ext(name))
@@ -153,7 +160,7 @@ func ReadInputFrom(r io.Reader, name string) (*merge.Input, error) {
 			t.base, t.guessed = s.array, true
 		}
 	}
-	return readTables([]*table{t}, nil, nil), nil
+	return readTablesIn([]*table{t}, nil, nil, lang), nil
 }
 
 // odsReason and xlsReason say, in Dutch and English, how to turn a file
@@ -206,7 +213,7 @@ func guessSheet(header []string) *sheet {
 
 // headerLang says which language a table's headers are in, by the
 // columns of any sheet they name: for messages about a file whose name
-// says nothing.
+// says nothing. "": they name none.
 func headerLang(rows [][]string) string {
 	if len(rows) == 0 {
 		return graph.LangEN
@@ -220,10 +227,13 @@ func headerLang(rows [][]string) string {
 			}
 		}
 	}
-	if votes[graph.LangNL] > votes[graph.LangEN] {
+	switch {
+	case votes[graph.LangNL] > votes[graph.LangEN]:
 		return graph.LangNL
+	case votes[graph.LangEN] > 0:
+		return graph.LangEN
 	}
-	return graph.LangEN
+	return ""
 }
 
 // InputOf makes an import input of a stakemap/v1 document: every entry

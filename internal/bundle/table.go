@@ -1,10 +1,12 @@
 package bundle
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,12 +58,20 @@ type table struct {
 type tableReader struct {
 	in    *merge.Input
 	votes map[string]int // tables per language, for the input's language
+	// lang words what the tables do not decide the language of; "": en.
+	lang string
 }
 
 // readTables builds the input of a workbook or CSV folder: the rows of
 // every known sheet, and a problem for everything that cannot be read.
 func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem) *merge.Input {
-	tr := &tableReader{in: &merge.Input{Arrays: map[string]bool{}, Base: base}, votes: map[string]int{}}
+	return readTablesIn(tables, base, baseProblem, "")
+}
+
+// readTablesIn is readTables wording in lang what the tables do not
+// decide the language of.
+func readTablesIn(tables []*table, base *graph.Bundle, baseProblem *graph.Problem, lang string) *merge.Input {
+	tr := &tableReader{in: &merge.Input{Arrays: map[string]bool{}, Base: base}, votes: map[string]int{}, lang: lang}
 	if baseProblem != nil {
 		tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: *baseProblem, Order: -1})
 	}
@@ -78,8 +88,19 @@ func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem)
 		}
 		s, dutch, ok := sheetFor(t.base)
 		if !ok {
-			if !blank(t.rows) {
+			switch {
+			case blank(t.rows):
+			case t.excel:
 				tr.tableProblem(t, i, "is geen bekend blad; gebruik "+sheetNames(graph.LangNL), "is not a known sheet; use "+sheetNames(graph.LangEN))
+			default:
+				// A CSV file is told by its name or its headers: say
+				// which headers, since its name rarely is a sheet's.
+				reg := &sheets[slices.IndexFunc(sheets, func(s sheet) bool { return s.array == "stakeholders" })]
+				tr.tableProblem(t, i,
+					"wordt niet herkend: geef het de kolomkoppen van een blad, zoals voor het register "+columnNames(reg, graph.LangNL)+
+						" (de koppen van het lege sjabloon), of noem het bestand naar een blad: "+sheetNames(graph.LangNL),
+					"is not recognised: give it the column headers of a sheet, such as for the register "+columnNames(reg, graph.LangEN)+
+						" (the headers of the blank template), or name the file after a sheet: "+sheetNames(graph.LangEN))
 			}
 			continue
 		}
@@ -112,7 +133,7 @@ func (tr *tableReader) tableProblem(t *table, order int, nl, en string) {
 	if _, dutch, known := sheetFor(t.base); dutch {
 		lang = graph.LangNL
 	} else if !known {
-		lang = headerLang(t.rows)
+		lang = cmp.Or(headerLang(t.rows), tr.lang, graph.LangEN)
 	}
 	tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: graph.Problem{
 		Entry: tableName(t, lang), Field: merge.Say(lang, "blad", "sheet"), Value: t.base, Reason: merge.Say(lang, nl, en)}, Order: order})

@@ -654,6 +654,11 @@ func TestImportOwnRegister(t *testing.T) {
 	r := expect(t, c.postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK)
 	r.has(t, "Het bestand is niet ingelezen: 1 probleem.", "kolom Laatste contact", "blad Contactmomenten", "Contact loggen")
 	r.lacks(t, "is not a known sheet", "is geen bekend blad", "sheet ")
+	// A file whose headers say nothing is explained in the person's
+	// language, with the headers it would need.
+	junk := expect(t, c.postFile(ws+"/import", "file", "rommel.csv", []byte("a;b;c\n1;2;3\n"), nil), http.StatusOK)
+	junk.has(t, "Het bestand is niet ingelezen: 1 probleem.", "wordt niet herkend", "Naam, Soort, Functie, Afdeling, Niveau, Invloed, Belang, Houding", "Belanghebbenden")
+	junk.lacks(t, "is not recognised", "stakeholders, trajectories")
 	// The same file for an English-speaking editor: the page speaks
 	// English, the problem the sheet's Dutch.
 	expect(t, e.signIn(englishMail).postFile(ws+"/import", "file", "mijn-register.csv", []byte(register), nil), http.StatusOK).

@@ -164,7 +164,7 @@ func (s *Server) importCheck(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	defer file.Close()
-	in, err := s.cfg.ReadInput(file, path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")))
+	in, err := s.cfg.ReadInput(file, path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")), v.lang)
 	if err != nil {
 		d := importData{}
 		ve, ok := errors.AsType[*graph.ValidationError](err)

@@ -330,7 +330,7 @@ func withMaps(t *testing.T) option {
 
 func withBundles() option {
 	return func(c *webui.Config) {
-		c.ReadInput = bundle.ReadInputFrom
+		c.ReadInput = bundle.ReadInputIn
 		c.WriteBundle = func(w io.Writer, b *graph.Bundle, format string) error {
 			if format == "xlsx" {
 				return bundle.WriteXLSX(w, b)

@@ -101,9 +101,10 @@ type Config struct {
 	// Renderer draws maps; nil leaves the maps out.
 	Renderer Renderer
 	// ReadInput reads an uploaded workbook, CSV sheet or stakemap/v1
-	// document (told apart by name and content) for an import. Nil: the
-	// import page only exports.
-	ReadInput func(r io.Reader, name string) (*merge.Input, error)
+	// document (told apart by name and content) for an import, wording in
+	// lang (the person's) what the file does not decide the language of.
+	// Nil: the import page only exports.
+	ReadInput func(r io.Reader, name, lang string) (*merge.Input, error)
 	// WriteBundle writes a workspace as "xlsx" or "json". Nil: no export.
 	WriteBundle func(w io.Writer, b *graph.Bundle, format string) error
 	// Logger receives internal errors (never names of people); nil
