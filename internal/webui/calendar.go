@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 
 	"github.com/stakemap/stakemap/graph"
@@ -81,6 +83,13 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {
 	// The secret is shown once, on this answer; a reload forgets it.
 	shown := newForm()
 	shown.Values["url"] = s.absolute(r, feed.URL)
+	if host, local := unreachableHost(shown.Values["url"]); host != "" {
+		key := "cal.private"
+		if local {
+			key = "cal.local"
+		}
+		shown.Values["warn"] = v.T(key, host)
+	}
 	s.showAccount(w, r, map[string]*form{"calendar": shown}, "", http.StatusOK)
 }
 
@@ -116,6 +125,33 @@ func (s *Server) absolute(r *http.Request, path string) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path
+}
+
+// unreachableHost returns the host of a URL that Outlook's and Google's
+// servers cannot fetch from — this computer (local), or an address of a
+// private network or a name without a domain — or "" for one they may.
+func unreachableHost(raw string) (host string, local bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", false
+	}
+	host = u.Hostname()
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return host, true
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		switch {
+		case ip.IsLoopback() || ip.IsUnspecified():
+			return host, true
+		case ip.IsPrivate() || ip.IsLinkLocalUnicast():
+			return host, false
+		}
+		return "", false
+	}
+	if !strings.Contains(host, ".") || strings.HasSuffix(strings.ToLower(host), ".local") || strings.HasSuffix(strings.ToLower(host), ".internal") {
+		return host, false
+	}
+	return "", false
 }
 
 func init() { flashKeys["cal.revoked"] = true }

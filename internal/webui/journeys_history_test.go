@@ -164,6 +164,8 @@ func TestJourneyCalendarLink(t *testing.T) {
 		t.Fatalf("calendar link %q", link)
 	}
 	secret := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/calendar/"), ".ics")
+	// The test service is on 127.0.0.1, which Outlook cannot reach.
+	tb.sees("Let op: 127.0.0.1 is deze computer.")
 	ruud, err := svc.Account(context.Background(), access.Principal{Via: access.ViaLocal}, editorMail)
 	if err != nil {
 		t.Fatal(err)
