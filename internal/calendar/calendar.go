@@ -106,7 +106,7 @@ func Events(b *graph.Bundle, o Options) []Event {
 	// moves along until it is done.
 	for i, e := range out {
 		if e.Date.Before(o.AsOf) {
-			out[i].Summary = t("Achterstallig: ", "Overdue: ") + e.Summary
+			out[i].Summary = t("Achterstallig — ", "Overdue — ") + e.Summary
 			since := t("Was aan de beurt op ", "Was due on ") + locale.Date(o.Lang, e.Date.Format(time.DateOnly))
 			out[i].Description = strings.TrimSuffix(since+". "+e.Description, " ")
 			out[i].Date = o.AsOf

@@ -152,9 +152,9 @@ func TestOverdueMovesToToday(t *testing.T) {
 	for _, c := range []struct {
 		name, lang, match, date, summary, description string
 	}{
-		{"contact", "nl", "Directeur", "2026-12-01", "Achterstallig: Contact: Directeur", "Was aan de beurt op 15 november 2026. Laatste contact 1 november 2026; contact elke 14 dagen"},
-		{"review", "nl", ": AI", "2026-12-01", "Achterstallig: Review leertraject: AI", "Was aan de beurt op 20 november 2026."},
-		{"review", "en", ": AI", "2026-12-01", "Overdue: Trajectory review: AI", "Was due on 20 November 2026."},
+		{"contact", "nl", "Directeur", "2026-12-01", "Achterstallig — Contact: Directeur", "Was aan de beurt op 15 november 2026. Laatste contact 1 november 2026; contact elke 14 dagen"},
+		{"review", "nl", ": AI", "2026-12-01", "Achterstallig — Review leertraject: AI", "Was aan de beurt op 20 november 2026."},
+		{"review", "en", ": AI", "2026-12-01", "Overdue — Trajectory review: AI", "Was due on 20 November 2026."},
 		{"upcoming", "nl", "Later", "2026-12-24", "Review leertraject: Later", ""},
 	} {
 		b := &graph.Bundle{
