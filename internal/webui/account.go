@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -42,8 +43,10 @@ type accountData struct {
 	Feeds       []feedRow
 	HasCalendar bool
 	// First: the person signed in with a first password an admin handed
-	// over, and the page offers only choosing their own.
+	// over, and the page offers only choosing their own; Next is the page
+	// they were going to, for after.
 	First bool
+	Next  string
 }
 
 // account shows the person's page: change the password, personal tokens
@@ -81,6 +84,10 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, forms map[s
 		return
 	}
 	ad := accountData{NewToken: newToken, First: p.MustChangePassword}
+	if ad.First {
+		// "after", not "next": the form's new password is "next".
+		ad.Next = safeNext(cmp.Or(r.URL.Query().Get("after"), r.PostFormValue("after")))
+	}
 	for _, t := range ts {
 		row := tokenRow{ID: t.ID, Name: t.Name, Workspace: t.Workspace, Role: v.Enum("accessrole", t.Role), Expires: v.Date(t.ExpiresAt)}
 		if t.LastUsedAt != nil {
@@ -158,9 +165,9 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.MustChangePassword {
-		// The first password is replaced: on to the work.
+		// The first password is replaced: on to where they were going.
 		setFlash(w, r, v.T("a.firstdone"))
-		seeOther(w, r, "/")
+		seeOther(w, r, safeNext(r.PostFormValue("after")))
 		return
 	}
 	seeOther(w, r, withFlash("/account", "saved"))

@@ -86,7 +86,12 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (access.Princi
 	if err == nil && p.MustChangePassword && !firstPasswordPaths[r.Method+" "+r.URL.Path] {
 		// An admin has seen this password: nothing is read or written
 		// with it but the person's own password.
-		http.Redirect(w, r, "/account#pw-h", http.StatusSeeOther)
+		target := "/account"
+		if r.Method == http.MethodGet && r.URL.Path != "/" {
+			// Where the person was going, for after.
+			target += "?after=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		http.Redirect(w, r, target+"#pw-h", http.StatusSeeOther)
 		return p, false
 	}
 	if err == nil {

@@ -592,24 +592,33 @@ func TestMembersPage(t *testing.T) {
 	expect(t, petra.post("/login", url.Values{"email": {"hr.directeur@example.org"}, "password": {initial[1]}}), http.StatusSeeOther)
 	// Kees has seen that password: until Petra chooses her own, every
 	// page leads to choosing it, and nothing else can be done.
-	for _, path := range []string{"/", ws, ws + "/stakeholders"} {
-		if r := expect(t, petra.get(path), http.StatusSeeOther); r.location != "/account#pw-h" {
-			t.Errorf("%s with a first password goes to %q", path, r.location)
+	for path, want := range map[string]string{
+		"/":                  "/account#pw-h",
+		ws:                   "/account?after=%2Fw%2Foostvoorde#pw-h",
+		ws + "/stakeholders": "/account?after=%2Fw%2Foostvoorde%2Fstakeholders#pw-h",
+	} {
+		if r := expect(t, petra.get(path), http.StatusSeeOther); r.location != want {
+			t.Errorf("%s with a first password goes to %q, want %q", path, r.location, want)
 		}
 	}
 	expect(t, petra.post("/account/tokens", url.Values{"workspace": {demo.ID}, "role": {"viewer"}}), http.StatusSeeOther)
-	first := expect(t, petra.get("/account"), http.StatusOK)
-	first.has(t, "Kies eerst een eigen wachtwoord.", "Wachtwoord wijzigen")
+	first := expect(t, petra.get("/account?after=%2Fw%2Foostvoorde%2Fstakeholders"), http.StatusOK)
+	first.has(t, "Kies eerst een eigen wachtwoord.", "Wachtwoord wijzigen", `name="after" value="/w/oostvoorde/stakeholders"`)
 	first.lacks(t, "Persoonlijke tokens", "Overal afmelden")
-	expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {initial[1]}}), http.StatusOK).has(t, "Dit moet anders zijn dan uw huidige wachtwoord.")
-	if r := expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}}), http.StatusSeeOther); r.location != "/" {
-		t.Errorf("after her own password: %q", r.location)
+	after := ws + "/stakeholders"
+	same := expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {initial[1]}, "after": {after}}), http.StatusOK)
+	same.has(t, "Dit moet anders zijn dan uw huidige wachtwoord.", `name="after" value="/w/oostvoorde/stakeholders"`)
+	same.lacks(t, initial[1])
+	// Then on to the page she was going to.
+	if r := expect(t, petra.post("/account/password", url.Values{"current": {initial[1]}, "next": {"mijn eigen wachtwoord"}, "after": {after}}), http.StatusSeeOther); r.location != after {
+		t.Errorf("after her own password: %q, want %q", r.location, after)
 	}
+	expect(t, petra.get(after), http.StatusOK).has(t, "Uw eigen wachtwoord is ingesteld.")
 	if r := expect(t, petra.get("/"), http.StatusSeeOther); r.location != ws {
 		t.Errorf("the new viewer's start: %q", r.location)
 	}
 	page := expect(t, petra.get(ws), http.StatusOK)
-	page.has(t, "Gemeente Oostvoorde", "Uw eigen wachtwoord is ingesteld.")
+	page.has(t, "Gemeente Oostvoorde")
 	page.lacks(t, ">Contact loggen<", ">Import en export<", ">Oplossen<", ">Gedeelde links<")
 	expect(t, petra.post(ws+"/contacts", url.Values{"date": {"1-12-2026"}, "with": {"cfo"}}), http.StatusForbidden)
 
