@@ -94,7 +94,7 @@ func TestHistoryPage(t *testing.T) {
 
 	page := expect(t, editor.get(ws+"/history"), http.StatusOK)
 	page.says(t, "Geschiedenis",
-		"Contact van 01-12-2026 (overleg) met Ruud Smit (contactmoment): toegevoegd, door Ruud Redacteur",
+		"Contact van 01-12-2026 (overleg) met Ruud Smit over AI-basisvaardigheden (contactmoment): toegevoegd, door Ruud Redacteur",
 		"Ruud Smit (belanghebbende): Invloed: 4 → 5; Houding: criticus → voorstander, door Ruud Redacteur")
 	txt := text(page.body)
 	if strings.Index(txt, "Contact van 01-12-2026") > strings.Index(txt, "Houding: criticus → voorstander") {

@@ -24,6 +24,7 @@ var historyTexts = map[string][2]string{
 	"h.erased":       {"gewist", "erased"},
 	"h.contact":      {"Contact van %s (%s)", "Contact of %s (%s)"},
 	"h.contactwith":  {"met %s", "with %s"},
+	"h.contactabout": {"over %s", "about %s"},
 	"h.workspace":    {"Werkruimte", "Workspace"},
 	"h.created":      {"toegevoegd", "added"},
 	"h.deleted":      {"verwijderd", "deleted"},

@@ -180,7 +180,7 @@ func (s *Server) personalDataPage(w http.ResponseWriter, r *http.Request, v *vie
 		pv.Relations = append(pv.Relations, v.T("er.owns", n.t.Enum("nodekind", string(graph.KindEnabler)), en.Name))
 	}
 	for _, e := range pd.Engagements {
-		c := contactLine{What: n.contact(e.Date, e.Channel, e.With), About: n.list(e.About), Summary: e.Summary}
+		c := contactLine{What: n.contact(e.Date, e.Channel, e.With, nil), About: n.list(e.About), Summary: e.Summary}
 		pv.Contacts = append(pv.Contacts, c)
 	}
 	pv.Events = s.eventLines(ctx, v, d, pd.History)

@@ -246,10 +246,10 @@ func (n *namer) node(kind, id string, raws ...json.RawMessage) string {
 		for _, raw := range raws {
 			var e struct {
 				Date, Channel string
-				With          []string
+				With, About   []string
 			}
 			if json.Unmarshal(raw, &e) == nil && e.Date != "" {
-				return n.contact(e.Date, e.Channel, e.With)
+				return n.contact(e.Date, e.Channel, e.With, e.About)
 			}
 		}
 		if d := n.engagement(id); d != "" {
@@ -262,12 +262,15 @@ func (n *namer) node(kind, id string, raws ...json.RawMessage) string {
 
 // contact describes a contact: "Contact van 01-12-2026 (overleg) met Ruud
 // Smit, Noor Bos".
-func (n *namer) contact(date, channel string, with []string) string {
+func (n *namer) contact(date, channel string, with, about []string) string {
 	s := n.t.T("h.contact", n.t.Date(date), n.t.Enum("channel", channel))
-	if len(with) == 0 {
-		return s
+	if len(with) > 0 {
+		s += " " + n.t.T("h.contactwith", n.list(with))
 	}
-	return s + " " + n.t.T("h.contactwith", n.list(with))
+	if len(about) > 0 {
+		s += " " + n.t.T("h.contactabout", n.list(about))
+	}
+	return s
 }
 
 // list names ids, separated by commas; "" for none.
@@ -287,7 +290,7 @@ func (n *namer) engagement(id string) string {
 		}
 		for i := range d.B.Engagements {
 			if e := &d.B.Engagements[i]; e.ID == id {
-				return n.contact(e.Date, e.Channel, e.With)
+				return n.contact(e.Date, e.Channel, e.With, e.About)
 			}
 		}
 	}
