@@ -280,7 +280,7 @@ func TestEraseFlow(t *testing.T) {
 	// field names or values of the JSON.
 	read := expect(t, admin.get(ws+"/stakeholders/controller/personal-data/read"), http.StatusOK)
 	read.says(t, "Persoonsgegevens van Ruud Smit", "Functie", "Houding", "voorstander", "Geheime notitie over Ruud",
-		"Geschiedenis van deze gegevens", "Houding: criticus → voorstander", "Contactmomenten", "invloed van Sanne Mulder op Ruud Smit", "Ruud Smit rapporteert aan Sanne Mulder")
+		"Geschiedenis van deze gegevens", "Houding: criticus → voorstander", "Contactmomenten", "Sanne Mulder beïnvloedt Ruud Smit", "Ruud Smit rapporteert aan Sanne Mulder")
 	read.saysNot(t, "attitude", "supporter", "executive")
 	expect(t, e.signIn(editorMail).get(ws+"/stakeholders/controller/personal-data/read"), http.StatusForbidden)
 	// A stake's own values are the person's data too.

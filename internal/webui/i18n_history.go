@@ -37,7 +37,7 @@ var historyTexts = map[string][2]string{
 	"h.token":        {"token %s", "token %s"},
 
 	"rel.stake":     {"%s als %s op %s", "%s as %s on %s"},
-	"rel.influence": {"invloed van %s op %s", "influence of %s on %s"},
+	"rel.influence": {"%s beïnvloedt %s", "%s influences %s"},
 	"rel.reportsTo": {"%s rapporteert aan %s", "%s reports to %s"},
 	"rel.supports":  {"%s ondersteunt %s", "%s supports %s"},
 	"rel.dependsOn": {"%s hangt af van %s", "%s depends on %s"},
