@@ -215,18 +215,16 @@ func TestErrorsLogWithoutIDs(t *testing.T) {
 	}
 }
 
-// TestCheckHugeOverflow sets the overflow count in the header of a page of
-// the tree to two billion: bbolt's own checker would mark that many pages
-// as reachable, one map entry each, and run out of memory. Check must
-// report the damage instead, naming the file.
-func TestCheckHugeOverflow(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "t.db")
+// soundFile writes a store of one generated workspace (stakeholders and
+// influences) and opens it with bbolt, to find pages to damage.
+func soundFile(t *testing.T, stakeholders, influences int) (string, *bolt.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sound.db")
 	s, err := embedded.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ImportBundle(ctx, storetest.Generate(1, 150, 12, 700), graph.Precondition{}); err != nil {
+	if err := s.ImportBundle(t.Context(), storetest.Generate(1, stakeholders, 12, influences), graph.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -234,6 +232,15 @@ func TestCheckHugeOverflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, db
+}
+
+// TestCheckHugeOverflow sets the overflow count in the header of a page of
+// the tree to two billion: bbolt's own checker would mark that many pages
+// as reachable, one map entry each, and run out of memory. Check must
+// report the damage instead, naming the file.
+func TestCheckHugeOverflow(t *testing.T) {
+	path, db := soundFile(t, 150, 700)
 	var root uint64
 	db.View(func(tx *bolt.Tx) error {
 		root = uint64(tx.Bucket([]byte("workspaces")).RootPage())
@@ -253,21 +260,28 @@ func TestCheckHugeOverflow(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err = embedded.Open(path)
+	if damage := checkDamage(t, path); !strings.Contains(damage, path) {
+		t.Errorf("check found no damage naming the file: %v", damage)
+	}
+}
+
+// checkDamage opens a file as stakemap check does and returns what check
+// (or the refusal to open it) says is damaged, one line each.
+func checkDamage(t *testing.T, path string) string {
+	t.Helper()
+	s, err := embedded.OpenReadOnly(path)
 	if err != nil {
 		if !errors.Is(err, graph.ErrCorrupt) {
 			t.Fatalf("open: %v", err)
 		}
-		return
+		return err.Error()
 	}
 	defer s.Close()
-	r, err := s.Check(ctx)
+	r, err := s.Check(t.Context())
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
-	if len(r.Damage) == 0 || !strings.Contains(strings.Join(r.Damage, "\n"), path) {
-		t.Errorf("check found no damage naming the file: %v", r.Damage)
-	}
+	return strings.Join(r.Damage, "\n")
 }
 
 // TestCheckUnsafePages damages the pages bbolt's own checker reads on a
@@ -276,21 +290,7 @@ func TestCheckHugeOverflow(t *testing.T) {
 // page. Check must report the damage, naming the file, rather than kill
 // the process or run out of memory.
 func TestCheckUnsafePages(t *testing.T) {
-	ctx := t.Context()
-	dir := t.TempDir()
-	sound := filepath.Join(dir, "sound.db")
-	s, err := embedded.Open(sound)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ImportBundle(ctx, storetest.Generate(1, 1500, 12, 7000), graph.Precondition{}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	db, err := bolt.Open(sound, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sound, db := soundFile(t, 1500, 7000)
 	first := map[string]int{} // the first page of each type
 	db.View(func(tx *bolt.Tx) error {
 		for id := 2; id < int(tx.Size())/db.Info().PageSize; id++ {
@@ -335,21 +335,8 @@ func TestCheckUnsafePages(t *testing.T) {
 			if err := os.WriteFile(path, d, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			s, err := embedded.OpenReadOnly(path)
-			if err != nil {
-				if !errors.Is(err, graph.ErrCorrupt) || !strings.Contains(err.Error(), path) {
-					t.Fatalf("open: %v", err)
-				}
-				return
-			}
-			defer s.Close()
-			r, err := s.Check(ctx)
-			if err != nil {
-				t.Fatalf("check: %v", err)
-			}
-			all := strings.Join(r.Damage, "\n")
-			if !strings.Contains(all, path) || !strings.Contains(all, c.want) {
-				t.Errorf("check found %v, want damage naming the file and saying %q", r.Damage, c.want)
+			if damage := checkDamage(t, path); !strings.Contains(damage, path) || !strings.Contains(damage, c.want) {
+				t.Errorf("check found %v, want damage naming the file and saying %q", damage, c.want)
 			}
 		})
 	}
