@@ -153,6 +153,18 @@ func TestOIDC(t *testing.T) {
 			t.Errorf("replayed callback: %d", res.StatusCode)
 		}
 	})
+	t.Run("FirstPasswordNotAskedAfterSingleSignOn", func(t *testing.T) {
+		// Added by e-mail on Toegang (a first password made), she signs
+		// in with single sign-on and never uses that password.
+		if _, _, err := f.svc.AddMember(t.Context(), f.local, "oostvoorde", access.NewMember{Email: "bram@gemeente.example", Role: access.RoleViewer}); err != nil {
+			t.Fatal(err)
+		}
+		a := f.start(user("bram@gemeente.example", true), "/", nil)
+		p, err := f.auth(sessionCookie(f.finish(a, a.cookie)), "")
+		if err != nil || p.Email != "bram@gemeente.example" || p.MustChangePassword {
+			t.Errorf("signed in with single sign-on as %+v, %v: want no first password to replace", p, err)
+		}
+	})
 	t.Run("ProvisionedForAllowedDomain", func(t *testing.T) {
 		a := f.start(user("nurse@hospital.example", true), "https://evil.example/", nil)
 		res := f.finish(a, a.cookie)

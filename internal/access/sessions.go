@@ -127,6 +127,7 @@ func (s *Service) session(ctx context.Context, secret string) (Principal, error)
 		return Principal{}, err
 	}
 	p.Via, p.SessionID = ViaSession, id
+	p.MustChangePassword = p.MustChangePassword && d.Via == "password"
 	if now.Sub(d.LastSeen) >= touchEvery {
 		d.LastSeen = now.UTC()
 		r.Data = putJSON(d)
@@ -204,6 +205,9 @@ func (s *Service) startSession(ctx context.Context, account, via string) (*http.
 		return nil, Principal{}, err
 	}
 	p.Via, p.SessionID = ViaSession, id
+	// Only a sign-in with the handed-over password must replace it: one
+	// through the organisation's single sign-on never uses it.
+	p.MustChangePassword = p.MustChangePassword && via == "password"
 	return s.sessionCookie(secret, d.Expires), p, nil
 }
 
