@@ -544,7 +544,7 @@ func TestAccountPage(t *testing.T) {
 	c, other := e.signIn(editorMail), e.signIn(editorMail)
 	page := expect(t, c.get("/account"), http.StatusOK)
 	page.has(t, "Mijn account", "Wachtwoord wijzigen", "Persoonlijke tokens", "Overal afmelden",
-		"Gemeente Oostvoorde (redacteur)", `<option value="editor"`, "Uw werkruimten", `<a href="/w/oostvoorde">Gemeente Oostvoorde (redacteur)</a>`)
+		"Gemeente Oostvoorde (redacteur)", `<option value="editor"`, "Uw werkruimtes", `<a href="/w/oostvoorde">Gemeente Oostvoorde (redacteur)</a>`)
 	// An editor is offered no role above their own.
 	page.lacks(t, `<option value="admin"`)
 	r := expect(t, c.post("/account/password", url.Values{"current": {"fout"}, "next": {"nieuw-wachtwoord"}}), http.StatusOK)

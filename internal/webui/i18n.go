@@ -370,7 +370,7 @@ var catalogue = map[string][2]string{
 	"a.tokens.help":     {"Voor scripts en koppelingen met de API: een token heeft uw rechten in één werkruimte, of minder.", "For scripts and links with the API: a token has your rights in one workspace, or fewer."},
 	"a.notokens":        {"Nog geen tokens.", "No tokens yet."},
 	"a.newtoken":        {"Token maken", "Create a token"},
-	"a.workspaces":      {"Uw werkruimten", "Your workspaces"},
+	"a.workspaces":      {"Uw werkruimtes", "Your workspaces"},
 	"a.noworkspaces":    {"U hebt nog geen toegang tot een werkruimte: vraag een beheerder.", "You have no access to a workspace yet: ask an admin."},
 	"a.firstdone":       {"Uw eigen wachtwoord is ingesteld.", "Your own password is set."},
 	"a.first":           {"Kies eerst een eigen wachtwoord. Het wachtwoord dat u van een beheerder kreeg, is alleen om mee te beginnen.", "Choose your own password first. The password an admin gave you is only for getting started."},
