@@ -104,6 +104,10 @@ func (v *view) Alert(formName string) string {
 		return f.Error
 	case len(f.Errors) > 0 && lookupForms[formName]:
 		return v.T("form.lookup")
+	case len(f.Errors) > 0 && formName == "import":
+		// A refused file is not a form to correct: say nothing was
+		// written, and where the problems are.
+		return v.T("form.import")
 	case len(f.Errors) > 0:
 		return v.T("form.problems")
 	}

@@ -666,7 +666,7 @@ func TestImportOwnRegister(t *testing.T) {
 	// A file whose headers say nothing is explained in the person's
 	// language, with the headers it would need.
 	junk := expect(t, c.postFile(ws+"/import", "file", "rommel.csv", []byte("a;b;c\n1;2;3\n"), nil), http.StatusOK)
-	junk.has(t, "Het bestand is niet ingelezen: 1 probleem.", "wordt niet herkend", "Naam, Soort, Functie, Afdeling, Niveau, Invloed, Belang, Houding", "Belanghebbenden")
+	junk.has(t, "Er is niets ingelezen of opgeslagen: hieronder staat wat er niet klopt.", "Het bestand is niet ingelezen: 1 probleem.", "wordt niet herkend", "Naam, Soort, Functie, Afdeling, Niveau, Invloed, Belang, Houding", "Belanghebbenden")
 	junk.lacks(t, "is not recognised", "stakeholders, trajectories")
 	// The same file for an English-speaking editor: the page speaks
 	// English, the problem the sheet's Dutch.

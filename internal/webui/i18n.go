@@ -49,6 +49,7 @@ var catalogue = map[string][2]string{
 	"deleted.who":    {"%s is verwijderd.", "%s was deleted."},
 	"form.problems":  {"Het formulier is niet opgeslagen: verbeter de gemarkeerde velden.", "The form was not saved: correct the marked fields."},
 	"form.lookup":    {"Dit kan niet worden getoond: verbeter de gemarkeerde velden.", "This cannot be shown: correct the marked fields."},
+	"form.import":    {"Er is niets ingelezen of opgeslagen: hieronder staat wat er niet klopt.", "Nothing was read or saved: what is wrong is listed below."},
 	"readonly":       {"U kunt deze werkruimte bekijken, niet wijzigen.", "You can view this workspace, not change it."},
 
 	// Sign-in.
