@@ -324,10 +324,29 @@ func resolveWorkspace(ctx context.Context, store graph.Store, flag string) (stri
 
 // writeOutput writes to stdout, or to the file path by way of a temporary
 // file in the same folder, so that a failed write never leaves half a file
-// where a good one was.
+// where a good one was. A path that is no regular file (/dev/null,
+// /dev/stdout, a pipe) is written to, never replaced, and a symbolic link
+// keeps pointing at the file it names.
 func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
