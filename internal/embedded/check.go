@@ -135,16 +135,13 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 		r.add(&r.Damage, "%v", err)
 	} else if err != nil {
 		return r, err
-	} else if err = s.view(ctx, s.claimedPages); errors.Is(err, graph.ErrCorrupt) {
-		r.add(&r.Damage, "%v", err)
-	} else if err != nil {
-		return r, err
 	} else if fileErr == nil {
 		// bbolt's checker reads pages on a goroutine of its own, where a
 		// fault cannot be recovered: it runs only on a file whose length
-		// holds every page, whose pages keep their elements inside them
-		// (checkPages), whose every page the walk has read and whose
-		// trees claim no more pages than the file has.
+		// holds every page, whose pages keep their elements and overflow
+		// inside the file and are reached once each (checkPages: so the
+		// trees claim no more pages than the file has), and whose every
+		// page the walk has read.
 		err = s.view(ctx, func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
 				r.add(&r.Damage, "database file %s: %v", s.path, e)
@@ -187,27 +184,6 @@ func (s *Store) Check(ctx context.Context) (Report, error) {
 		}
 	}
 	return r, nil
-}
-
-// claimedPages refuses a file whose trees claim more pages than it has: a
-// flipped overflow count in a page header would make bbolt's checker mark
-// billions of pages as reachable, one map entry each, until the process
-// runs out of memory.
-func (s *Store) claimedPages(tx *bolt.Tx) error {
-	have := tx.Size() / int64(s.db.Info().PageSize)
-	var claimed int64
-	err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
-		st := b.Stats()
-		claimed += int64(st.BranchPageN + st.BranchOverflowN + st.LeafPageN + st.LeafOverflowN)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if claimed > have {
-		return fmt.Errorf("database file %s: its trees claim %d pages, more than the %d it has: %w", s.path, claimed, have, graph.ErrCorrupt)
-	}
-	return nil
 }
 
 // walker reads every key and value below a cursor, descending into
