@@ -120,6 +120,32 @@ func readMeta(f io.ReaderAt, off int64) boltMeta {
 	}
 }
 
+// metas reads a file's two meta pages and says which one bbolt uses. As
+// bbolt does: the page size comes from the first meta page, or, when that
+// one is broken, from the second, searched at every possible size; the
+// one used is the valid one with the higher transaction id, so that is
+// the one whose pages must be in the file.
+func metas(f io.ReaderAt, size int64) (m0, m1, used boltMeta) {
+	m0 = readMeta(f, 0)
+	if m0.valid {
+		m1 = readMeta(f, int64(m0.pageSize))
+	} else {
+		for i := range 15 {
+			if pos := int64(1024) << i; pos < size-1024 {
+				if m := readMeta(f, pos); m.valid && int64(m.pageSize) == pos {
+					m1 = m
+					break
+				}
+			}
+		}
+	}
+	used = m0
+	if !m0.valid || (m1.valid && m1.txid > m0.txid) {
+		used = m1
+	}
+	return m0, m1, used
+}
+
 // CheckFile reports, as an error matching graph.ErrCorrupt that names the
 // file, whether its start and length are damaged: what Open refuses before
 // bbolt reads the file. A file that does not exist is no error.
@@ -153,28 +179,7 @@ func checkFile(path string) error {
 	case size == 0:
 		return damaged("it is empty (0 bytes), which is not a stakemap database; move it away to start a new one")
 	}
-	// As bbolt does: the page size comes from the first meta page, or, when
-	// that one is broken, from the second, searched at every possible size.
-	m0 := readMeta(f, 0)
-	var m1 boltMeta
-	if m0.valid {
-		m1 = readMeta(f, int64(m0.pageSize))
-	} else {
-		for i := range 15 {
-			if pos := int64(1024) << i; pos < size-1024 {
-				if m := readMeta(f, pos); m.valid && int64(m.pageSize) == pos {
-					m1 = m
-					break
-				}
-			}
-		}
-	}
-	// bbolt uses the meta page with the higher transaction id when it is
-	// valid, so that is the one whose pages must be in the file.
-	m := m0
-	if !m0.valid || (m1.valid && m1.txid > m0.txid) {
-		m = m1
-	}
+	m0, m1, m := metas(f, size)
 	if !m.valid {
 		return damaged("neither of its two meta pages is valid (the first %s): it is not a stakemap database, or its start was overwritten", m0.reason)
 	}

@@ -48,11 +48,11 @@ func (s *Store) checkPages() error {
 		return fmt.Errorf("database file %s: %w", s.path, err)
 	}
 	defer f.Close()
-	m0 := readMeta(f, 0)
-	m := readMeta(f, int64(m0.pageSize))
-	if !m.valid || (m0.valid && m0.txid > m.txid) {
-		m = m0
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("database file %s: %w", s.path, err)
 	}
+	_, _, m := metas(f, fi.Size())
 	if !m.valid {
 		return nil // checkFile has said so
 	}
