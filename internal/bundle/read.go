@@ -93,7 +93,7 @@ func ReadInput(p string) (*merge.Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read CSV folder %s: %w", p, err)
 		}
-		return readTables(tables, nil, nil), nil
+		return readTables(tables, nil, nil, ""), nil
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -110,7 +110,7 @@ func ReadInputFS(fsys fs.FS) (*merge.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readTables(tables, nil, nil), nil
+	return readTables(tables, nil, nil, ""), nil
 }
 
 // ReadInputFrom is ReadInput for an uploaded file: name (which may be
@@ -160,7 +160,7 @@ func ReadInputIn(r io.Reader, name, lang string) (*merge.Input, error) {
 			t.base, t.guessed = s.array, true
 		}
 	}
-	return readTablesIn([]*table{t}, nil, nil, lang), nil
+	return readTables([]*table{t}, nil, nil, lang), nil
 }
 
 // odsReason and xlsReason say, in Dutch and English, how to turn a file
@@ -284,7 +284,7 @@ func ReadCSVFS(fsys fs.FS, opt Options) (*graph.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Alone(readTables(tables, nil, nil), opt)
+	return Alone(readTables(tables, nil, nil, ""), opt)
 }
 
 // csvTables reads the CSV files at the root of fsys.
@@ -426,5 +426,5 @@ func readWorkbook(r io.Reader) (*merge.Input, error) {
 		}
 		tables = append(tables, &table{name: name, base: name, rows: rows, excel: true})
 	}
-	return readTables(tables, base, baseErr), nil
+	return readTables(tables, base, baseErr, ""), nil
 }

@@ -63,14 +63,9 @@ type tableReader struct {
 }
 
 // readTables builds the input of a workbook or CSV folder: the rows of
-// every known sheet, and a problem for everything that cannot be read.
-func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem) *merge.Input {
-	return readTablesIn(tables, base, baseProblem, "")
-}
-
-// readTablesIn is readTables wording in lang what the tables do not
-// decide the language of.
-func readTablesIn(tables []*table, base *graph.Bundle, baseProblem *graph.Problem, lang string) *merge.Input {
+// every known sheet, and a problem for everything that cannot be read,
+// worded in lang (or English, for "") where the tables do not decide.
+func readTables(tables []*table, base *graph.Bundle, baseProblem *graph.Problem, lang string) *merge.Input {
 	tr := &tableReader{in: &merge.Input{Arrays: map[string]bool{}, Base: base}, votes: map[string]int{}, lang: lang}
 	if baseProblem != nil {
 		tr.in.Problems = append(tr.in.Problems, merge.Located{Problem: *baseProblem, Order: -1})
