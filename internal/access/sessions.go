@@ -126,8 +126,7 @@ func (s *Service) session(ctx context.Context, secret string) (Principal, error)
 	if err != nil {
 		return Principal{}, err
 	}
-	p.Via, p.SessionID = ViaSession, id
-	p.MustChangePassword = p.MustChangePassword && d.Via == "password"
+	p = asSession(p, id, d.Via)
 	if now.Sub(d.LastSeen) >= touchEvery {
 		d.LastSeen = now.UTC()
 		r.Data = putJSON(d)
@@ -204,11 +203,16 @@ func (s *Service) startSession(ctx context.Context, account, via string) (*http.
 	if _, err := s.store.CreateRecord(ctx, graph.Record{Kind: kindSession, ID: id, Owner: account, Data: putJSON(d)}); err != nil {
 		return nil, Principal{}, err
 	}
+	return s.sessionCookie(secret, d.Expires), asSession(p, id, via), nil
+}
+
+// asSession makes an account's principal that of its session id, started
+// via "password" or "oidc". Only a sign-in with a handed-over first
+// password must replace it: one through single sign-on never uses it.
+func asSession(p Principal, id, via string) Principal {
 	p.Via, p.SessionID = ViaSession, id
-	// Only a sign-in with the handed-over password must replace it: one
-	// through the organisation's single sign-on never uses it.
 	p.MustChangePassword = p.MustChangePassword && via == "password"
-	return s.sessionCookie(secret, d.Expires), p, nil
+	return p
 }
 
 // SignOut ends the session of the request's cookie on the server and

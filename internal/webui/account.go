@@ -21,8 +21,11 @@ type Accounts interface {
 	SignOutEverywhere(ctx context.Context, p access.Principal) error
 }
 
-type tokenWorkspace struct {
-	ID, Label string
+// accountWorkspace is a workspace the person may open, with a label that
+// names their role there.
+type accountWorkspace struct {
+	graph.Workspace
+	Label string
 }
 
 type tokenRow struct {
@@ -30,14 +33,12 @@ type tokenRow struct {
 }
 
 type accountData struct {
-	Tokens     []tokenRow
-	NewToken   string
-	Workspaces []graph.Workspace
-	// TokenWorkspaces are the workspaces a token can be for, each with
-	// the person's role there; TopRole is the strongest of those roles,
-	// the most a token can be given.
-	TokenWorkspaces []tokenWorkspace
-	TopRole         string
+	Tokens   []tokenRow
+	NewToken string
+	// Workspaces are those the person may open; TopRole is their
+	// strongest role in any, the most a token can be given.
+	Workspaces []accountWorkspace
+	TopRole    string
 	// Feeds are the person's calendar feeds; HasCalendar: the service
 	// makes them.
 	Feeds       []feedRow
@@ -103,8 +104,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, forms map[s
 	for _, ws := range all {
 		if p.Can(ws.ID, access.RoleViewer) {
 			role := p.Role(ws.ID)
-			ad.Workspaces = append(ad.Workspaces, ws)
-			ad.TokenWorkspaces = append(ad.TokenWorkspaces, tokenWorkspace{ID: ws.ID, Label: ws.Name + " (" + v.Enum("accessrole", role) + ")"})
+			ad.Workspaces = append(ad.Workspaces, accountWorkspace{ws, ws.Name + " (" + v.Enum("accessrole", role) + ")"})
 			if access.RoleRank(role) > access.RoleRank(ad.TopRole) {
 				ad.TopRole = role
 			}

@@ -75,12 +75,14 @@ func (s *Server) newView(r *http.Request, p access.Principal, ws *graph.Workspac
 	return v
 }
 
-// signedIn returns the principal of the request, or sends a person who is
-// not signed in to the sign-in page (and back here afterwards).
 // firstPasswordPaths are the pages open to someone signed in with a first
-// password an admin handed over: choosing their own, and signing out.
+// password an admin handed over: choosing their own (signing out needs no
+// sign-in).
 var firstPasswordPaths = map[string]bool{"GET /account": true, "POST /account/password": true}
 
+// signedIn returns the principal of the request, or sends a person who is
+// not signed in to the sign-in page (and back here afterwards), and one
+// signed in with a first password to choosing their own.
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (access.Principal, bool) {
 	p, err := s.cfg.Auth.Authenticate(r)
 	if err == nil && p.MustChangePassword && !firstPasswordPaths[r.Method+" "+r.URL.Path] {

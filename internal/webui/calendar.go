@@ -31,7 +31,7 @@ type feedRow struct {
 }
 
 // calendarRows lists the person's feeds of every workspace they may see.
-func (s *Server) calendarRows(ctx context.Context, v *view, p access.Principal, wss []graph.Workspace) []feedRow {
+func (s *Server) calendarRows(ctx context.Context, v *view, p access.Principal, wss []accountWorkspace) []feedRow {
 	var out []feedRow
 	for _, ws := range wss {
 		fs, err := s.cfg.Calendar.CalendarFeeds(ctx, p, ws.ID)

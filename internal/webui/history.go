@@ -105,13 +105,12 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		hd.Names = append(hd.Names, t.Name)
 	}
 	if !f.Bad() {
-		list := hs.Events
+		var events []graph.Event
 		if eq.ID != "" {
-			list = func(ctx context.Context, ws string, q graph.EventQuery) ([]graph.Event, error) {
-				return history.EventsAbout(ctx, hs, ws, q)
-			}
+			events, err = history.EventsAbout(ctx, hs, v.WS.ID, eq)
+		} else {
+			events, err = hs.Events(ctx, v.WS.ID, eq)
 		}
-		events, err := list(ctx, v.WS.ID, eq)
 		if err != nil {
 			s.fail(w, v, err)
 			return
